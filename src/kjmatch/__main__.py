@@ -1,0 +1,3 @@
+from kjmatch.cli import main
+
+main()

@@ -1,0 +1,525 @@
+"""The command line: parse options, call the core, pick a renderer.
+
+Heavy modules (rich, pydantic, PyYAML, the matcher) are imported inside the
+commands that need them, so `--help` and `--version` stay fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import DataError, ExitCode, KjmatchError, OutputError, UsageError, unknown
+
+if TYPE_CHECKING:
+    from .model import Dataset
+    from .render import Output
+
+app = typer.Typer(
+    name="kjmatch",
+    help="Find complementary Korea–Japan industrial pairings along sector value chains.",
+    add_completion=False,
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+_state = {"debug": False}
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    jsonl = "jsonl"
+    csv = "csv"
+    markdown = "markdown"
+
+
+class Country(str, Enum):
+    KR = "KR"
+    JP = "JP"
+
+
+class DirectionOpt(str, Enum):
+    jp_to_kr = "jp-to-kr"
+    kr_to_jp = "kr-to-jp"
+    same_stage = "same-stage"
+    all = "all"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", case_sensitive=False, help="Output format."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="KJMATCH_DATA_DIR",
+        help="Dataset folder to use instead of the bundled one (same layout).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output", "-o", help="Write to FILE (atomically) instead of stdout.", show_default=False
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Let --output replace an existing file.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Ignore and do not write the dataset cache.")
+]
+
+
+def _err(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def guarded(fn: F) -> F:
+    """Map the project's errors to messages on stderr and exit codes; tracebacks only with --debug."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except DataError as exc:
+            if _state["debug"]:
+                raise
+            for p in exc.problems:
+                _err(str(p))
+            n = len(exc.problems)
+            _err(f"kjmatch: {n} problem{'s' if n != 1 else ''} in the dataset")
+            raise typer.Exit(ExitCode.ERROR) from None
+        except KjmatchError as exc:
+            if _state["debug"]:
+                raise
+            _err(f"kjmatch: error: {exc}")
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            _err("kjmatch: interrupted")
+            raise typer.Exit(ExitCode.INTERRUPTED) from None
+        except BrokenPipeError:
+            _silence_stdout()
+            raise typer.Exit(ExitCode.OK) from None
+        except Exception as exc:  # a bug or an OS failure: say so plainly
+            if _state["debug"]:
+                raise
+            _err(
+                f"kjmatch: unexpected error: {type(exc).__name__}: {exc} (run with --debug for a traceback)"
+            )
+            raise typer.Exit(ExitCode.ERROR) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _silence_stdout() -> None:
+    """After the reader has gone (`| head`), stop Python complaining at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"kjmatch {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks for errors.")] = False,
+) -> None:
+    """Find complementary Korea–Japan industrial pairings along sector value chains.
+
+    \b
+    Examples:
+      kjmatch sectors
+      kjmatch match --sector batteries
+      kjmatch match --sector batteries --format json | jq '.pairings[0]'
+    """
+    _state["debug"] = debug
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
+    from .loader import load_dataset
+
+    progress = _progress_reporter()
+    try:
+        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+class _TerminalProgress:
+    """A progress bar on stderr, shown only on a terminal and only after a second of work."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time = time.monotonic
+        self._start = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._time() - self._start < 1.0:
+                return
+            from rich.progress import Progress
+
+            from .render_rich import console
+
+            self._bar = Progress(console=console(sys.stderr), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(label, total=total)
+        self._bar.update(self._task, completed=done, total=total, description=label)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _progress_reporter() -> _TerminalProgress | None:
+    try:
+        return _TerminalProgress() if sys.stderr.isatty() else None
+    except (AttributeError, ValueError):
+        return None
+
+
+def _fmt(fmt: Format, as_json: bool) -> str:
+    return "json" if as_json else fmt.value
+
+
+def write_atomic(path: Path, text: str, force: bool) -> None:
+    """Write via a temporary file and a rename; never replace a file without --force."""
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists; use --force to replace it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    tmp = parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def emit(
+    out: Output,
+    fmt: str,
+    output: Path | None = None,
+    force: bool = False,
+    draw: Callable[[Any], None] | None = None,
+) -> None:
+    """Render `out` in `fmt` to stdout or to a file. `draw(console)` overrides the table view."""
+    if output is not None and output.exists() and not force:
+        raise OutputError(f"{output} already exists; use --force to replace it")
+    if fmt == "table":
+        from . import render_rich
+
+        if output is None:
+            con = render_rich.console()
+            draw(con) if draw else render_rich.print_output(out, con)
+            return
+        text = (
+            render_rich.render_to_string(out, width=120) if draw is None else _draw_to_string(draw)
+        )
+    else:
+        from .render import PLAIN
+
+        text = PLAIN[fmt](out)
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    else:
+        write_atomic(output, text, force)
+
+
+def _draw_to_string(draw: Callable[[Any], None]) -> str:
+    import io
+
+    from .render_rich import console
+
+    buf = io.StringIO()
+    draw(console(buf, width=120, color=False))
+    return buf.getvalue()
+
+
+def need_sector(ds: Dataset, sector: str) -> str:
+    if sector not in ds.sectors:
+        raise unknown("sector", sector, ds.sectors)
+    return sector
+
+
+def need_player(ds: Dataset, pid: str, country: str | None = None, flag: str = "") -> str:
+    if pid not in ds.players:
+        pool = [p.id for p in ds.players.values() if country is None or p.country == country]
+        raise unknown("player", pid, pool)
+    if country and ds.players[pid].country != country:
+        side = "Korean" if country == "KR" else "Japanese"
+        raise UsageError(f"{pid!r} is not a {side} player{' (' + flag + ')' if flag else ''}")
+    return pid
+
+
+# ---------------------------------------------------------------- commands
+
+
+@app.command()
+@guarded
+def sectors(
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List the sectors: stages and player counts per country.
+
+    \b
+    Examples:
+      kjmatch sectors
+      kjmatch sectors --format json | jq '.sectors[].id'
+    """
+    from .render import sectors_output
+
+    ds = load(data_dir, no_cache)
+    emit(sectors_output(ds), _fmt(fmt, as_json), output, force)
+
+
+@app.command()
+@guarded
+def companies(
+    sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
+    country: Annotated[
+        Country | None, typer.Option("--country", "-c", case_sensitive=False, help="KR or JP.")
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this value-chain stage.")
+    ] = None,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List players (companies and institutions) with their strengths and sources.
+
+    \b
+    Examples:
+      kjmatch companies --sector semiconductors --country JP
+      kjmatch companies --sector batteries --stage cells --format csv > cells.csv
+    """
+    from .render import companies_output
+
+    ds = load(data_dir, no_cache)
+    if sector:
+        need_sector(ds, sector)
+    if stage:
+        scope = [ds.sectors[sector]] if sector else list(ds.sectors.values())
+        stage_ids = {st.id for sec in scope for st in sec.stages}
+        if stage not in stage_ids:
+            raise unknown("stage", stage, stage_ids)
+    rows = []
+    for p in sorted(ds.players.values(), key=lambda p: (p.country, p.id)):
+        if country and p.country != country.value:
+            continue
+        strengths = [
+            s
+            for s in p.strengths
+            if (sector is None or s.sector == sector) and (stage is None or s.stage == stage)
+        ]
+        if strengths or (sector is None and stage is None):
+            rows.append((p, strengths))
+    emit(companies_output(ds, rows), _fmt(fmt, as_json), output, force)
+
+
+@app.command()
+@guarded
+def match(
+    sector: Annotated[
+        str, typer.Option("--sector", "-s", help="Sector id (see `kjmatch sectors`).")
+    ],
+    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Show the best N pairings.")] = 20,
+    min_score: Annotated[
+        float,
+        typer.Option(
+            "--min-score", min=0.0, max=100.0, help="Hide pairings scoring below X (0-100)."
+        ),
+    ] = 0.0,
+    korea: Annotated[
+        str | None, typer.Option("--korea", help="Only this Korean player id.")
+    ] = None,
+    japan: Annotated[
+        str | None, typer.Option("--japan", help="Only this Japanese player id.")
+    ] = None,
+    direction: Annotated[
+        list[DirectionOpt] | None,
+        typer.Option(
+            "--direction",
+            "-d",
+            case_sensitive=False,
+            help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, same-stage, or all. Repeatable.",
+        ),
+    ] = None,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Rank complementary Korea–Japan pairings in a sector, with reasons.
+
+    \b
+    Examples:
+      kjmatch match --sector batteries
+      kjmatch match --sector semiconductors --direction jp-to-kr --top 10
+      kjmatch match --sector batteries --format json | jq '.pairings[0]'
+    """
+    from .matching import DIRECTIONS
+    from .matching import match as run_match
+    from .render import match_output
+
+    ds = load(data_dir, no_cache)
+    need_sector(ds, sector)
+    if korea:
+        need_player(ds, korea, "KR", "--korea")
+    if japan:
+        need_player(ds, japan, "JP", "--japan")
+    dirs = [d.value for d in direction or []]
+    chosen = DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
+    result = run_match(
+        ds, sector, top=top, min_score=min_score, korea=korea, japan=japan, directions=chosen
+    )
+    emit(match_output(result), _fmt(fmt, as_json), output, force)
+
+
+@app.command()
+@guarded
+def validate(
+    data_dir: DataDirOpt = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Fail (exit 1) on warnings too.")
+    ] = False,
+    max_age: Annotated[
+        int,
+        typer.Option(
+            "--max-age", min=0, help="Warn when a strength's as_of is more than N years old."
+        ),
+    ] = 6,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+) -> None:
+    """Check a dataset and summarise it: counts, stale facts, unsourced addresses.
+
+    Errors exit 1; warnings exit 1 only with --strict.
+
+    \b
+    Examples:
+      kjmatch validate
+      kjmatch validate --data-dir my-data --strict --format json
+    """
+    import datetime
+
+    from .loader import load_dataset
+    from .render import Output
+    from .report import summarize
+
+    fmt_ = _fmt(fmt, as_json)
+    try:
+        ds = load_dataset(data_dir, use_cache=False)
+    except DataError as exc:
+        if fmt_ in ("json", "jsonl"):
+            doc = {"ok": False, "problems": [p.__dict__ | {"text": str(p)} for p in exc.problems]}
+            import json
+
+            sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        raise
+    summary = summarize(ds, current_year=datetime.date.today().year, max_age=max_age)
+    cols = [
+        "id",
+        "name",
+        "stages",
+        "korea_players",
+        "japan_players",
+        "strengths",
+        "relationships",
+        "stages_with_context",
+    ]
+    out = Output(
+        data=summary.as_dict(),
+        records="sectors",
+        columns=[
+            "sector",
+            "name",
+            "stages",
+            "KR players",
+            "JP players",
+            "strengths",
+            "ties",
+            "context",
+        ],
+        rows=[[row[c] for c in cols] for row in summary.sectors],
+        title=f"Dataset {summary.root}",
+        footer=[", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.totals.items())],
+    )
+    emit(out, fmt_, output, force)
+    if summary.warnings:
+        by_kind: dict[str, list[str]] = {}
+        for w in summary.warnings:
+            by_kind.setdefault(w.kind, []).append(f"{w.where}: {w.message}")
+        for kind, items in sorted(by_kind.items()):
+            _err(f"warning: {len(items)} × {kind}")
+            for item in items[:5]:
+                _err(f"  {item}")
+            if len(items) > 5:
+                _err(f"  … and {len(items) - 5} more (see --format json)")
+        if strict:
+            _err("kjmatch: warnings are errors with --strict")
+            raise typer.Exit(ExitCode.ERROR)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        app(prog_name="kjmatch")
+    except KeyboardInterrupt:
+        _err("kjmatch: interrupted")
+        sys.exit(ExitCode.INTERRUPTED)

@@ -1,0 +1,365 @@
+"""Score complementary Korea–Japan pairings along a sector's value chain.
+
+score = 100 × Σ wᵢ·cᵢ / Σ wᵢ, each component cᵢ in [0, 1] and each weight
+wᵢ ≥ 0, so a score is always in [0, 100] and the contributions
+100·wᵢ·cᵢ/Σw add up to it. The components and default weights live here
+and nowhere else; the README's formula section documents them.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Literal
+
+from .model import Dataset, Player, Relationship, Sector, Stage, Strength
+
+COMPONENTS: tuple[str, ...] = ("fit", "strength", "gap", "security", "relationship", "novelty")
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "fit": 0.35,
+    "strength": 0.25,
+    "gap": 0.20,
+    "security": 0.10,
+    "relationship": 0.10,
+    "novelty": 0.0,
+}
+COMPONENT_HELP: dict[str, str] = {
+    "fit": "value-chain fit: 1.0 direct input, 0.5 two steps upstream, 0.1 same stage (rivals)",
+    "strength": "capability of both sides: mean of (level − 1)/4 over the two strengths",
+    "gap": "how far the supplier fills a gap in the buyer country's own chain at the supplier's stage",
+    "security": "how far a Japanese supplier cuts Korea's reliance on third countries at that stage",
+    "relationship": "an existing documented tie: 1 active, 0.6 announced, 0.3 ended, 0 none",
+    "novelty": "1 − relationship: rewards pairs with no tie yet",
+}
+FIT = {0: 0.1, 1: 1.0, 2: 0.5}  # hops between the two stages → fit
+TIE_VALUE = {"active": 1.0, "announced": 0.6, "ended": 0.3}
+CONTROL_VALUE = {"in_force": 0.6, "lifted": 0.3}  # third-country export controls at a stage
+
+Direction = Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+DIRECTIONS: tuple[str, ...] = ("jp-to-kr", "kr-to-jp", "same-stage")
+COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
+
+
+class WeightError(ValueError):
+    """Weights that cannot be used; the message lists the valid names."""
+
+
+def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
+    """A full, valid weight set: unknown names, negatives and all-zero sets are refused."""
+    out = dict(DEFAULT_WEIGHTS)
+    for name, value in weights.items():
+        if name not in COMPONENTS:
+            raise WeightError(f"unknown weight {name!r}; valid weights: {', '.join(COMPONENTS)}")
+        if not isinstance(value, int | float) or value != value or value < 0 or value > 100:
+            raise WeightError(f"weight {name!r} must be a number from 0 to 100, got {value!r}")
+        out[name] = float(value)
+    if not any(out.values()):
+        raise WeightError("at least one weight must be above zero")
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """One Korean strength joined to one Japanese strength along the chain."""
+
+    direction: Direction
+    korea_stage: Stage
+    japan_stage: Stage
+    korea_strength: Strength
+    japan_strength: Strength
+    hops: int
+    components: dict[str, float]
+    contributions: dict[str, float]
+    score: float
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Pairing:
+    """A Korean and a Japanese player in one sector, scored by their best link."""
+
+    korea: Player
+    japan: Player
+    links: tuple[Link, ...]  # best first
+    relationships: tuple[Relationship, ...]
+    rank: int = 0
+    stability: dict[str, object] | None = None
+
+    @property
+    def best(self) -> Link:
+        return self.links[0]
+
+    @property
+    def score(self) -> float:
+        return self.links[0].score
+
+
+@dataclass(slots=True)
+class MatchResult:
+    sector: Sector
+    weights: dict[str, float]
+    scenario: str | None
+    pairings: list[Pairing]
+    candidates: int  # player pairs linked along the chain, before filters on score and rank
+    stability: dict[str, object] | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class Chain:
+    """A sector's feed graph with hop distances and per-country best levels."""
+
+    def __init__(self, ds: Dataset, sector: Sector) -> None:
+        self.sector = sector
+        self.stages = {st.id: st for st in sector.stages}
+        feeds: dict[str, list[str]] = {st.id: [] for st in sector.stages}
+        for st in sector.stages:
+            for inp in st.inputs:
+                feeds[inp].append(st.id)
+        self.hops: dict[tuple[str, str], int] = {}  # (upstream, downstream) → 1 or 2
+        for start in feeds:
+            seen = {start: 0}
+            queue = deque([start])
+            while queue:
+                cur = queue.popleft()
+                if seen[cur] >= 2:
+                    continue
+                for nxt in feeds[cur]:
+                    if nxt not in seen:
+                        seen[nxt] = seen[cur] + 1
+                        queue.append(nxt)
+            for other, d in seen.items():
+                if d:
+                    self.hops[(start, other)] = d
+        self.best: dict[tuple[str, str], tuple[int, str]] = {}  # (country, stage) → (level, player)
+        for p in ds.players.values():
+            for s in p.strengths:
+                if s.sector == sector.id:
+                    key = (p.country, s.stage)
+                    if key not in self.best or (s.level, p.name) > self.best[key]:
+                        self.best[key] = (s.level, p.name)
+
+    def relation(self, korea_stage: str, japan_stage: str) -> tuple[Direction, int] | None:
+        if korea_stage == japan_stage:
+            return "same-stage", 0
+        if (japan_stage, korea_stage) in self.hops:
+            return "jp-to-kr", self.hops[(japan_stage, korea_stage)]
+        if (korea_stage, japan_stage) in self.hops:
+            return "kr-to-jp", self.hops[(korea_stage, japan_stage)]
+        return None
+
+
+def _pct(x: float) -> str:
+    return f"{x * 100:.0f}%"
+
+
+def _gap(
+    chain: Chain, supplier: Player, s: Strength, buyer_country: str
+) -> tuple[float, list[str]]:
+    stage = chain.stages[s.stage]
+    buyer = COUNTRY_NAME[buyer_country]
+    level, who = chain.best.get((buyer_country, s.stage), (0, ""))
+    if level:
+        value = max(0.0, min(1.0, (s.level - level) / 4))
+        why = (
+            f"{buyer}'s strongest at {stage.name.en} is {who} (level {level}); "
+            f"{supplier.name} at level {s.level} "
+            + (
+                f"fills a gap of {s.level - level} level(s)."
+                if s.level > level
+                else "adds no capability gap."
+            )
+        )
+    else:
+        value = min(1.0, s.level / 4)
+        why = f"{buyer} has no player at {stage.name.en} in the dataset; {supplier.name} fills that gap."
+    reasons = [why]
+    if buyer_country == "KR":
+        shares = stage.context.japan_import_share
+        if shares:
+            top = max(shares, key=lambda x: (x.value, x.year))
+            value = max(value, top.value)
+            reasons.append(
+                f"Japan supplied {_pct(top.value)} of Korea's {top.item} imports in {top.year} "
+                f"({top.source.label()})."
+            )
+        else:
+            reasons.append(
+                f"No documented figure for Japan's share of Korea's imports at {stage.name.en}."
+            )
+    return value, reasons
+
+
+def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, list[str]]:
+    stage = chain.stages[s.stage]
+    if direction != "jp-to-kr":
+        return 0.0, []
+    ctx = stage.context
+    capability = (s.level - 1) / 4
+    exposure = 0.0
+    reasons: list[str] = []
+    for t in ctx.third_country_import_share:
+        exposure = max(exposure, t.value)
+        reasons.append(
+            f"Korea sourced {_pct(t.value)} of its {t.item} imports from {t.country} in {t.year} "
+            f"({t.source.label()}); a Japanese supplier diversifies that."
+        )
+    for c in ctx.export_controls:
+        if c.imposed_by in ("KR", "JP"):
+            reasons.append(
+                f"Risk: {c.imposed_by} export controls on {c.item} ({c.year}, {c.status.replace('_', ' ')})."
+            )
+        else:
+            exposure = max(exposure, CONTROL_VALUE[c.status])
+            reasons.append(
+                f"{c.imposed_by} export controls on {c.item} ({c.year}, {c.status.replace('_', ' ')}) "
+                "make a non-{0} source valuable.".format(c.imposed_by)
+            )
+    if not reasons:
+        reasons.append(
+            f"No documented third-country dependence or export control at {stage.name.en}."
+        )
+    return capability * exposure, reasons
+
+
+def tie_value(relationships: Iterable[Relationship]) -> float:
+    return max((TIE_VALUE[r.status] for r in relationships), default=0.0)
+
+
+def score_link(
+    chain: Chain,
+    korea: Player,
+    ks: Strength,
+    japan: Player,
+    js: Strength,
+    relationships: tuple[Relationship, ...],
+    weights: Mapping[str, float],
+) -> Link | None:
+    rel = chain.relation(ks.stage, js.stage)
+    if rel is None:
+        return None
+    direction, hops = rel
+    kst, jst = chain.stages[ks.stage], chain.stages[js.stage]
+    comps = dict.fromkeys(COMPONENTS, 0.0)
+    comps["fit"] = FIT[hops]
+    comps["strength"] = ((ks.level - 1) + (js.level - 1)) / 8
+    reasons: list[str] = []
+    if direction == "same-stage":
+        reasons.append(
+            f"Same stage ({kst.name.en}): {korea.name} and {japan.name} compete more than they complement."
+        )
+    else:
+        sup, sup_s, buy, buy_s, sup_st, buy_st = (
+            (japan, js, korea, ks, jst, kst)
+            if direction == "jp-to-kr"
+            else (korea, ks, japan, js, kst, jst)
+        )
+        how = "is a direct input to" if hops == 1 else "is two steps upstream of"
+        reasons.append(
+            f"{sup.name}'s {sup_st.name.en} (level {sup_s.level}) {how} "
+            f"{buy.name}'s {buy_st.name.en} (level {buy_s.level})."
+        )
+        comps["gap"], gap_reasons = _gap(chain, sup, sup_s, buy.country)
+        reasons += gap_reasons
+        comps["security"], sec_reasons = _security(chain, sup_s, direction)
+        reasons += sec_reasons
+    comps["relationship"] = tie_value(relationships)
+    comps["novelty"] = 1.0 - comps["relationship"]
+    if relationships:
+        for r in relationships:
+            reasons.append(
+                f"Existing tie: {r.type.replace('_', ' ')} ({r.status}, {r.year}): {r.summary}"
+            )
+    else:
+        reasons.append("No documented relationship between them in this sector yet.")
+    total = sum(weights[c] for c in COMPONENTS)
+    contributions = {c: round(100 * weights[c] * comps[c] / total, 2) for c in COMPONENTS}
+    score = round(sum(contributions.values()), 2)
+    return Link(
+        direction=direction,
+        korea_stage=kst,
+        japan_stage=jst,
+        korea_strength=ks,
+        japan_strength=js,
+        hops=hops,
+        components={c: round(v, 4) for c, v in comps.items()},
+        contributions=contributions,
+        score=score,
+        reasons=tuple(reasons),
+    )
+
+
+def _link_order(link: Link) -> tuple[float, int, str, str]:
+    return (-link.score, DIRECTIONS.index(link.direction), link.korea_stage.id, link.japan_stage.id)
+
+
+def pair_links(
+    chain: Chain,
+    korea: Player,
+    japan: Player,
+    relationships: tuple[Relationship, ...],
+    weights: Mapping[str, float],
+    directions: Iterable[str] = DIRECTIONS,
+) -> list[Link]:
+    sector = chain.sector.id
+    allowed = set(directions)
+    links = []
+    for ks in korea.strengths:
+        if ks.sector != sector:
+            continue
+        for js in japan.strengths:
+            if js.sector != sector:
+                continue
+            link = score_link(chain, korea, ks, japan, js, relationships, weights)
+            if link is not None and link.direction in allowed:
+                links.append(link)
+    links.sort(key=_link_order)
+    return links
+
+
+def match(
+    ds: Dataset,
+    sector_id: str,
+    *,
+    weights: Mapping[str, float] | None = None,
+    top: int | None = 20,
+    min_score: float = 0.0,
+    korea: str | None = None,
+    japan: str | None = None,
+    directions: Iterable[str] = DIRECTIONS,
+    scenario: str | None = None,
+) -> MatchResult:
+    """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids."""
+    w = check_weights(weights or {})
+    sector = ds.sectors[sector_id]
+    chain = Chain(ds, sector)
+    dirs = tuple(directions)
+    kr = [p for p in ds.players_in(sector_id, "KR") if korea is None or p.id == korea]
+    jp = [p for p in ds.players_in(sector_id, "JP") if japan is None or p.id == japan]
+    ties: dict[tuple[str, str], list[Relationship]] = {}
+    for r in ds.relationships:
+        if r.sector == sector_id:
+            ties.setdefault((r.korea, r.japan), []).append(r)
+    pairings: list[Pairing] = []
+    candidates = 0
+    for kp in kr:
+        for jpp in jp:
+            rels = tuple(sorted(ties.get((kp.id, jpp.id), []), key=lambda r: (r.year, r.id)))
+            links = pair_links(chain, kp, jpp, rels, w, dirs)
+            if not links:
+                continue
+            candidates += 1
+            if links[0].score >= min_score:
+                pairings.append(
+                    Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels)
+                )
+    pairings.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
+    if top is not None:
+        pairings = pairings[:top]
+    ranked = [
+        Pairing(korea=p.korea, japan=p.japan, links=p.links, relationships=p.relationships, rank=i)
+        for i, p in enumerate(pairings, 1)
+    ]
+    return MatchResult(
+        sector=sector, weights=w, scenario=scenario, pairings=ranked, candidates=candidates
+    )

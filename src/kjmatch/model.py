@@ -1,0 +1,293 @@
+"""The dataset's types: plain frozen dataclasses.
+
+They are both the file format (pydantic validates YAML into them in
+`validation.py`) and the in-memory model the matcher and renderers use.
+Plain dataclasses keep start-up fast: nothing here imports pydantic, so a
+cached dataset loads without it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated, Any, ClassVar, Literal
+
+import annotated_types as at
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+HS_PATTERN = r"^\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?$"
+COUNTRY_PATTERN = r"^[A-Z]{2}$"
+
+
+class _Pattern:
+    """A strict-string constraint that pydantic understands, without importing it here."""
+
+    def __init__(self, pattern: str, title: str) -> None:
+        self.pattern = pattern
+        self.title = title
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(pattern=self.pattern, strict=True)
+
+    def __repr__(self) -> str:
+        return f"_Pattern({self.title})"
+
+
+class _Text:
+    """A strict non-empty string: YAML's `no` or `8486.20` must not pass as text."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(min_length=1, strict=True, strip_whitespace=True)
+
+
+Slug = Annotated[str, _Pattern(SLUG_PATTERN, "slug")]
+HsCode = Annotated[str, _Pattern(HS_PATTERN, "HS code")]
+CountryCode = Annotated[str, _Pattern(COUNTRY_PATTERN, "ISO country code")]
+Text = Annotated[str, _Text()]
+Year = Annotated[int, at.Ge(1900), at.Le(2100)]
+Share = Annotated[float, at.Ge(0.0), at.Le(1.0)]
+Level = Annotated[int, at.Ge(1), at.Le(5)]
+Weight = Annotated[float, at.Ge(0.0), at.Le(100.0)]
+
+Country = Literal["KR", "JP"]
+StageKind = Literal[
+    "raw_material", "material", "component", "equipment", "manufacturing", "end_use", "service"
+]
+RelationshipType = Literal[
+    "supply", "jv", "equity", "licence", "customer_order", "rnd", "mou_study"
+]
+RelationshipStatus = Literal["announced", "active", "ended"]
+PlayerKind = Literal["company", "institution"]
+
+_FORBID: dict[str, Any] = {"extra": "forbid"}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Names:
+    """A name in English, Korean and Japanese."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    en: Text
+    ko: Text
+    ja: Text
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Source:
+    """Where a fact was read. Needs a publisher or a title."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    publisher: Text | None = None
+    title: Text | None = None
+    year: Year
+    url: Text | None = None
+
+    def label(self) -> str:
+        who = self.publisher or self.title or "?"
+        return f"{who} ({self.year})"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ImportShare:
+    """Japan's share of Korea's imports of this stage's goods."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    value: Share
+    item: Text
+    year: Year
+    source: Source
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ThirdCountryShare:
+    """A third country's share of Korea's imports of this stage's goods."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    country: CountryCode
+    value: Share
+    item: Text
+    year: Year
+    source: Source
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportControl:
+    """An export control that has touched this stage's goods."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    imposed_by: CountryCode
+    item: Text
+    year: Year
+    status: Literal["in_force", "lifted"]
+    source: Source
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StageContext:
+    """Country-level facts about a stage, each with its year and source."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    japan_import_share: tuple[ImportShare, ...] = ()
+    third_country_import_share: tuple[ThirdCountryShare, ...] = ()
+    export_controls: tuple[ExportControl, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (
+            self.japan_import_share or self.third_country_import_share or self.export_controls
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Stage:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    name: Names
+    kind: StageKind
+    description: str = ""
+    hs_codes: tuple[HsCode, ...] = ()
+    inputs: tuple[Slug, ...] = ()
+    context: StageContext = field(default_factory=StageContext)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Sector:
+    """A sector and its value chain, upstream first."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    name: Names
+    summary: Text
+    stages: Annotated[tuple[Stage, ...], at.MinLen(5), at.MaxLen(8)]
+    sources: tuple[Source, ...] = ()
+
+    def stage(self, stage_id: str) -> Stage | None:
+        for st in self.stages:
+            if st.id == stage_id:
+                return st
+        return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Strength:
+    """A player's capability at one stage of one sector."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    sector: Slug
+    stage: Slug
+    level: Level
+    tags: tuple[Text, ...] = ()
+    note: Text
+    as_of: Year
+    sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class StrengthEntry(Strength):
+    """A strength given in one file for a player declared in another."""
+
+    player: Slug
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Operation:
+    """A subsidiary, plant or office in the other country."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    name: Text
+    location: Text
+    activity: Text
+    since: Year | None = None
+    source: Source
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Player:
+    """A company or institution in Korea or Japan."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    name: Text
+    native_name: Text
+    aliases: tuple[Text, ...] = ()
+    country: Country
+    kind: PlayerKind = "company"
+    group: Text | None = None
+    ticker: Text | None = None
+    partner_country_operations: tuple[Operation, ...] = ()
+    strengths: tuple[Strength, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Relationship:
+    """A documented tie between a Korean and a Japanese player."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    korea: Slug
+    japan: Slug
+    sector: Slug
+    type: RelationshipType
+    year: Year
+    status: RelationshipStatus
+    ended: Year | None = None
+    summary: Text
+    value: Text | None = None
+    sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Scenario:
+    """A named set of matcher weights."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    name: Text
+    description: Text
+    weights: dict[str, Weight]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlayersFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    players: tuple[Player, ...] = ()
+    strengths: tuple[StrengthEntry, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RelationshipsFile:
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    relationships: tuple[Relationship, ...]
+
+
+@dataclass(slots=True)
+class Dataset:
+    """A loaded, cross-checked dataset. Players carry all their strengths."""
+
+    sectors: dict[str, Sector]
+    players: dict[str, Player]
+    relationships: tuple[Relationship, ...]
+    scenarios: dict[str, Scenario]
+    root: str = ""
+
+    def players_in(self, sector: str, country: str | None = None) -> list[Player]:
+        return [
+            p
+            for p in self.players.values()
+            if (country is None or p.country == country)
+            and any(s.sector == sector for s in p.strengths)
+        ]
+
+    def relationships_between(
+        self, korea: str, japan: str, sector: str | None = None
+    ) -> list[Relationship]:
+        return [
+            r
+            for r in self.relationships
+            if r.korea == korea and r.japan == japan and (sector is None or r.sector == sector)
+        ]

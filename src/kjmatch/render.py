@@ -1,0 +1,301 @@
+"""Results as documents, and the plain renderers: json, jsonl, csv, markdown.
+
+Every command builds one `Output`: the JSON document (the stable contract),
+the key of its record list (for jsonl) and a flat table (for csv, markdown
+and the rich table). Nothing here imports rich.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .matching import Link, MatchResult, Pairing
+from .model import Dataset, Player, Relationship, Sector, Source, Strength
+
+FORMATS = ("table", "json", "jsonl", "csv", "markdown")
+
+
+@dataclass
+class Output:
+    data: dict[str, Any]  # the JSON document
+    records: str  # key in `data` of the list that jsonl prints one per line
+    columns: list[str]
+    rows: list[list[Any]]
+    title: str = ""
+    footer: list[str] = field(default_factory=list)  # shown under a table, never in data formats
+
+
+# ---------------------------------------------------------------- documents
+
+
+def source_doc(s: Source) -> dict[str, Any]:
+    return {"publisher": s.publisher, "title": s.title, "year": s.year, "url": s.url}
+
+
+def strength_doc(s: Strength, ds: Dataset) -> dict[str, Any]:
+    sector = ds.sectors[s.sector]
+    stage = sector.stage(s.stage)
+    return {
+        "sector": s.sector,
+        "stage": s.stage,
+        "stage_name": stage.name.en if stage else s.stage,
+        "level": s.level,
+        "tags": list(s.tags),
+        "note": s.note,
+        "as_of": s.as_of,
+        "sources": [source_doc(x) for x in s.sources],
+    }
+
+
+def relationship_doc(r: Relationship) -> dict[str, Any]:
+    return {
+        "id": r.id,
+        "korea": r.korea,
+        "japan": r.japan,
+        "sector": r.sector,
+        "type": r.type,
+        "status": r.status,
+        "year": r.year,
+        "ended": r.ended,
+        "summary": r.summary,
+        "value": r.value,
+        "sources": [source_doc(x) for x in r.sources],
+    }
+
+
+def player_doc(
+    p: Player, ds: Dataset, strengths: Iterable[Strength] | None = None
+) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "native_name": p.native_name,
+        "aliases": list(p.aliases),
+        "country": p.country,
+        "kind": p.kind,
+        "group": p.group,
+        "partner_country_operations": [
+            {
+                "name": o.name,
+                "location": o.location,
+                "activity": o.activity,
+                "since": o.since,
+                "source": source_doc(o.source),
+            }
+            for o in p.partner_country_operations
+        ],
+        "strengths": [
+            strength_doc(s, ds) for s in (p.strengths if strengths is None else strengths)
+        ],
+    }
+
+
+def sector_counts(ds: Dataset, sector: Sector) -> dict[str, int]:
+    return {
+        "stages": len(sector.stages),
+        "korea_players": len(ds.players_in(sector.id, "KR")),
+        "japan_players": len(ds.players_in(sector.id, "JP")),
+        "relationships": sum(1 for r in ds.relationships if r.sector == sector.id),
+    }
+
+
+def sectors_output(ds: Dataset) -> Output:
+    docs = []
+    rows = []
+    for sector in sorted(ds.sectors.values(), key=lambda s: s.id):
+        counts = sector_counts(ds, sector)
+        docs.append(
+            {
+                "id": sector.id,
+                "name": sector.name.en,
+                "names": {"en": sector.name.en, "ko": sector.name.ko, "ja": sector.name.ja},
+                **counts,
+                "stage_ids": [st.id for st in sector.stages],
+            }
+        )
+        rows.append([sector.id, sector.name.en, sector.name.ko, sector.name.ja, *counts.values()])
+    return Output(
+        data={"sectors": docs},
+        records="sectors",
+        columns=["id", "name", "ko", "ja", "stages", "KR players", "JP players", "ties"],
+        rows=rows,
+        title="Sectors",
+    )
+
+
+def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) -> Output:
+    docs = [player_doc(p, ds, strengths) for p, strengths in players]
+    rows = []
+    for p, strengths in players:
+        for s in strengths:
+            stage = ds.sectors[s.sector].stage(s.stage)
+            rows.append(
+                [
+                    p.id,
+                    f"{p.name} ({p.native_name})",
+                    p.country,
+                    s.sector,
+                    stage.name.en if stage else s.stage,
+                    s.level,
+                    ", ".join(s.tags),
+                    s.as_of,
+                    "; ".join(x.label() for x in s.sources),
+                ]
+            )
+    return Output(
+        data={"companies": docs},
+        records="companies",
+        columns=[
+            "id",
+            "name",
+            "country",
+            "sector",
+            "stage",
+            "level",
+            "capabilities",
+            "as of",
+            "sources",
+        ],
+        rows=rows,
+        title="Companies",
+    )
+
+
+def _side(p: Player, stage_id: str, stage_name: str, level: int) -> dict[str, Any]:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "native_name": p.native_name,
+        "stage": stage_id,
+        "stage_name": stage_name,
+        "level": level,
+    }
+
+
+def link_doc(link: Link, weights: dict[str, float]) -> dict[str, Any]:
+    return {
+        "direction": link.direction,
+        "korea_stage": link.korea_stage.id,
+        "japan_stage": link.japan_stage.id,
+        "hops": link.hops,
+        "score": link.score,
+        "components": {
+            c: {"value": v, "weight": weights[c], "contribution": link.contributions[c]}
+            for c, v in link.components.items()
+        },
+        "reasons": list(link.reasons),
+    }
+
+
+def pairing_doc(p: Pairing) -> dict[str, Any]:
+    b = p.best
+    doc: dict[str, Any] = {
+        "rank": p.rank,
+        "score": p.score,
+        "direction": b.direction,
+        "korea": _side(p.korea, b.korea_stage.id, b.korea_stage.name.en, b.korea_strength.level),
+        "japan": _side(p.japan, b.japan_stage.id, b.japan_stage.name.en, b.japan_strength.level),
+        "components": dict(b.components),
+        "contributions": dict(b.contributions),
+        "reasons": list(b.reasons),
+        "relationships": [relationship_doc(r) for r in p.relationships],
+        "other_links": len(p.links) - 1,
+    }
+    if p.stability is not None:
+        doc["stability"] = p.stability
+    return doc
+
+
+ARROW = {"jp-to-kr": "JP→KR", "kr-to-jp": "KR→JP", "same-stage": "rivals"}
+
+
+def match_output(result: MatchResult) -> Output:
+    pairings = [pairing_doc(p) for p in result.pairings]
+    data: dict[str, Any] = {
+        "sector": {"id": result.sector.id, "name": result.sector.name.en},
+        "scenario": result.scenario,
+        "weights": result.weights,
+        "candidates": result.candidates,
+        "pairings": pairings,
+    }
+    if result.stability is not None:
+        data["stability"] = result.stability
+    rows = []
+    for p in result.pairings:
+        b = p.best
+        row: list[Any] = [
+            p.rank,
+            f"{p.score:.1f}",
+            ARROW[b.direction],
+            f"{p.korea.name} · {b.korea_stage.name.en} ({b.korea_strength.level})",
+            f"{p.japan.name} · {b.japan_stage.name.en} ({b.japan_strength.level})",
+            " ".join(
+                f"{c[:3]}={b.contributions[c]:.0f}" for c in b.contributions if result.weights[c]
+            ),
+            ", ".join(f"{r.type}/{r.status}" for r in p.relationships) or "-",
+        ]
+        if p.stability is not None:
+            row.append(
+                f"{p.stability['top_share']:.0%} #{p.stability['rank_min']}-{p.stability['rank_max']}"
+            )
+        rows.append(row)
+    columns = ["#", "score", "dir", "Korea", "Japan", "contributions", "ties"]
+    if result.stability is not None:
+        columns.append("stability")
+    footer = [
+        f"{len(result.pairings)} of {result.candidates} linked pairs shown"
+        + (f"; scenario {result.scenario}" if result.scenario else "")
+        + ". `kjmatch explain KOREA JAPAN` shows any pairing in full."
+    ]
+    return Output(
+        data=data,
+        records="pairings",
+        columns=columns,
+        rows=rows,
+        title=f"{result.sector.name.en}: Korea–Japan pairings",
+        footer=footer,
+    )
+
+
+# ---------------------------------------------------------------- renderers
+
+
+def to_json(out: Output) -> str:
+    return json.dumps(out.data, ensure_ascii=False, indent=2) + "\n"
+
+
+def to_jsonl(out: Output) -> str:
+    return "".join(json.dumps(rec, ensure_ascii=False) + "\n" for rec in out.data[out.records])
+
+
+def _cell(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def to_csv(out: Output) -> str:
+    """CSV with a UTF-8 BOM so spreadsheets read Korean and Japanese text correctly."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(out.columns)
+    writer.writerows([[_cell(v) for v in row] for row in out.rows])
+    return "\ufeff" + buf.getvalue()
+
+
+def _md(value: Any) -> str:
+    return _cell(value).replace("|", "\\|").replace("\n", " ")
+
+
+def to_markdown(out: Output) -> str:
+    lines = [f"## {out.title}", ""] if out.title else []
+    lines.append("| " + " | ".join(_md(c) for c in out.columns) + " |")
+    lines.append("|" + "|".join("---" for _ in out.columns) + "|")
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in out.rows]
+    return "\n".join(lines) + "\n"
+
+
+PLAIN = {"json": to_json, "jsonl": to_jsonl, "csv": to_csv, "markdown": to_markdown}

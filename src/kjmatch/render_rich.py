@@ -1,0 +1,58 @@
+"""Terminal rendering with rich. Imported only when a table is drawn."""
+
+from __future__ import annotations
+
+import io
+import os
+from typing import IO, Any
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from .render import Output
+
+
+def console(
+    file: IO[str] | None = None, *, width: int | None = None, color: bool | None = None
+) -> Console:
+    """A console that colours only a terminal, honours NO_COLOR and TERM=dumb."""
+    no_color = (
+        bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or color is False
+    )
+    return Console(
+        file=file,
+        width=width,
+        no_color=no_color,
+        color_system=None if no_color else "auto",
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def table(out: Output) -> Table:
+    t = Table(title=out.title or None, title_justify="left", show_lines=False, expand=False)
+    numeric = {"#", "score", "level", "stages", "KR players", "JP players", "ties", "as of"}
+    for col in out.columns:
+        t.add_column(col, justify="right" if col in numeric else "left", overflow="fold")
+    for row in out.rows:
+        t.add_row(*[Text("" if v is None else str(v)) for v in row])
+    return t
+
+
+def print_output(out: Output, con: Console) -> None:
+    con.print(table(out))
+    for line in out.footer:
+        con.print(Text(line, style="dim"))
+
+
+def render_to_string(out: Output | Any, width: int = 100) -> str:
+    """Render for a file: no colour, fixed width."""
+    buf = io.StringIO()
+    con = console(buf, width=width, color=False)
+    if isinstance(out, Output):
+        print_output(out, con)
+    else:
+        con.print(out)
+    return buf.getvalue()

@@ -1,0 +1,475 @@
+"""Parse and check a dataset's files: schema, references, value-chain graphs.
+
+Every problem is collected and reported at once, each located as
+`file:line:col: field.path: message`. Only imported when YAML must be read
+(a cache hit never imports pydantic or PyYAML).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import TypeAdapter, ValidationError
+
+from . import model as m
+from .errors import DataError, Problem, nearest
+from .yamlio import YamlProblem, parse, read_text
+
+KINDS: dict[str, type] = {
+    "sectors": m.Sector,
+    "players": m.PlayersFile,
+    "relationships": m.RelationshipsFile,
+    "scenarios": m.Scenario,
+}
+_KIND_HINT = {
+    "sectors": "a sector file holds a mapping with keys id, name, summary and stages",
+    "players": "a players file holds a mapping with the key 'players' (and optionally 'strengths')",
+    "relationships": "a relationships file holds a mapping with the key 'relationships'",
+    "scenarios": "a scenario file holds a mapping with keys id, name, description and weights",
+}
+_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
+
+Path_ = tuple[str | int, ...]
+
+
+def adapter(kind: str) -> TypeAdapter[Any]:
+    if kind not in _ADAPTERS:
+        _ADAPTERS[kind] = TypeAdapter(KINDS[kind])
+    return _ADAPTERS[kind]
+
+
+@dataclass
+class _Pending:
+    """A problem whose line and column are looked up only when reporting."""
+
+    file: str
+    path: Path_
+    message: str
+
+
+@dataclass
+class Checker:
+    """Collects problems across all files of a dataset."""
+
+    texts: dict[str, str] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    pending: list[_Pending] = field(default_factory=list)
+
+    def add(self, file: str, path: Path_, message: str) -> None:
+        self.pending.append(_Pending(file, path, message))
+
+    def resolve(self) -> list[Problem]:
+        out = list(self.problems)
+        roots: dict[str, yaml.Node | None] = {}
+        for p in self.pending:
+            if p.file not in roots:
+                roots[p.file] = _compose(self.texts.get(p.file, ""))
+            line, col, node = _locate(roots[p.file], p.path)
+            message = p.message
+            if node is not None and "{source}" in message:
+                message = message.replace("{source}", _scalar_text(node))
+            out.append(Problem(p.file, line, col, format_path(p.path), message))
+        return out
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+        return yaml.compose(text, Loader=loader)
+    except yaml.YAMLError:
+        return None
+
+
+def _locate(root: yaml.Node | None, path: Path_) -> tuple[int, int, yaml.Node | None]:
+    if root is None:
+        return 0, 0, None
+    node: yaml.Node = root
+    for part in path:
+        nxt: yaml.Node | None = None
+        if isinstance(node, yaml.SequenceNode) and isinstance(part, int):
+            nxt = node.value[part] if 0 <= part < len(node.value) else None
+        elif isinstance(node, yaml.MappingNode):
+            for k, v in reversed(node.value):
+                if isinstance(k, yaml.ScalarNode) and k.value == str(part):
+                    nxt = v
+                    break
+        if nxt is None:
+            break
+        node = nxt
+    return node.start_mark.line + 1, node.start_mark.column + 1, node
+
+
+def _key_position(root: yaml.Node | None, path: Path_) -> tuple[int, int] | None:
+    """Position of the key `path[-1]` itself (for unknown keys)."""
+    if root is None or not path:
+        return None
+    _, _, parent = _locate(root, path[:-1])
+    if isinstance(parent, yaml.MappingNode):
+        for k, _ in parent.value:
+            if isinstance(k, yaml.ScalarNode) and k.value == str(path[-1]):
+                return k.start_mark.line + 1, k.start_mark.column + 1
+    return None
+
+
+def _scalar_text(node: yaml.Node) -> str:
+    return str(node.value) if isinstance(node, yaml.ScalarNode) else "…"
+
+
+def format_path(path: Iterable[str | int]) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+# ---------------------------------------------------------------- schema errors
+
+
+def _fields_at(root: type, path: Path_) -> list[str]:
+    """The keys allowed at `path` in the model, for 'did you mean' hints."""
+    tp: Any = root
+    for part in path:
+        tp = _unwrap(tp)
+        if isinstance(part, int):
+            args = typing.get_args(tp)
+            tp = args[0] if args else Any
+        elif dataclasses.is_dataclass(tp):
+            tp = typing.get_type_hints(tp).get(str(part), Any)
+        else:
+            return []
+    tp = _unwrap(tp)
+    return [f.name for f in dataclasses.fields(tp)] if dataclasses.is_dataclass(tp) else []
+
+
+def _unwrap(tp: Any) -> Any:
+    while True:
+        origin = typing.get_origin(tp)
+        if origin is typing.Annotated:
+            tp = typing.get_args(tp)[0]
+        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            args = [a for a in typing.get_args(tp) if a is not type(None)]
+            tp = args[0] if len(args) == 1 else tp
+            if len(args) != 1:
+                return tp
+        else:
+            return tp
+
+
+def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
+    kind = err["type"]
+    value = err.get("input")
+    if kind in ("unexpected_keyword_argument", "extra_forbidden"):
+        allowed = _fields_at(kind_type, loc[:-1])
+        close = nearest(str(loc[-1]), allowed, n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else ""
+        return loc, f"unknown key {str(loc[-1])!r}{hint} (allowed: {', '.join(allowed)})"
+    if kind in ("missing", "missing_keyword_argument"):
+        return loc, "required field is missing"
+    if kind == "string_type" and isinstance(value, bool | int | float):
+        what = "a boolean" if isinstance(value, bool) else "a number"
+        hint = (
+            " (HS codes must be quoted, or leading zeros and trailing digits are lost)"
+            if "hs_codes" in loc
+            else " (YAML 1.1 reads words like no, yes, on and off as booleans)"
+            if isinstance(value, bool)
+            else ""
+        )
+        return loc, f"expected text, but YAML read `{{source}}` as {what}; write it in quotes{hint}"
+    if kind == "string_type" and value is None:
+        return loc, "expected text, found nothing"
+    if kind == "string_pattern_mismatch":
+        pattern = err.get("ctx", {}).get("pattern", "")
+        what = {
+            m.SLUG_PATTERN: "a lower-case id (a-z, 0-9 and single hyphens)",
+            m.HS_PATTERN: 'an HS code such as "8486" or "8486.20"',
+            m.COUNTRY_PATTERN: "a two-letter upper-case country code such as CN",
+        }.get(pattern, f"text matching {pattern}")
+        return loc, f"must be {what}, got {value!r}"
+    if kind in ("too_short", "too_long"):
+        ctx = err.get("ctx", {})
+        n = ctx.get("actual_length")
+        if kind == "too_short":
+            return loc, f"needs at least {ctx.get('min_length')} item(s), has {n}"
+        return loc, f"allows at most {ctx.get('max_length')} item(s), has {n}"
+    msg = str(err.get("msg", "invalid value"))
+    if value is not None and not isinstance(value, dict | list | tuple) and len(repr(value)) < 60:
+        msg += f", got {value!r}"
+    return loc, msg[0].lower() + msg[1:]
+
+
+def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | None:
+    kind_type = KINDS[kind]
+    if data is None:
+        checker.problems.append(Problem(file, 1, 1, "", f"file is empty; {_KIND_HINT[kind]}"))
+        return None
+    if not isinstance(data, dict):
+        what = type(data).__name__.replace("str", "text").replace("list", "a list")
+        checker.problems.append(Problem(file, 1, 1, "", f"top level is {what}; {_KIND_HINT[kind]}"))
+        return None
+    try:
+        return adapter(kind).validate_python(data)
+    except ValidationError as exc:
+        root = _compose(checker.texts[file])
+        seen: set[tuple[Path_, str]] = set()
+        errors = exc.errors()
+        locs = [tuple(e["loc"]) for e in errors]
+        for err in errors:
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+            )
+            if err["type"] in ("too_short", "too_long") and any(
+                len(other) > len(loc) and other[: len(loc)] == loc for other in locs
+            ):
+                continue  # pydantic counts only the valid items; the item errors say more
+            loc, message = _schema_message(err, kind_type, loc)
+            if (loc, message) in seen:
+                continue
+            seen.add((loc, message))
+            if err["type"] in ("unexpected_keyword_argument", "extra_forbidden"):
+                pos = _key_position(root, loc)
+                if pos:
+                    checker.problems.append(
+                        Problem(file, pos[0], pos[1], format_path(loc), message)
+                    )
+                    continue
+            checker.add(file, loc, message)
+        return None
+
+
+# ---------------------------------------------------------------- cross-checks
+
+
+def _check_sources(checker: Checker, file: str, path: Path_, sources: Iterable[m.Source]) -> None:
+    for i, src in enumerate(sources):
+        if not (src.publisher or src.title):
+            checker.add(file, (*path, i), "a source needs a publisher or a title")
+
+
+def _check_sector(checker: Checker, file: str, sector: m.Sector) -> None:
+    ids = [s.id for s in sector.stages]
+    seen: set[str] = set()
+    for i, st in enumerate(sector.stages):
+        if st.id in seen:
+            checker.add(file, ("stages", i, "id"), f"duplicate stage id {st.id!r}")
+        seen.add(st.id)
+        for j, inp in enumerate(st.inputs):
+            if inp == st.id:
+                checker.add(file, ("stages", i, "inputs", j), f"stage {st.id!r} cannot feed itself")
+            elif inp not in ids:
+                checker.add(
+                    file,
+                    ("stages", i, "inputs", j),
+                    _unknown("stage", inp, ids, f"in sector {sector.id!r}"),
+                )
+        ctx = st.context
+        for key in ("japan_import_share", "third_country_import_share", "export_controls"):
+            for j, item in enumerate(getattr(ctx, key)):
+                loc: Path_ = ("stages", i, "context", key, j, "source")
+                _check_sources(checker, file, loc, [item.source])
+    _check_sources(checker, file, ("sources",), sector.sources)
+    cycle = find_cycle({st.id: list(st.inputs) for st in sector.stages})
+    if cycle:
+        i = ids.index(cycle[0])
+        checker.add(
+            file,
+            ("stages", i, "inputs"),
+            "value chain has a cycle: " + " → ".join([*cycle, cycle[0]]),
+        )
+
+
+def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
+    """A cycle in `graph` (node → inputs) as a list of nodes, or None."""
+    state: dict[str, int] = {}
+    for start in graph:
+        if state.get(start):
+            continue
+        stack: list[tuple[str, int]] = [(start, 0)]
+        path: list[str] = []
+        while stack:
+            node, i = stack.pop()
+            if i == 0:
+                state[node] = 1
+                path.append(node)
+            nexts = [n for n in graph.get(node, []) if n in graph]
+            if i < len(nexts):
+                stack.append((node, i + 1))
+                nxt = nexts[i]
+                if state.get(nxt) == 1:
+                    return path[path.index(nxt) :]
+                if not state.get(nxt):
+                    stack.append((nxt, 0))
+            else:
+                state[node] = 2
+                path.pop()
+    return None
+
+
+def _unknown(kind: str, name: str, valid: Iterable[str], where: str = "") -> str:
+    close = nearest(name, valid, n=1)
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    return f"unknown {kind} {name!r}{' ' + where if where else ''}{hint}"
+
+
+def _check_strength(
+    checker: Checker, file: str, path: Path_, s: m.Strength, sectors: dict[str, m.Sector]
+) -> bool:
+    _check_sources(checker, file, (*path, "sources"), s.sources)
+    sector = sectors.get(s.sector)
+    if sector is None:
+        checker.add(file, (*path, "sector"), _unknown("sector", s.sector, sectors))
+        return False
+    if sector.stage(s.stage) is None:
+        ids = [st.id for st in sector.stages]
+        checker.add(
+            file, (*path, "stage"), _unknown("stage", s.stage, ids, f"in sector {s.sector!r}")
+        )
+        return False
+    return True
+
+
+def build(
+    files: dict[str, list[tuple[str, Path]]],
+    progress: Callable[[str, int, int], None] | None = None,
+) -> m.Dataset:
+    """Read, validate and cross-check files grouped by kind; raise DataError listing every problem."""
+    checker = Checker()
+    parsed: dict[str, list[tuple[str, Any]]] = {k: [] for k in KINDS}
+    total = sum(len(v) for v in files.values())
+    done = 0
+    for kind, entries in files.items():
+        for name, path in entries:
+            done += 1
+            if progress:
+                progress("Reading data", done, total)
+            try:
+                text = read_text(path, name)
+                checker.texts[name] = text
+                data = parse(text, name)
+            except YamlProblem as exc:
+                checker.problems.extend(exc.problems)
+                continue
+            obj = _validate_file(checker, name, kind, data)
+            if obj is not None:
+                parsed[kind].append((name, obj))
+
+    sectors: dict[str, m.Sector] = {}
+    for file, sector in parsed["sectors"]:
+        if sector.id in sectors:
+            checker.add(file, ("id",), f"duplicate sector id {sector.id!r}")
+            continue
+        sectors[sector.id] = sector
+        _check_sector(checker, file, sector)
+
+    players: dict[str, m.Player] = {}
+    extra: dict[str, list[m.Strength]] = {}
+    seen_strength: dict[tuple[str, str, str], str] = {}
+
+    def note_strength(file: str, loc: Path_, pid: str, s: m.Strength) -> bool:
+        key = (pid, s.sector, s.stage)
+        if key in seen_strength:
+            checker.add(
+                file,
+                loc,
+                f"{pid!r} already has a strength at {s.sector}/{s.stage} (in {seen_strength[key]})",
+            )
+            return False
+        seen_strength[key] = file
+        return True
+
+    for file, pf in parsed["players"]:
+        for i, p in enumerate(pf.players):
+            if p.id in players:
+                checker.add(file, ("players", i, "id"), f"duplicate player id {p.id!r}")
+                continue
+            players[p.id] = p
+            for j, op in enumerate(p.partner_country_operations):
+                _check_sources(
+                    checker,
+                    file,
+                    ("players", i, "partner_country_operations", j, "source"),
+                    [op.source],
+                )
+            for j, s in enumerate(p.strengths):
+                loc: Path_ = ("players", i, "strengths", j)
+                _check_strength(checker, file, loc, s, sectors)
+                note_strength(file, loc, p.id, s)
+    for file, pf in parsed["players"]:
+        for i, e in enumerate(pf.strengths):
+            loc = ("strengths", i)
+            if e.player not in players:
+                checker.add(file, (*loc, "player"), _unknown("player", e.player, players))
+                continue
+            if _check_strength(checker, file, loc, e, sectors) and note_strength(
+                file, loc, e.player, e
+            ):
+                fields = {f.name: getattr(e, f.name) for f in dataclasses.fields(m.Strength)}
+                extra.setdefault(e.player, []).append(m.Strength(**fields))
+    for pid, more in extra.items():
+        p = players[pid]
+        players[pid] = dataclasses.replace(p, strengths=p.strengths + tuple(more))
+
+    relationships: list[m.Relationship] = []
+    rel_ids: set[str] = set()
+    for file, rf in parsed["relationships"]:
+        for i, r in enumerate(rf.relationships):
+            loc = ("relationships", i)
+            ok = True
+            if r.id in rel_ids:
+                checker.add(file, (*loc, "id"), f"duplicate relationship id {r.id!r}")
+                ok = False
+            rel_ids.add(r.id)
+            for side, country in (("korea", "KR"), ("japan", "JP")):
+                pid = getattr(r, side)
+                if pid not in players:
+                    checker.add(file, (*loc, side), _unknown("player", pid, players))
+                    ok = False
+                elif players[pid].country != country:
+                    checker.add(
+                        file,
+                        (*loc, side),
+                        f"{pid!r} is a {players[pid].country} player; {side} needs a {country} player",
+                    )
+                    ok = False
+            if r.sector not in sectors:
+                checker.add(file, (*loc, "sector"), _unknown("sector", r.sector, sectors))
+                ok = False
+            if r.status == "ended" and r.ended is None:
+                checker.add(file, (*loc, "status"), "an ended relationship needs an 'ended' year")
+            if r.ended is not None and r.ended < r.year:
+                checker.add(file, (*loc, "ended"), f"ended ({r.ended}) is before year ({r.year})")
+            _check_sources(checker, file, (*loc, "sources"), r.sources)
+            if ok:
+                relationships.append(r)
+
+    from .matching import COMPONENTS
+
+    scenarios: dict[str, m.Scenario] = {}
+    for file, sc in parsed["scenarios"]:
+        if sc.id in scenarios:
+            checker.add(file, ("id",), f"duplicate scenario id {sc.id!r}")
+        for name in sc.weights:
+            if name not in COMPONENTS:
+                checker.add(
+                    file,
+                    ("weights", name),
+                    _unknown("weight", name, COMPONENTS) + f" (valid: {', '.join(COMPONENTS)})",
+                )
+        if sc.weights and not any(sc.weights.values()):
+            checker.add(file, ("weights",), "at least one weight must be above zero")
+        scenarios[sc.id] = sc
+
+    problems = checker.resolve()
+    if problems:
+        raise DataError(problems)
+    return m.Dataset(
+        sectors=sectors,
+        players=players,
+        relationships=tuple(relationships),
+        scenarios=scenarios,
+    )
