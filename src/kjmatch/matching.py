@@ -30,7 +30,7 @@ COMPONENT_HELP: dict[str, str] = {
     "gap": "how far the supplier fills a gap in the buyer country's own chain at the supplier's stage",
     "security": "how far a Japanese supplier cuts Korea's reliance on third countries at that stage",
     "relationship": "an existing documented tie: 1 active, 0.6 announced, 0.3 ended, 0 none",
-    "novelty": "1 − relationship: rewards pairs with no tie yet",
+    "novelty": "1 when the pair has no documented tie of any status, else 0",
 }
 FIT = {0: 0.1, 1: 1.0, 2: 0.5}  # hops between the two stages → fit
 TIE_VALUE = {"active": 1.0, "announced": 0.6, "ended": 0.3}
@@ -153,6 +153,24 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
+_STOP = {"and", "the", "for", "with", "from", "imports", "import", "material", "materials", "products"}
+UNMATCHED_FACTOR = 0.5  # a stage-wide figure counts half for a supplier of other goods at that stage
+
+
+def _words(text: str) -> set[str]:
+    out = set()
+    for raw in text.lower().replace("-", " ").replace("/", " ").split():
+        w = raw.strip(".,;:()[]'\"")
+        if len(w) >= 2 and w not in _STOP:
+            out.add(w[:-1] if w.endswith("s") and len(w) > 3 else w)
+    return out
+
+
+def concerns(item: str, s: Strength) -> bool:
+    """Whether a stage-level fact about `item` concerns this supplier's goods (tags or note)."""
+    return bool(_words(item) & _words(" ".join(s.tags) + " " + s.note))
+
+
 def _gap(
     chain: Chain, supplier: Player, s: Strength, buyer_country: str
 ) -> tuple[float, list[str]]:
@@ -177,11 +195,14 @@ def _gap(
     if buyer_country == "KR":
         shares = stage.context.japan_import_share
         if shares:
-            top = max(shares, key=lambda x: (x.value, x.year))
-            value = max(value, top.value)
+            scored = [(x.value * (1.0 if concerns(x.item, s) else UNMATCHED_FACTOR), x) for x in shares]
+            eff, top = max(scored, key=lambda t: (t[0], t[1].year))
+            value = max(value, eff)
+            own = concerns(top.item, s)
             reasons.append(
                 f"Japan supplied {_pct(top.value)} of Korea's {top.item} imports in {top.year} "
-                f"({top.source.label()})."
+                f"({top.source.label()})"
+                + ("." if own else f"; a stage-wide figure, counted at {UNMATCHED_FACTOR:g}× for {supplier.name}.")
             )
         else:
             reasons.append(
@@ -199,10 +220,12 @@ def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, l
     exposure = 0.0
     reasons: list[str] = []
     for t in ctx.third_country_import_share:
-        exposure = max(exposure, t.value)
+        own = concerns(t.item, s)
+        exposure = max(exposure, t.value * (1.0 if own else UNMATCHED_FACTOR))
         reasons.append(
             f"Korea sourced {_pct(t.value)} of its {t.item} imports from {t.country} in {t.year} "
-            f"({t.source.label()}); a Japanese supplier diversifies that."
+            f"({t.source.label()}); "
+            + ("this supplier offers an alternative." if own else "a stage-wide figure, counted at half.")
         )
     for c in ctx.export_controls:
         if c.imposed_by in ("KR", "JP"):
@@ -210,7 +233,8 @@ def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, l
                 f"Risk: {c.imposed_by} export controls on {c.item} ({c.year}, {c.status.replace('_', ' ')})."
             )
         else:
-            exposure = max(exposure, CONTROL_VALUE[c.status])
+            own = concerns(c.item, s)
+            exposure = max(exposure, CONTROL_VALUE[c.status] * (1.0 if own else UNMATCHED_FACTOR))
             reasons.append(
                 f"{c.imposed_by} export controls on {c.item} ({c.year}, {c.status.replace('_', ' ')}) "
                 "make a non-{0} source valuable.".format(c.imposed_by)
@@ -264,7 +288,7 @@ def score_link(
         comps["security"], sec_reasons = _security(chain, sup_s, direction)
         reasons += sec_reasons
     comps["relationship"] = tie_value(relationships)
-    comps["novelty"] = 1.0 - comps["relationship"]
+    comps["novelty"] = 0.0 if relationships else 1.0
     if relationships:
         for r in relationships:
             reasons.append(
