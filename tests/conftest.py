@@ -17,7 +17,13 @@ def names(en: str) -> dict[str, str]:
 
 
 def stage(sid: str, kind: str, inputs: list[str], hs: list[str] | None = None) -> dict[str, Any]:
-    return {"id": sid, "name": names(sid.title()), "kind": kind, "hs_codes": hs or [], "inputs": inputs}
+    return {
+        "id": sid,
+        "name": names(sid.title()),
+        "kind": kind,
+        "hs_codes": hs or [],
+        "inputs": inputs,
+    }
 
 
 SECTOR: dict[str, Any] = {
@@ -34,7 +40,9 @@ SECTOR: dict[str, Any] = {
 }
 
 
-def strength(stage_id: str, level: int, sector: str = "widgets", tags: list[str] | None = None) -> dict[str, Any]:
+def strength(
+    stage_id: str, level: int, sector: str = "widgets", tags: list[str] | None = None
+) -> dict[str, Any]:
     return {
         "sector": sector,
         "stage": stage_id,
@@ -97,7 +105,9 @@ def write_dataset(root: Path, files: dict[str, Any] | None = None) -> Path:
         elif isinstance(content, str):
             path.write_text(content, encoding="utf-8")
         else:
-            path.write_text(yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8")
+            path.write_text(
+                yaml.safe_dump(content, allow_unicode=True, sort_keys=False), encoding="utf-8"
+            )
     return root
 
 
@@ -110,7 +120,9 @@ def default_files() -> dict[str, Any]:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("KJMATCH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
     monkeypatch.delenv("KJMATCH_DATA_DIR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)

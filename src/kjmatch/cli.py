@@ -102,8 +102,8 @@ def guarded(fn: F) -> F:
                 raise
             for p in exc.problems:
                 _err(str(p))
-            n = len(exc.problems)
-            _err(f"kjmatch: {n} problem{'s' if n != 1 else ''} in the dataset")
+            if len(exc.problems) > 1:
+                _err(f"kjmatch: {len(exc.problems)} problems in the dataset")
             raise typer.Exit(ExitCode.ERROR) from None
         except KjmatchError as exc:
             if _state["debug"]:

@@ -131,13 +131,22 @@ class Chain:
             for other, d in seen.items():
                 if d:
                     self.hops[(start, other)] = d
-        self.best: dict[tuple[str, str], tuple[int, str]] = {}  # (country, stage) → (level, player)
+        # (country, stage) → [(level, name, id)], strongest first
+        self.ranked: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
         for p in ds.players.values():
             for s in p.strengths:
                 if s.sector == sector.id:
-                    key = (p.country, s.stage)
-                    if key not in self.best or (s.level, p.name) > self.best[key]:
-                        self.best[key] = (s.level, p.name)
+                    self.ranked.setdefault((p.country, s.stage), []).append((s.level, p.name, p.id))
+        for entries in self.ranked.values():
+            entries.sort(key=lambda e: (-e[0], e[2]))
+
+    def best(self, country: str, stage: str, excluding: str) -> tuple[int, str]:
+        """The strongest player of `country` at `stage` other than `excluding` (the buyer itself,
+        so that a pair's own strengths never lower its score)."""
+        for level, name, pid in self.ranked.get((country, stage), []):
+            if pid != excluding:
+                return level, name
+        return 0, ""
 
     def relation(self, korea_stage: str, japan_stage: str) -> tuple[Direction, int] | None:
         if korea_stage == japan_stage:
@@ -153,8 +162,21 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-_STOP = {"and", "the", "for", "with", "from", "imports", "import", "material", "materials", "products"}
-UNMATCHED_FACTOR = 0.5  # a stage-wide figure counts half for a supplier of other goods at that stage
+_STOP = {
+    "and",
+    "the",
+    "for",
+    "with",
+    "from",
+    "imports",
+    "import",
+    "material",
+    "materials",
+    "products",
+}
+UNMATCHED_FACTOR = (
+    0.5  # a stage-wide figure counts half for a supplier of other goods at that stage
+)
 
 
 def _words(text: str) -> set[str]:
@@ -172,11 +194,12 @@ def concerns(item: str, s: Strength) -> bool:
 
 
 def _gap(
-    chain: Chain, supplier: Player, s: Strength, buyer_country: str
+    chain: Chain, supplier: Player, s: Strength, buyer_player: Player
 ) -> tuple[float, list[str]]:
     stage = chain.stages[s.stage]
+    buyer_country = buyer_player.country
     buyer = COUNTRY_NAME[buyer_country]
-    level, who = chain.best.get((buyer_country, s.stage), (0, ""))
+    level, who = chain.best(buyer_country, s.stage, excluding=buyer_player.id)
     if level:
         value = max(0.0, min(1.0, (s.level - level) / 4))
         why = (
@@ -190,19 +213,25 @@ def _gap(
         )
     else:
         value = min(1.0, s.level / 4)
-        why = f"{buyer} has no player at {stage.name.en} in the dataset; {supplier.name} fills that gap."
+        why = f"{buyer} has no other player at {stage.name.en} in the dataset; {supplier.name} fills that gap."
     reasons = [why]
     if buyer_country == "KR":
         shares = stage.context.japan_import_share
         if shares:
-            scored = [(x.value * (1.0 if concerns(x.item, s) else UNMATCHED_FACTOR), x) for x in shares]
+            scored = [
+                (x.value * (1.0 if concerns(x.item, s) else UNMATCHED_FACTOR), x) for x in shares
+            ]
             eff, top = max(scored, key=lambda t: (t[0], t[1].year))
             value = max(value, eff)
             own = concerns(top.item, s)
             reasons.append(
                 f"Japan supplied {_pct(top.value)} of Korea's {top.item} imports in {top.year} "
                 f"({top.source.label()})"
-                + ("." if own else f"; a stage-wide figure, counted at {UNMATCHED_FACTOR:g}× for {supplier.name}.")
+                + (
+                    "."
+                    if own
+                    else f"; a stage-wide figure, counted at {UNMATCHED_FACTOR:g}× for {supplier.name}."
+                )
             )
         else:
             reasons.append(
@@ -225,7 +254,11 @@ def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, l
         reasons.append(
             f"Korea sourced {_pct(t.value)} of its {t.item} imports from {t.country} in {t.year} "
             f"({t.source.label()}); "
-            + ("this supplier offers an alternative." if own else "a stage-wide figure, counted at half.")
+            + (
+                "this supplier offers an alternative."
+                if own
+                else "a stage-wide figure, counted at half."
+            )
         )
     for c in ctx.export_controls:
         if c.imposed_by in ("KR", "JP"):
@@ -283,7 +316,7 @@ def score_link(
             f"{sup.name}'s {sup_st.name.en} (level {sup_s.level}) {how} "
             f"{buy.name}'s {buy_st.name.en} (level {buy_s.level})."
         )
-        comps["gap"], gap_reasons = _gap(chain, sup, sup_s, buy.country)
+        comps["gap"], gap_reasons = _gap(chain, sup, sup_s, buy)
         reasons += gap_reasons
         comps["security"], sec_reasons = _security(chain, sup_s, direction)
         reasons += sec_reasons

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sys
 from typing import IO, Any
 
 from rich.console import Console
@@ -20,6 +21,11 @@ def console(
     no_color = (
         bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or color is False
     )
+    target = file if file is not None else sys.stdout
+    if width is None and not _isatty(target):
+        # piped or redirected: do not squeeze tables into 80 columns
+        cols = os.environ.get("COLUMNS", "")
+        width = int(cols) if cols.isdigit() else PIPE_WIDTH
     return Console(
         file=file,
         width=width,
@@ -29,6 +35,16 @@ def console(
         soft_wrap=False,
         emoji=False,
     )
+
+
+PIPE_WIDTH = 160
+
+
+def _isatty(f: IO[str]) -> bool:
+    try:
+        return f.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def table(out: Output) -> Table:

@@ -60,6 +60,18 @@ class Checker:
     texts: dict[str, str] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     pending: list[_Pending] = field(default_factory=list)
+    # ids declared in files that failed their own checks: references to them are not
+    # reported again, so one broken file does not bury the report in follow-on errors
+    shadow: dict[str, set[str]] = field(
+        default_factory=lambda: {"sectors": set(), "players": set()}
+    )
+    broken_files: set[str] = field(default_factory=set)
+
+    def known(self, kind: str, name: str) -> bool:
+        return name in self.shadow[kind] or (kind == "players" and self._players_unreadable())
+
+    def _players_unreadable(self) -> bool:
+        return any("/players/" in f.replace("\\", "/") for f in self.broken_files)
 
     def add(self, file: str, path: Path_, message: str) -> None:
         self.pending.append(_Pending(file, path, message))
@@ -203,6 +215,15 @@ def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
     return loc, msg[0].lower() + msg[1:]
 
 
+def _raw_at(data: Any, loc: Path_) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | None:
     kind_type = KINDS[kind]
     if data is None:
@@ -217,16 +238,19 @@ def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | N
     except ValidationError as exc:
         root = _compose(checker.texts[file])
         seen: set[tuple[Path_, str]] = set()
-        errors = exc.errors()
-        locs = [tuple(e["loc"]) for e in errors]
-        for err in errors:
+        for err in exc.errors():
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
             )
-            if err["type"] in ("too_short", "too_long") and any(
-                len(other) > len(loc) and other[: len(loc)] == loc for other in locs
-            ):
-                continue  # pydantic counts only the valid items; the item errors say more
+            if err["type"] in ("too_short", "too_long"):
+                # pydantic counts only the items that passed; judge the real length
+                raw = _raw_at(data, loc)
+                ctx = err.get("ctx", {})
+                if isinstance(raw, list):
+                    err = {**err, "ctx": {**ctx, "actual_length": len(raw)}}
+                    lo, hi = ctx.get("min_length", 0), ctx.get("max_length")
+                    if len(raw) >= lo and (hi is None or len(raw) <= hi):
+                        continue
             loc, message = _schema_message(err, kind_type, loc)
             if (loc, message) in seen:
                 continue
@@ -243,6 +267,16 @@ def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | N
 
 
 # ---------------------------------------------------------------- cross-checks
+
+
+def _shadow_ids(checker: Checker, kind: str, data: Any) -> None:
+    """Remember the ids a failed file tried to declare."""
+    if kind == "sectors" and isinstance(data, dict) and isinstance(data.get("id"), str):
+        checker.shadow["sectors"].add(data["id"])
+    elif kind == "players" and isinstance(data, dict) and isinstance(data.get("players"), list):
+        for p in data["players"]:
+            if isinstance(p, dict) and isinstance(p.get("id"), str):
+                checker.shadow["players"].add(p["id"])
 
 
 def _check_sources(checker: Checker, file: str, path: Path_, sources: Iterable[m.Source]) -> None:
@@ -322,7 +356,8 @@ def _check_strength(
     _check_sources(checker, file, (*path, "sources"), s.sources)
     sector = sectors.get(s.sector)
     if sector is None:
-        checker.add(file, (*path, "sector"), _unknown("sector", s.sector, sectors))
+        if not checker.known("sectors", s.sector):
+            checker.add(file, (*path, "sector"), _unknown("sector", s.sector, sectors))
         return False
     if sector.stage(s.stage) is None:
         ids = [st.id for st in sector.stages]
@@ -350,13 +385,17 @@ def build(
             try:
                 text = read_text(path, name)
                 checker.texts[name] = text
-                data = parse(text, name)
+                data, duplicates = parse(text, name)
             except YamlProblem as exc:
                 checker.problems.extend(exc.problems)
+                checker.broken_files.add(name)
                 continue
+            checker.problems.extend(duplicates)
             obj = _validate_file(checker, name, kind, data)
             if obj is not None:
                 parsed[kind].append((name, obj))
+            else:
+                _shadow_ids(checker, kind, data)
 
     sectors: dict[str, m.Sector] = {}
     for file, sector in parsed["sectors"]:
@@ -403,7 +442,8 @@ def build(
         for i, e in enumerate(pf.strengths):
             loc = ("strengths", i)
             if e.player not in players:
-                checker.add(file, (*loc, "player"), _unknown("player", e.player, players))
+                if not checker.known("players", e.player):
+                    checker.add(file, (*loc, "player"), _unknown("player", e.player, players))
                 continue
             if _check_strength(checker, file, loc, e, sectors) and note_strength(
                 file, loc, e.player, e
@@ -427,7 +467,8 @@ def build(
             for side, country in (("korea", "KR"), ("japan", "JP")):
                 pid = getattr(r, side)
                 if pid not in players:
-                    checker.add(file, (*loc, side), _unknown("player", pid, players))
+                    if not checker.known("players", pid):
+                        checker.add(file, (*loc, side), _unknown("player", pid, players))
                     ok = False
                 elif players[pid].country != country:
                     checker.add(
@@ -437,7 +478,8 @@ def build(
                     )
                     ok = False
             if r.sector not in sectors:
-                checker.add(file, (*loc, "sector"), _unknown("sector", r.sector, sectors))
+                if not checker.known("sectors", r.sector):
+                    checker.add(file, (*loc, "sector"), _unknown("sector", r.sector, sectors))
                 ok = False
             if r.status == "ended" and r.ended is None:
                 checker.add(file, (*loc, "status"), "an ended relationship needs an 'ended' year")

@@ -146,8 +146,12 @@ def read_text(path: Path, file: str) -> str:
         ) from None
 
 
-def parse(text: str, file: str) -> Any:
-    """Parse one YAML document with safe-load semantics."""
+def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document with safe-load semantics.
+
+    Returns the data and any duplicate-key problems: those are reported, but the
+    rest of the file is still checked (the later value wins, as in PyYAML).
+    """
     if _DEEP_BLOCK.search(text):
         raise YamlProblem([Problem(file, 0, 0, "", f"nesting deeper than {MAX_DEPTH} levels")])
     loader = _Loader(text)
@@ -165,9 +169,7 @@ def parse(text: str, file: str) -> Any:
         raise YamlProblem([Problem(file, 0, 0, "", "nesting too deep to read")]) from None
     finally:
         loader.dispose()
-    if loader.duplicates:
-        raise YamlProblem(loader.duplicates)
-    return data
+    return data, list(loader.duplicates)
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
