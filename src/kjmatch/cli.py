@@ -83,6 +83,19 @@ NoCacheOpt = Annotated[
     bool, typer.Option("--no-cache", help="Ignore and do not write the dataset cache.")
 ]
 
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option("--scenario", help="Named weight set from the dataset (see `kjmatch scenarios`)."),
+]
+WeightsFileOpt = Annotated[
+    Path | None,
+    typer.Option("--weights", help="YAML file of weights (NAME: VALUE), applied after --scenario."),
+]
+WeightOpt = Annotated[
+    list[str] | None,
+    typer.Option("--weight", "-w", help="Set one weight, NAME=VALUE (repeatable); applied last."),
+]
+
 
 def _err(message: str) -> None:
     sys.stderr.write(message.rstrip("\n") + "\n")
@@ -294,6 +307,42 @@ def need_player(ds: Dataset, pid: str, country: str | None = None, flag: str = "
     return pid
 
 
+def weights_for(
+    ds: Dataset, scenario: str | None, weights_file: Path | None, items: list[str]
+) -> dict[str, float]:
+    """Scenario, then weights file, then --weight; any bad name or value is a usage error."""
+    from .matching import WeightError, parse_assignments, resolve_weights
+
+    layers: list[dict[str, object]] = []
+    if scenario:
+        if scenario not in ds.scenarios:
+            raise unknown("scenario", scenario, ds.scenarios)
+        layers.append(dict(ds.scenarios[scenario].weights))
+    try:
+        if weights_file is not None:
+            layers.append(_read_weights_file(weights_file))
+        layers.append(dict(parse_assignments(items)))
+        return resolve_weights(*layers)
+    except WeightError as exc:
+        raise UsageError(str(exc)) from None
+
+
+def _read_weights_file(path: Path) -> dict[str, object]:
+    from .yamlio import YamlProblem, parse, read_text
+
+    try:
+        data, dups = parse(read_text(path, str(path)), str(path))
+    except YamlProblem as exc:
+        raise UsageError("; ".join(str(p) for p in exc.problems)) from None
+    if dups:
+        raise UsageError("; ".join(str(p) for p in dups))
+    if isinstance(data, dict) and isinstance(data.get("weights"), dict):
+        data = data["weights"]
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: expected a mapping of weight names to numbers")
+    return {str(k): v for k, v in data.items()}
+
+
 # ---------------------------------------------------------------- commands
 
 
@@ -396,6 +445,22 @@ def match(
             help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, same-stage, or all. Repeatable.",
         ),
     ] = None,
+    scenario: ScenarioOpt = None,
+    weights_file: WeightsFileOpt = None,
+    weight: WeightOpt = None,
+    stability: Annotated[
+        bool,
+        typer.Option(
+            "--stability", help="Perturb every weight by ±20% and report how stable each rank is."
+        ),
+    ] = False,
+    samples: Annotated[
+        int,
+        typer.Option(
+            "--samples", min=1, max=100_000, help="Perturbed weight sets for --stability."
+        ),
+    ] = 200,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed for --stability.")] = 7,
     data_dir: DataDirOpt = None,
     fmt: FormatOpt = Format.table,
     as_json: JsonOpt = False,
@@ -410,7 +475,11 @@ def match(
       kjmatch match --sector batteries
       kjmatch match --sector semiconductors --direction jp-to-kr --top 10
       kjmatch match --sector batteries --format json | jq '.pairings[0]'
+      kjmatch match --sector semiconductors --scenario supply-security --stability
+      kjmatch match --sector shipbuilding --weight relationship=0 --weight gap=0.4
     """
+    import dataclasses
+
     from .matching import DIRECTIONS
     from .matching import match as run_match
     from .render import match_output
@@ -423,9 +492,29 @@ def match(
         need_player(ds, japan, "JP", "--japan")
     dirs = [d.value for d in direction or []]
     chosen = DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
+    w = weights_for(ds, scenario, weights_file, weight or [])
     result = run_match(
-        ds, sector, top=top, min_score=min_score, korea=korea, japan=japan, directions=chosen
+        ds,
+        sector,
+        weights=w,
+        top=top,
+        min_score=min_score,
+        korea=korea,
+        japan=japan,
+        directions=chosen,
+        scenario=scenario,
     )
+    if stability:
+        from .stability import analyse
+
+        per_pair, summary = analyse(
+            result.ranked, result.weights, top=top, samples=samples, seed=seed
+        )
+        result.pairings = [
+            dataclasses.replace(p, stability=per_pair[(p.korea.id, p.japan.id)])
+            for p in result.pairings
+        ]
+        result.stability = summary
     emit(match_output(result), _fmt(fmt, as_json), output, force)
 
 
@@ -514,6 +603,258 @@ def validate(
         if strict:
             _err("kjmatch: warnings are errors with --strict")
             raise typer.Exit(ExitCode.ERROR)
+
+
+@app.command()
+@guarded
+def explain(
+    korea: Annotated[str, typer.Argument(help="Korean player id.", show_default=False)],
+    japan: Annotated[str, typer.Argument(help="Japanese player id.", show_default=False)],
+    sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
+    scenario: ScenarioOpt = None,
+    weights_file: WeightsFileOpt = None,
+    weight: WeightOpt = None,
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Break one pairing down: every linked stage, component, weight, contribution and source.
+
+    The contributions add up to the score `match` shows for the pair.
+
+    \b
+    Examples:
+      kjmatch explain lg-energy-solution toyota --sector batteries
+      kjmatch explain sk-hynix namics --format json | jq '.sectors[0].links[0].components'
+    """
+    from .matching import explain as run_explain
+    from .render import explain_output
+
+    ds = load(data_dir, no_cache)
+    need_player(ds, korea, "KR", "first argument")
+    need_player(ds, japan, "JP", "second argument")
+    if sector:
+        need_sector(ds, sector)
+    w = weights_for(ds, scenario, weights_file, weight or [])
+    pairings = run_explain(ds, korea, japan, sector=sector, weights=w)
+    out = explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario)
+    if not pairings:
+        _err(
+            f"kjmatch: {korea} and {japan} have no linked stages in {'sector ' + sector if sector else 'any shared sector'}"
+        )
+
+    def draw(con: Any) -> None:
+        from .views import draw_explain
+
+        draw_explain(con, out.data)
+
+    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+
+
+@app.command()
+@guarded
+def scenarios(
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """List the named weight sets in the dataset (scenarios/*.yaml), with their full weights.
+
+    \b
+    Examples:
+      kjmatch scenarios
+      kjmatch match --sector hydrogen --scenario new-partners
+    """
+    from .matching import resolve_weights
+    from .render import scenarios_output
+
+    ds = load(data_dir, no_cache)
+    rows = [
+        (sc.id, sc.name, sc.description, resolve_weights(sc.weights))
+        for sc in sorted(ds.scenarios.values(), key=lambda x: x.id)
+    ]
+    emit(scenarios_output(rows), _fmt(fmt, as_json), output, force)
+
+
+@app.command()
+@guarded
+def chain(
+    sector: Annotated[str, typer.Option("--sector", "-s", help="Sector id.")],
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Draw a sector's value chain: stages, feed links, leading players, gaps, export controls.
+
+    \b
+    Examples:
+      kjmatch chain --sector batteries
+      kjmatch chain --sector semiconductors --format json | jq '.stages[] | {id, stronger, gap}'
+    """
+    from .render import chain_output
+
+    ds = load(data_dir, no_cache)
+    need_sector(ds, sector)
+    out = chain_output(ds, ds.sectors[sector])
+
+    def draw(con: Any) -> None:
+        from .views import draw_chain
+
+        draw_chain(con, out.data)
+
+    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+
+
+show_app = typer.Typer(
+    help="Everything known about one sector or one player, with sources.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(show_app, name="show")
+
+
+@show_app.command("sector")
+@guarded
+def show_sector(
+    sector: Annotated[str, typer.Argument(help="Sector id.", show_default=False)],
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Show a sector: stages, HS codes, players per stage, country context and ties, with sources.
+
+    \b
+    Examples:
+      kjmatch show sector hydrogen
+      kjmatch show sector batteries --format json | jq '.stages[0]'
+    """
+    from .render import show_sector_output
+
+    ds = load(data_dir, no_cache)
+    need_sector(ds, sector)
+    out = show_sector_output(ds, ds.sectors[sector])
+
+    def draw(con: Any) -> None:
+        from .views import draw_sector
+
+        draw_sector(con, out.data)
+
+    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+
+
+@show_app.command("company")
+@guarded
+def show_company(
+    player: Annotated[str, typer.Argument(help="Player id.", show_default=False)],
+    data_dir: DataDirOpt = None,
+    fmt: FormatOpt = Format.table,
+    as_json: JsonOpt = False,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    no_cache: NoCacheOpt = False,
+) -> None:
+    """Show a player: names, strengths with notes and sources, operations abroad, relationships.
+
+    \b
+    Examples:
+      kjmatch show company tokyo-ohka-kogyo
+      kjmatch show company hanwha-ocean --format json
+    """
+    from .render import show_company_output
+
+    ds = load(data_dir, no_cache)
+    need_player(ds, player)
+    out = show_company_output(ds, ds.players[player])
+
+    def draw(con: Any) -> None:
+        from .views import draw_company
+
+        draw_company(con, out.data)
+
+    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+
+
+class SchemaKind(str, Enum):
+    sector = "sector"
+    players = "players"
+    relationships = "relationships"
+    scenario = "scenario"
+
+
+@app.command()
+@guarded
+def schema(
+    kind: Annotated[
+        SchemaKind | None, typer.Argument(help="One kind of data file; all kinds if omitted.")
+    ] = None,
+    output_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--output-dir", help="Write <kind>.schema.json files into DIR instead of printing."
+        ),
+    ] = None,
+) -> None:
+    """Print the JSON Schema of the dataset's files (for editors and other tools).
+
+    \b
+    Examples:
+      kjmatch schema sector
+      kjmatch schema --output-dir schema
+    """
+    import json
+
+    from .schema import schemas
+
+    docs = schemas()
+    if output_dir is not None:
+        output_dir.mkdir(parents=True, exist_ok=True)
+        for name, doc in docs.items():
+            write_atomic(
+                output_dir / f"{name}.schema.json",
+                json.dumps(doc, indent=2, ensure_ascii=False) + "\n",
+                force=True,
+            )
+        return
+    chosen = docs[kind.value] if kind else docs
+    sys.stdout.write(json.dumps(chosen, indent=2, ensure_ascii=False) + "\n")
+
+
+@app.command()
+@guarded
+def init(
+    directory: Annotated[
+        Path, typer.Argument(help="New folder for your dataset.", show_default=False)
+    ],
+) -> None:
+    """Copy the bundled dataset into a new folder, as a starting point for your own data.
+
+    Refuses to write into a folder that exists and is not empty.
+
+    \b
+    Examples:
+      kjmatch init my-data
+      kjmatch validate --data-dir my-data
+      kjmatch match --data-dir my-data --sector batteries
+    """
+    from .scaffold import init_dataset
+
+    written = init_dataset(directory)
+    _err(
+        f"kjmatch: wrote {written} files to {directory}; edit them, then run `kjmatch validate --data-dir {directory}`"
+    )
 
 
 def main() -> None:

@@ -8,6 +8,7 @@ and nowhere else; the README's formula section documents them.
 
 from __future__ import annotations
 
+import dataclasses
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -59,6 +60,40 @@ def check_weights(weights: Mapping[str, float]) -> dict[str, float]:
     return out
 
 
+def parse_assignments(items: Iterable[str]) -> dict[str, float]:
+    """`NAME=VALUE` strings (from --weight) as a dict; the message lists valid names."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name = name.strip()
+        if not sep or name not in COMPONENTS:
+            raise WeightError(
+                f"--weight expects NAME=VALUE with NAME one of {', '.join(COMPONENTS)}; got {item!r}"
+            )
+        try:
+            out[name] = float(value)
+        except ValueError:
+            raise WeightError(
+                f"weight {name!r} must be a number from 0 to 100, got {value!r}"
+            ) from None
+    return out
+
+
+def resolve_weights(*layers: Mapping[str, object] | None) -> dict[str, float]:
+    """Defaults, then each layer in turn (scenario, weights file, --weight)."""
+    merged: dict[str, float] = {}
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            if name not in COMPONENTS:
+                raise WeightError(
+                    f"unknown weight {name!r}; valid weights: {', '.join(COMPONENTS)}"
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise WeightError(f"weight {name!r} must be a number from 0 to 100, got {value!r}")
+            merged[name] = float(value)
+    return check_weights(merged)
+
+
 @dataclass(frozen=True, slots=True)
 class Link:
     """One Korean strength joined to one Japanese strength along the chain."""
@@ -100,10 +135,10 @@ class MatchResult:
     sector: Sector
     weights: dict[str, float]
     scenario: str | None
-    pairings: list[Pairing]
+    pairings: list[Pairing]  # ranked, after --min-score and --top
     candidates: int  # player pairs linked along the chain, before filters on score and rank
+    ranked: list[Pairing] = field(default_factory=list)  # every linked pair, ranked
     stability: dict[str, object] | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 class Chain:
@@ -397,26 +432,40 @@ def match(
     for r in ds.relationships:
         if r.sector == sector_id:
             ties.setdefault((r.korea, r.japan), []).append(r)
-    pairings: list[Pairing] = []
-    candidates = 0
+    found: list[Pairing] = []
     for kp in kr:
         for jpp in jp:
             rels = tuple(sorted(ties.get((kp.id, jpp.id), []), key=lambda r: (r.year, r.id)))
             links = pair_links(chain, kp, jpp, rels, w, dirs)
-            if not links:
-                continue
-            candidates += 1
-            if links[0].score >= min_score:
-                pairings.append(
-                    Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels)
-                )
-    pairings.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
+            if links:
+                found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
+    found.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
+    ranked = [dataclasses.replace(p, rank=i) for i, p in enumerate(found, 1)]
+    shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
-        pairings = pairings[:top]
-    ranked = [
-        Pairing(korea=p.korea, japan=p.japan, links=p.links, relationships=p.relationships, rank=i)
-        for i, p in enumerate(pairings, 1)
-    ]
+        shown = shown[:top]
     return MatchResult(
-        sector=sector, weights=w, scenario=scenario, pairings=ranked, candidates=candidates
+        sector=sector,
+        weights=w,
+        scenario=scenario,
+        pairings=shown,
+        candidates=len(ranked),
+        ranked=ranked,
     )
+
+
+def explain(
+    ds: Dataset,
+    korea: str,
+    japan: str,
+    *,
+    sector: str | None = None,
+    weights: Mapping[str, float] | None = None,
+) -> list[Pairing]:
+    """Every linked pair of stages between two players, per shared sector, ranked as in `match`."""
+    out = []
+    for sid in [sector] if sector else sorted(ds.sectors):
+        for p in match(ds, sid, weights=weights, top=None).ranked:
+            if p.korea.id == korea and p.japan.id == japan:
+                out.append(p)
+    return out

@@ -299,3 +299,246 @@ def to_markdown(out: Output) -> str:
 
 
 PLAIN = {"json": to_json, "jsonl": to_jsonl, "csv": to_csv, "markdown": to_markdown}
+
+
+# ---------------------------------------------------------------- explain, chain, show, scenarios
+
+
+def explain_output(
+    ds: Dataset,
+    korea: Player,
+    japan: Player,
+    pairings: list[Pairing],
+    weights: dict[str, float],
+    scenario: str | None,
+) -> Output:
+    sectors = []
+    rows: list[list[Any]] = []
+    for p in pairings:
+        sector = ds.sectors[p.best.korea_strength.sector]
+        links = []
+        for link in p.links:
+            doc = link_doc(link, weights)
+            doc["korea_strength"] = strength_doc(link.korea_strength, ds)
+            doc["japan_strength"] = strength_doc(link.japan_strength, ds)
+            links.append(doc)
+            rows.append(
+                [
+                    sector.id,
+                    p.rank,
+                    ARROW[link.direction],
+                    link.korea_stage.name.en,
+                    link.japan_stage.name.en,
+                    f"{link.score:.2f}",
+                    *(f"{link.contributions[c]:.2f}" for c in weights),
+                ]
+            )
+        sectors.append(
+            {
+                "sector": {"id": sector.id, "name": sector.name.en},
+                "rank": p.rank,
+                "score": p.score,
+                "links": links,
+                "relationships": [relationship_doc(r) for r in p.relationships],
+            }
+        )
+    return Output(
+        data={
+            "korea": player_doc(korea, ds),
+            "japan": player_doc(japan, ds),
+            "scenario": scenario,
+            "weights": weights,
+            "sectors": sectors,
+        },
+        records="sectors",
+        columns=["sector", "rank", "dir", "Korea stage", "Japan stage", "score", *weights],
+        rows=rows,
+        title=f"{korea.name} × {japan.name}",
+    )
+
+
+def chain_doc(ds: Dataset, sector: Sector, top: int = 3) -> dict[str, Any]:
+    feeds: dict[str, list[str]] = {st.id: [] for st in sector.stages}
+    for st in sector.stages:
+        for inp in st.inputs:
+            feeds[inp].append(st.id)
+    stages = []
+    for st in sector.stages:
+        sides: dict[str, list[dict[str, Any]]] = {"KR": [], "JP": []}
+        for p in ds.players.values():
+            for s in p.strengths:
+                if s.sector == sector.id and s.stage == st.id:
+                    sides[p.country].append({"id": p.id, "name": p.name, "level": s.level})
+        for lst in sides.values():
+            lst.sort(key=lambda x: (-x["level"], x["name"]))
+        kr = sides["KR"][0]["level"] if sides["KR"] else 0
+        jp = sides["JP"][0]["level"] if sides["JP"] else 0
+        stronger = "none" if not (kr or jp) else "even" if kr == jp else "KR" if kr > jp else "JP"
+        gap = "KR" if jp and not kr else "JP" if kr and not jp else None
+        ctx = st.context
+        stages.append(
+            {
+                "id": st.id,
+                "name": st.name.en,
+                "names": {"en": st.name.en, "ko": st.name.ko, "ja": st.name.ja},
+                "kind": st.kind,
+                "hs_codes": list(st.hs_codes),
+                "inputs": list(st.inputs),
+                "feeds": feeds[st.id],
+                "korea": sides["KR"][:top],
+                "japan": sides["JP"][:top],
+                "korea_count": len(sides["KR"]),
+                "japan_count": len(sides["JP"]),
+                "stronger": stronger,
+                "gap": gap,
+                "export_control_sensitive": bool(ctx.export_controls),
+                "export_controls": [
+                    {
+                        "imposed_by": c.imposed_by,
+                        "item": c.item,
+                        "year": c.year,
+                        "status": c.status,
+                        "source": source_doc(c.source),
+                    }
+                    for c in ctx.export_controls
+                ],
+                "japan_import_share": [
+                    {
+                        "value": x.value,
+                        "item": x.item,
+                        "year": x.year,
+                        "source": source_doc(x.source),
+                    }
+                    for x in ctx.japan_import_share
+                ],
+                "third_country_import_share": [
+                    {
+                        "country": x.country,
+                        "value": x.value,
+                        "item": x.item,
+                        "year": x.year,
+                        "source": source_doc(x.source),
+                    }
+                    for x in ctx.third_country_import_share
+                ],
+            }
+        )
+    return {"sector": {"id": sector.id, "name": sector.name.en}, "stages": stages}
+
+
+def chain_output(ds: Dataset, sector: Sector) -> Output:
+    doc = chain_doc(ds, sector)
+    rows = [
+        [
+            s["id"],
+            s["name"],
+            ", ".join(s["inputs"]) or "-",
+            "; ".join(f"{p['name']} ({p['level']})" for p in s["korea"]) or "-",
+            "; ".join(f"{p['name']} ({p['level']})" for p in s["japan"]) or "-",
+            s["stronger"],
+            s["gap"] or "",
+            "yes" if s["export_control_sensitive"] else "",
+        ]
+        for s in doc["stages"]
+    ]
+    return Output(
+        data=doc,
+        records="stages",
+        columns=[
+            "stage",
+            "name",
+            "inputs",
+            "Korea (top)",
+            "Japan (top)",
+            "stronger",
+            "gap",
+            "export ctl",
+        ],
+        rows=rows,
+        title=f"{sector.name.en}: value chain",
+    )
+
+
+def scenarios_output(scenarios: list[tuple[str, str, str, dict[str, float]]]) -> Output:
+    docs = [
+        {"id": sid, "name": name, "description": desc, "weights": w}
+        for sid, name, desc, w in scenarios
+    ]
+    rows = [
+        [sid, name, " ".join(f"{k}={v:g}" for k, v in w.items()), desc]
+        for sid, name, desc, w in scenarios
+    ]
+    return Output(
+        data={"scenarios": docs},
+        records="scenarios",
+        columns=["id", "name", "weights", "description"],
+        rows=rows,
+        title="Scenarios",
+    )
+
+
+def show_sector_output(ds: Dataset, sector: Sector) -> Output:
+    chain = chain_doc(ds, sector, top=1000)
+    by_stage = {s["id"]: s for s in chain["stages"]}
+    stages = []
+    for st in sector.stages:
+        doc = dict(by_stage[st.id])
+        doc["description"] = st.description
+        stages.append(doc)
+    rels = [relationship_doc(r) for r in ds.relationships if r.sector == sector.id]
+    data = {
+        "id": sector.id,
+        "name": sector.name.en,
+        "names": {"en": sector.name.en, "ko": sector.name.ko, "ja": sector.name.ja},
+        "summary": sector.summary,
+        "sources": [source_doc(s) for s in sector.sources],
+        "stages": stages,
+        "relationships": rels,
+    }
+    rows = [
+        [
+            s["id"],
+            s["name"],
+            s["kind"],
+            " ".join(s["hs_codes"]),
+            ", ".join(s["inputs"]),
+            len(s["korea"]),
+            len(s["japan"]),
+        ]
+        for s in stages
+    ]
+    return Output(
+        data=data,
+        records="stages",
+        columns=["stage", "name", "kind", "HS", "inputs", "KR", "JP"],
+        rows=rows,
+        title=sector.name.en,
+    )
+
+
+def show_company_output(ds: Dataset, player: Player) -> Output:
+    doc = player_doc(player, ds)
+    doc["aliases"] = list(player.aliases)
+    doc["ticker"] = player.ticker
+    doc["relationships"] = [
+        relationship_doc(r) for r in ds.relationships if player.id in (r.korea, r.japan)
+    ]
+    rows = [
+        [
+            s.sector,
+            s.stage,
+            s.level,
+            ", ".join(s.tags),
+            s.as_of,
+            s.note,
+            "; ".join(x.label() for x in s.sources),
+        ]
+        for s in player.strengths
+    ]
+    return Output(
+        data=doc,
+        records="strengths",
+        columns=["sector", "stage", "level", "capabilities", "as of", "note", "sources"],
+        rows=rows,
+        title=f"{player.name} ({player.native_name})",
+    )

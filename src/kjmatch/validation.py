@@ -489,7 +489,7 @@ def build(
             if ok:
                 relationships.append(r)
 
-    from .matching import COMPONENTS
+    from .matching import COMPONENTS, DEFAULT_WEIGHTS
 
     scenarios: dict[str, m.Scenario] = {}
     for file, sc in parsed["scenarios"]:
@@ -502,7 +502,7 @@ def build(
                     ("weights", name),
                     _unknown("weight", name, COMPONENTS) + f" (valid: {', '.join(COMPONENTS)})",
                 )
-        if sc.weights and not any(sc.weights.values()):
+        if not any({**DEFAULT_WEIGHTS, **sc.weights}.values()):
             checker.add(file, ("weights",), "at least one weight must be above zero")
         scenarios[sc.id] = sc
 

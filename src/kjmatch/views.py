@@ -1,0 +1,263 @@
+"""Pictures for people: the value-chain map, a pair's breakdown, one sector or player.
+
+Everything is drawn from the same documents the JSON output carries, so the
+views cannot say something the data does not.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+KIND_LABEL = {
+    "raw_material": "raw material",
+    "material": "material",
+    "component": "component",
+    "equipment": "equipment",
+    "manufacturing": "manufacturing",
+    "end_use": "end use",
+    "service": "service",
+}
+FLAG = {"KR": "KR", "JP": "JP"}
+STYLE = {"KR": "bold blue", "JP": "bold red"}
+
+
+def _bar(level: int) -> str:
+    return "■" * level + "□" * (5 - level)
+
+
+def _side_line(country: str, players: list[dict[str, Any]], count: int, width: int) -> Text:
+    line = Text()
+    line.append(f"{FLAG[country]} ", style=STYLE[country])
+    if not players:
+        line.append("— none in the dataset", style="dim")
+        return line
+    best = players[0]
+    line.append(_bar(best["level"]) + " ", style=STYLE[country])
+    names = ", ".join(f"{p['name']} ({p['level']})" for p in players)
+    more = f" +{count - len(players)}" if count > len(players) else ""
+    budget = max(10, width - 12)
+    shown = names if len(names) + len(more) <= budget else names[: budget - len(more) - 1] + "…"
+    line.append(shown + more)
+    return line
+
+
+def draw_chain(con: Console, doc: dict[str, Any]) -> None:
+    """The value chain, upstream first: who leads each stage, gaps and export controls."""
+    width = min(con.width, 100)
+    inner = width - 4
+    names = {s["id"]: s["name"] for s in doc["stages"]}
+    con.print(Text(f"{doc['sector']['name']} — value chain, upstream first", style="bold"))
+    con.print(
+        Text(
+            "■ strength level of the leading player (1–5)   ⚠ export controls   ◆ gap", style="dim"
+        )
+    )
+    for i, st in enumerate(doc["stages"], 1):
+        body = [
+            _side_line("KR", st["korea"], st["korea_count"], inner),
+            _side_line("JP", st["japan"], st["japan_count"], inner),
+        ]
+        status = Text()
+        if st["stronger"] in ("KR", "JP"):
+            status.append(
+                f"▲ {'Korea' if st['stronger'] == 'KR' else 'Japan'} stronger",
+                style=STYLE[st["stronger"]],
+            )
+        elif st["stronger"] == "even":
+            status.append("= even", style="dim")
+        if st["gap"]:
+            who = "Korean" if st["gap"] == "KR" else "Japanese"
+            status.append(f"  ◆ gap: no {who} player", style="bold yellow")
+        for share in st["japan_import_share"][:1]:
+            status.append(
+                f"  JP {share['value']:.0%} of KR {share['item']} imports ({share['year']})",
+                style="dim",
+            )
+        if status.plain:
+            body.append(status)
+        for c in st["export_controls"]:
+            body.append(
+                Text(
+                    f"⚠ {c['imposed_by']} export controls: {c['item']} ({c['year']}, "
+                    f"{c['status'].replace('_', ' ')})",
+                    style="yellow",
+                )
+            )
+        if st["inputs"]:
+            body.append(Text("← from " + ", ".join(names[x] for x in st["inputs"]), style="dim"))
+        title = Text(f" {i}. {st['name']} ", style="bold")
+        subtitle = Text(f" {KIND_LABEL[st['kind']]} ", style="dim")
+        con.print(
+            Panel(
+                Group(*body),
+                title=title,
+                title_align="left",
+                subtitle=subtitle,
+                subtitle_align="right",
+                width=width,
+                padding=(0, 1),
+            )
+        )
+        if st["feeds"]:
+            con.print(Text("   ↓ feeds " + ", ".join(names[x] for x in st["feeds"]), style="dim"))
+
+
+def draw_explain(con: Console, doc: dict[str, Any]) -> None:
+    k, j = doc["korea"], doc["japan"]
+    con.print(
+        Text(f"{k['name']} ({k['native_name']}) × {j['name']} ({j['native_name']})", style="bold")
+    )
+    if doc["scenario"]:
+        con.print(Text(f"scenario: {doc['scenario']}", style="dim"))
+    if not doc["sectors"]:
+        con.print(
+            Text("No linked stages between these players in any shared sector.", style="yellow")
+        )
+        return
+    for sec in doc["sectors"]:
+        con.print(
+            Text(
+                f"\n{sec['sector']['name']}: rank {sec['rank']}, score {sec['score']:.2f}",
+                style="bold",
+            )
+        )
+        for n, link in enumerate(sec["links"], 1):
+            arrow = {
+                "jp-to-kr": "Japan → Korea",
+                "kr-to-jp": "Korea → Japan",
+                "same-stage": "same stage",
+            }
+            head = (
+                f"link {n}: {arrow[link['direction']]} · {link['korea_strength']['stage_name']} (KR) ↔ "
+                f"{link['japan_strength']['stage_name']} (JP) · score {link['score']:.2f}"
+            )
+            t = Table(title=head, title_justify="left", show_edge=False, pad_edge=False)
+            t.add_column("component")
+            t.add_column("value", justify="right")
+            t.add_column("weight", justify="right")
+            t.add_column("contribution", justify="right")
+            for name, c in link["components"].items():
+                t.add_row(name, f"{c['value']:.3f}", f"{c['weight']:g}", f"{c['contribution']:.2f}")
+            t.add_row("total", "", "", f"{link['score']:.2f}", style="bold")
+            con.print(t)
+            for reason in link["reasons"]:
+                con.print(Text("  • " + reason))
+            for side in ("korea_strength", "japan_strength"):
+                s = link[side]
+                who = k["name"] if side == "korea_strength" else j["name"]
+                con.print(
+                    Text(
+                        f"  {who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}",
+                        style="dim",
+                    )
+                )
+                for src in s["sources"]:
+                    con.print(Text("    source: " + _source(src), style="dim"))
+        if sec["relationships"]:
+            con.print(Text("Relationships:", style="bold"))
+            for r in sec["relationships"]:
+                _relationship(con, r)
+
+
+def _source(src: dict[str, Any]) -> str:
+    parts = [
+        src.get("publisher") or "",
+        src.get("title") or "",
+        str(src["year"]),
+        src.get("url") or "",
+    ]
+    return " · ".join(p for p in parts if p)
+
+
+def _relationship(con: Console, r: dict[str, Any]) -> None:
+    ended = f"–{r['ended']}" if r.get("ended") else ""
+    con.print(
+        Text(
+            f"  • {r['type'].replace('_', ' ')}, {r['status']} ({r['year']}{ended}): {r['summary']}"
+        )
+    )
+    for src in r["sources"]:
+        con.print(Text("    source: " + _source(src), style="dim"))
+
+
+def draw_sector(con: Console, doc: dict[str, Any]) -> None:
+    names = doc["names"]
+    con.print(Text(f"{names['en']} · {names['ko']} · {names['ja']}", style="bold"))
+    con.print(Text(doc["summary"]))
+    for st in doc["stages"]:
+        con.print(Text(f"\n{st['name']} ({KIND_LABEL[st['kind']]}) [{st['id']}]", style="bold"))
+        if st["description"]:
+            con.print(Text(st["description"]))
+        if st["hs_codes"]:
+            con.print(Text("HS: " + " ".join(st["hs_codes"]), style="dim"))
+        if st["inputs"]:
+            con.print(Text("inputs: " + ", ".join(st["inputs"]), style="dim"))
+        for country, key in (("KR", "korea"), ("JP", "japan")):
+            players = ", ".join(f"{p['name']} ({p['level']})" for p in st[key]) or "none"
+            con.print(Text(f"{country}: {players}"))
+        for x in st["japan_import_share"]:
+            con.print(
+                Text(
+                    f"Japan's share of Korea's {x['item']} imports: {x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
+                    style="dim",
+                )
+            )
+        for x in st["third_country_import_share"]:
+            con.print(
+                Text(
+                    f"{x['country']} share of Korea's {x['item']} imports: {x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
+                    style="dim",
+                )
+            )
+        for c in st["export_controls"]:
+            con.print(
+                Text(
+                    f"⚠ {c['imposed_by']} export controls on {c['item']} ({c['year']}, {c['status']}) — {_source(c['source'])}",
+                    style="yellow",
+                )
+            )
+    if doc["relationships"]:
+        con.print(Text("\nRelationships", style="bold"))
+        for r in doc["relationships"]:
+            con.print(Text(f"{r['korea']} × {r['japan']}", style="bold"))
+            _relationship(con, r)
+
+
+def draw_company(con: Console, doc: dict[str, Any]) -> None:
+    con.print(
+        Text(
+            f"{doc['name']} ({doc['native_name']}) — {doc['country']}, {doc['kind']}", style="bold"
+        )
+    )
+    if doc["group"]:
+        con.print(Text(f"group: {doc['group']}"))
+    if doc["aliases"]:
+        con.print(Text("also known as: " + "; ".join(doc["aliases"]), style="dim"))
+    for s in doc["strengths"]:
+        con.print(
+            Text(
+                f"\n{s['sector']} / {s['stage_name']}: level {s['level']} (as of {s['as_of']})",
+                style="bold",
+            )
+        )
+        if s["tags"]:
+            con.print(Text("capabilities: " + ", ".join(s["tags"])))
+        con.print(Text(s["note"]))
+        for src in s["sources"]:
+            con.print(Text("source: " + _source(src), style="dim"))
+    if doc["partner_country_operations"]:
+        con.print(Text("\nOperations in the other country", style="bold"))
+        for o in doc["partner_country_operations"]:
+            since = f", since {o['since']}" if o.get("since") else ""
+            con.print(Text(f"• {o['name']} — {o['location']}: {o['activity']}{since}"))
+            con.print(Text("  source: " + _source(o["source"]), style="dim"))
+    if doc["relationships"]:
+        con.print(Text("\nRelationships", style="bold"))
+        for r in doc["relationships"]:
+            con.print(Text(f"{r['korea']} × {r['japan']} ({r['sector']})", style="bold"))
+            _relationship(con, r)
