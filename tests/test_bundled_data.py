@@ -1,0 +1,146 @@
+"""The bundled dataset keeps its coverage: it cannot silently shrink."""
+
+from __future__ import annotations
+
+import pytest
+
+from kjmatch.loader import load_dataset
+from kjmatch.model import Dataset
+
+SEED = ["semiconductors", "hydrogen", "ammonia", "batteries", "shipbuilding"]
+LEADERS = {
+    "semiconductors": [
+        "samsung-electronics",
+        "sk-hynix",
+        "tokyo-electron",
+        "shin-etsu-chemical",
+        "sumco",
+        "tokyo-ohka-kogyo",
+        "jsr",
+        "advantest",
+        "disco",
+    ],
+    "batteries": [
+        "lg-energy-solution",
+        "samsung-sdi",
+        "sk-on",
+        "asahi-kasei",
+        "toray",
+        "kureha",
+        "dai-nippon-printing",
+        "toyota",
+        "honda",
+        "nissan",
+    ],
+    "hydrogen": [
+        "hyundai-motor",
+        "doosan-enerbility",
+        "kawasaki-heavy",
+        "iwatani",
+        "toyota",
+        "mitsubishi-heavy",
+    ],
+    "ammonia": ["kospo", "lotte-chemical", "jera", "ihi", "mitsubishi-corp", "mitsui-co", "mol"],
+    "shipbuilding": [
+        "hd-hyundai-heavy",
+        "hanwha-ocean",
+        "samsung-heavy",
+        "imabari",
+        "nippon-steel",
+        "nyk",
+        "mol",
+        "mhi-marine-machinery",
+    ],
+    "automobiles": ["hyundai-motor", "kia", "hyundai-mobis", "toyota", "honda", "denso"],
+}
+
+
+@pytest.fixture(scope="module")
+def ds() -> Dataset:
+    return load_dataset(None, use_cache=False)
+
+
+def test_sectors_present(ds: Dataset) -> None:
+    assert set(SEED) | {"automobiles"} <= set(ds.sectors)
+
+
+@pytest.mark.parametrize("sector", [*SEED, "automobiles"])
+def test_players_per_country(ds: Dataset, sector: str) -> None:
+    need = 6 if sector == "automobiles" else 10
+    assert len(ds.players_in(sector, "KR")) >= need
+    assert len(ds.players_in(sector, "JP")) >= need
+
+
+@pytest.mark.parametrize("sector", sorted(LEADERS))
+def test_leading_firms_present(ds: Dataset, sector: str) -> None:
+    present = {p.id for p in ds.players_in(sector)}
+    assert set(LEADERS[sector]) <= present
+
+
+@pytest.mark.parametrize("sector", [*SEED, "automobiles"])
+def test_sector_shape(ds: Dataset, sector: str) -> None:
+    s = ds.sectors[sector]
+    assert 5 <= len(s.stages) <= 8
+    assert all(st.name.ko and st.name.ja for st in s.stages)
+    assert all(st.hs_codes for st in s.stages if st.kind not in ("service", "end_use"))
+    assert any(st.inputs for st in s.stages)
+
+
+def test_every_strength_is_sourced_and_dated(ds: Dataset) -> None:
+    for p in ds.players.values():
+        for s in p.strengths:
+            assert s.sources and all(x.year for x in s.sources), p.id
+            assert 2000 <= s.as_of <= 2026, p.id
+            assert s.note.startswith(f"Level {s.level}"), (p.id, s.note[:20])
+
+
+def test_both_sides_have_buyers_and_suppliers(ds: Dataset) -> None:
+    kinds = {
+        (p.country, ds.sectors[s.sector].stage(s.stage).kind)
+        for p in ds.players.values()
+        for s in p.strengths
+    }  # type: ignore[union-attr]
+    assert {
+        ("JP", "end_use"),
+        ("JP", "material"),
+        ("JP", "equipment"),
+        ("KR", "manufacturing"),
+        ("KR", "material"),
+    } <= kinds
+
+
+def test_former_names_are_aliases(ds: Dataset) -> None:
+    def aliases(pid: str) -> str:
+        return " ".join(ds.players[pid].aliases).lower()
+
+    assert "showa denko" in aliases("resonac")
+    assert "daewoo" in aliases("hanwha-ocean")
+    assert "toshiba memory" in aliases("kioxia")
+    assert "hsd engine" in aliases("hanwha-engine")
+    assert "doosan heavy" in aliases("doosan-enerbility")
+
+
+def test_operations_in_the_other_country(ds: Dataset) -> None:
+    with_ops = [p.id for p in ds.players.values() if p.partner_country_operations]
+    assert {"tokyo-ohka-kogyo", "sumitomo-chemical"} <= set(with_ops)
+    assert len(with_ops) >= 8
+
+
+def test_relationships(ds: Dataset) -> None:
+    rels = ds.relationships
+    assert len(rels) >= 50
+    assert any(r.status == "ended" for r in rels)
+    for sector in SEED:
+        assert any(r.sector == sector for r in rels), sector
+    ids = {(r.korea, r.japan) for r in rels}
+    assert ("lg-energy-solution", "honda") in ids and ("sk-on", "nissan") in ids
+
+
+def test_stage_context_is_sourced(ds: Dataset) -> None:
+    contexts = [
+        st.context for s in ds.sectors.values() for st in s.stages if not st.context.is_empty()
+    ]
+    assert len(contexts) >= 6
+    for c in contexts:
+        for x in (*c.japan_import_share, *c.third_country_import_share, *c.export_controls):
+            assert x.source.year and (x.source.publisher or x.source.title)

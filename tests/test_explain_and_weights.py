@@ -1,0 +1,190 @@
+"""explain, weights, scenarios and rank stability."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import default_files, write_dataset
+from kjmatch.cli import app
+
+runner = CliRunner()
+FORMATS = ["table", "json", "jsonl", "csv", "markdown"]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = runner.invoke(app, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def jrun(*args: str) -> dict:  # type: ignore[type-arg]
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_explain_every_format(tiny: Path, fmt: str) -> None:
+    code, out, err = run("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny), "-f", fmt)
+    assert code == 0 and err == ""
+    assert out.strip()
+    if fmt == "table":
+        assert "Kr Cellco" in out and "contribution" in out and "source:" in out
+
+
+def test_explain_contributions_add_up_to_match_score(tiny: Path) -> None:
+    doc = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))
+    [sec] = doc["sectors"]
+    best = sec["links"][0]
+    assert sum(c["contribution"] for c in best["components"].values()) == pytest.approx(
+        best["score"]
+    )
+    assert all(
+        c["contribution"]
+        == pytest.approx(100 * c["value"] * c["weight"] / sum(doc["weights"].values()), abs=0.01)
+        for c in best["components"].values()
+    )
+    pairings = jrun("match", "-s", "widgets", "--data-dir", str(tiny))["pairings"]
+    shown = next(
+        p for p in pairings if p["korea"]["id"] == "kr-cellco" and p["japan"]["id"] == "jp-filmco"
+    )
+    assert shown["score"] == sec["score"] == best["score"] and shown["rank"] == sec["rank"]
+    assert best["korea_strength"]["sources"][0]["publisher"] == "Test Publisher"
+    assert sec["relationships"][0]["id"] == "cellco-filmco-supply"
+
+
+def test_explain_matches_match_on_bundled_data() -> None:
+    pairings = jrun("match", "-s", "batteries", "--top", "5")["pairings"]
+    for p in pairings:
+        doc = jrun("explain", p["korea"]["id"], p["japan"]["id"], "--sector", "batteries")
+        [sec] = doc["sectors"]
+        assert sec["score"] == p["score"] and sec["rank"] == p["rank"]
+        total = sum(c["contribution"] for c in sec["links"][0]["components"].values())
+        assert total == pytest.approx(p["score"], abs=1e-6)
+
+
+def test_explain_wrong_sides_and_unlinked(tiny: Path) -> None:
+    code, out, err = run("explain", "jp-filmco", "kr-cellco", "--data-dir", str(tiny))
+    assert code == 2 and "is not a Korean player" in err and out == ""
+    code, out, err = run("explain", "kr-carco", "jp-oreco", "--data-dir", str(tiny), "--json")
+    assert code == 0 and json.loads(out)["sectors"] == []
+    assert "no linked stages" in err
+
+
+def test_weight_flags_and_file(tiny: Path, tmp_path: Path) -> None:
+    doc = jrun(
+        "match", "-s", "widgets", "--data-dir", str(tiny), "--weight", "fit=1", "-w", "novelty=0.5"
+    )
+    assert doc["weights"]["fit"] == 1.0 and doc["weights"]["novelty"] == 0.5
+    wf = tmp_path / "w.yaml"
+    wf.write_text("weights:\n  gap: 0.9\n  fit: 0.1\n")
+    doc = jrun(
+        "match", "-s", "widgets", "--data-dir", str(tiny), "--weights", str(wf), "-w", "fit=0.2"
+    )
+    assert doc["weights"]["gap"] == 0.9 and doc["weights"]["fit"] == 0.2
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--weight", "fitness=1"], "fit, strength, gap, security, relationship, novelty"),
+        (["--weight", "fit"], "NAME=VALUE"),
+        (["--weight", "fit=high"], "must be a number"),
+        (["--weight", "fit=-2"], "from 0 to 100"),
+        (["--scenario", "supply-securty"], "did you mean 'supply-security'?"),
+    ],
+)
+def test_bad_weights_are_usage_errors(args: list[str], fragment: str) -> None:
+    code, out, err = run("match", "-s", "batteries", *args)
+    assert code == 2 and out == "" and fragment in err
+
+
+def test_bad_weights_file_is_usage_error(tmp_path: Path) -> None:
+    wf = tmp_path / "w.yaml"
+    wf.write_text("fitt: 1\n")
+    code, _, err = run("match", "-s", "batteries", "--weights", str(wf))
+    assert code == 2 and "unknown weight 'fitt'" in err and "valid weights" in err
+
+
+def test_scenarios_listed_and_new_partners_puts_untied_pairs_first() -> None:
+    ids = [s["id"] for s in jrun("scenarios")["scenarios"]]
+    assert {"baseline", "supply-security", "new-partners"} <= set(ids)
+    doc = jrun("match", "-s", "batteries", "--scenario", "new-partners", "--top", "500")
+    tied = [bool(p["relationships"]) for p in doc["pairings"]]
+    assert False in tied and True in tied
+    assert tied == sorted(tied)  # every untied pair ranks before every tied one
+    assert doc["scenario"] == "new-partners"
+
+
+def test_supply_security_moves_secure_pairs_up() -> None:
+    base = jrun("match", "-s", "batteries", "--top", "1000")["pairings"]
+    sec = jrun("match", "-s", "batteries", "--top", "1000", "--scenario", "supply-security")[
+        "pairings"
+    ]
+
+    def rank(ps: list[dict], key: tuple[str, str]) -> int:  # type: ignore[type-arg]
+        return next(p["rank"] for p in ps if (p["korea"]["id"], p["japan"]["id"]) == key)
+
+    best_security = max(base, key=lambda p: p["components"]["security"])
+    assert best_security["components"]["security"] > 0
+    key = (best_security["korea"]["id"], best_security["japan"]["id"])
+    assert rank(sec, key) < rank(base, key)
+
+
+def test_user_scenario_file(tmp_path: Path) -> None:
+    files = default_files()
+    files["scenarios/mine.yaml"] = {
+        "id": "mine",
+        "name": "Mine",
+        "description": "Ties only.",
+        "weights": {"fit": 0, "strength": 0, "gap": 0, "security": 0, "relationship": 1},
+    }
+    data = write_dataset(tmp_path / "d", files)
+    doc = jrun("match", "-s", "widgets", "--data-dir", str(data), "--scenario", "mine")
+    assert doc["pairings"][0]["korea"]["id"] == "kr-cellco" and doc["pairings"][0]["score"] == 100.0
+
+
+def test_stability_is_reproducible_and_well_formed() -> None:
+    args = ("match", "-s", "semiconductors", "--top", "10", "--stability", "--samples", "50")
+    a, b = jrun(*args, "--seed", "3"), jrun(*args, "--seed", "3")
+    assert a == b
+    summary = a["stability"]
+    assert summary["samples"] == 50 and summary["seed"] == 3 and summary["spread"] == 0.2
+    assert -1 <= summary["kendall_tau_min"] <= summary["kendall_tau_mean"] <= 1
+    for p in a["pairings"]:
+        st = p["stability"]
+        assert 0 <= st["top_share"] <= 1 and st["rank_min"] <= p["rank"] <= st["rank_max"]
+    code, out, err = run(*args, "--seed", "3")
+    assert code == 0 and "stability" in out
+
+
+def test_kendall_tau() -> None:
+    from kjmatch.stability import kendall_tau
+
+    assert kendall_tau(["a", "b", "c"], {"a": 1, "b": 2, "c": 3}) == 1
+    assert kendall_tau(["a", "b", "c"], {"a": 3, "b": 2, "c": 1}) == -1
+    assert kendall_tau(["a"], {"a": 9}) == 1
+
+
+def test_raising_a_weight_favours_pairs_strong_in_it() -> None:
+    base = jrun("match", "-s", "semiconductors", "--top", "1000")["pairings"]
+    tilted = jrun("match", "-s", "semiconductors", "--top", "1000", "-w", "relationship=2")[
+        "pairings"
+    ]
+
+    def mean_rank(ps: list[dict], tied: bool) -> float:  # type: ignore[type-arg]
+        ranks = [p["rank"] for p in ps if bool(p["relationships"]) == tied]
+        return sum(ranks) / len(ranks)
+
+    assert mean_rank(tilted, True) < mean_rank(base, True)
+
+
+def test_weights_yaml_must_be_mapping(tmp_path: Path) -> None:
+    wf = tmp_path / "w.yaml"
+    wf.write_text(yaml.safe_dump([1, 2]))
+    code, _, err = run("match", "-s", "batteries", "--weights", str(wf))
+    assert code == 2 and "mapping" in err

@@ -1,0 +1,137 @@
+"""Random valid datasets and random corruptions: the loader returns a dataset or raises DataError."""
+
+from __future__ import annotations
+
+import copy
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import PLAYERS, RELATIONSHIPS, SECTOR, write_dataset
+from kjmatch.errors import DataError
+from kjmatch.loader import load_dataset
+from kjmatch.matching import match
+
+SETTINGS = settings(
+    max_examples=int(__import__("os").environ.get("KJMATCH_FUZZ_EXAMPLES", "80")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+FILES = {
+    "sectors/widgets.yaml": SECTOR,
+    "players/all.yaml": PLAYERS,
+    "relationships/all.yaml": RELATIONSHIPS,
+}
+
+junk = st.one_of(
+    st.text(max_size=12),
+    st.integers(-10, 10**6),
+    st.floats(allow_nan=True),
+    st.booleans(),
+    st.none(),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=5), st.integers(), max_size=2),
+    st.sampled_from(["no", "yes", "off", "0303", "8486.20", "kr-cellco", "widgets", "cells"]),
+)
+
+
+def _paths(obj: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    out = [prefix]
+    if isinstance(obj, dict):
+        for k, v in obj.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(obj, list):
+        for i, v in enumerate(obj):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _load(files: dict[str, Any]) -> None:
+    with tempfile.TemporaryDirectory() as d:
+        root = write_dataset(Path(d) / "data", files)
+        try:
+            ds = load_dataset(root, use_cache=False)
+        except DataError as exc:
+            assert exc.problems and all(str(p) for p in exc.problems)
+            return
+        for sid in ds.sectors:
+            r = match(ds, sid, top=None)
+            scores = [p.score for p in r.pairings]
+            assert scores == sorted(scores, reverse=True) and all(0 <= s <= 100 for s in scores)
+
+
+@SETTINGS
+@given(st.data())
+def test_structural_corruption(data: st.DataObject) -> None:
+    files = copy.deepcopy(FILES)
+    name = data.draw(st.sampled_from(sorted(files)))
+    doc = files[name]
+    path = data.draw(st.sampled_from(_paths(doc)[1:]))
+    parent = doc
+    for part in path[:-1]:
+        parent = parent[part]
+    action = data.draw(st.sampled_from(["replace", "delete", "add"]))
+    if action == "replace":
+        parent[path[-1]] = data.draw(junk)
+    elif action == "delete":
+        del parent[path[-1]]
+    elif isinstance(parent, dict):
+        parent[data.draw(st.text(max_size=6))] = data.draw(junk)
+    else:
+        parent.append(data.draw(junk))
+    _load(files)
+
+
+@SETTINGS
+@given(st.data())
+def test_textual_corruption(data: st.DataObject) -> None:
+    files: dict[str, Any] = {
+        k: yaml.safe_dump(v, allow_unicode=True, sort_keys=False) for k, v in FILES.items()
+    }
+    name = data.draw(st.sampled_from(sorted(files)))
+    text = files[name]
+    pos = data.draw(st.integers(0, len(text)))
+    cut = data.draw(st.integers(0, 20))
+    insert = data.draw(
+        st.text(alphabet=st.sampled_from(list(":-[]{}&*!|>'\"#%@`\t\n ab0é\ufeff")), max_size=8)
+    )
+    files[name] = text[:pos] + insert + text[pos + cut :]
+    if data.draw(st.booleans()):
+        files[name] = files[name].encode("utf-8")[
+            : data.draw(st.integers(0, len(files[name])))
+        ] + data.draw(st.binary(max_size=4))
+    _load(files)
+
+
+@SETTINGS
+@given(
+    st.integers(1, 6),
+    st.integers(1, 6),
+    st.lists(st.tuples(st.integers(0, 4), st.integers(1, 5)), min_size=12, max_size=12),
+)
+def test_random_valid_datasets_load_and_match(
+    n_kr: int, n_jp: int, picks: list[tuple[int, int]]
+) -> None:
+    from conftest import player, strength
+
+    stages = ["ore", "film", "tools", "cells", "cars"]
+    players = []
+    for i in range(n_kr):
+        s, lvl = picks[i]
+        players.append(player(f"kr-{i}", "KR", strength(stages[s], lvl)))
+    for i in range(n_jp):
+        s, lvl = picks[6 + i]
+        players.append(player(f"jp-{i}", "JP", strength(stages[s], lvl)))
+    files = {"sectors/widgets.yaml": SECTOR, "players/all.yaml": {"players": players}}
+    with tempfile.TemporaryDirectory() as d:
+        ds = load_dataset(write_dataset(Path(d) / "data", files), use_cache=False)
+        assert len(ds.players) == n_kr + n_jp
+        r1 = match(ds, "widgets", top=None)
+        r2 = match(ds, "widgets", top=None)
+        assert [(p.korea.id, p.japan.id, p.score) for p in r1.pairings] == [
+            (p.korea.id, p.japan.id, p.score) for p in r2.pairings
+        ]

@@ -1,0 +1,115 @@
+"""Views for people render at any width, without colour when asked, and when piped."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kjmatch.cli import app
+from kjmatch.loader import load_dataset
+from kjmatch.render import chain_doc, explain_output, show_company_output, show_sector_output
+from kjmatch.render_rich import console
+from kjmatch.views import draw_chain, draw_company, draw_explain, draw_sector
+
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _views():  # type: ignore[no-untyped-def]
+    from kjmatch.matching import DEFAULT_WEIGHTS, explain
+
+    ds = load_dataset(None)
+    sector = ds.sectors["batteries"]
+    pair = explain(ds, "lg-energy-solution", "toyota", sector="batteries")
+    return {
+        "chain": (draw_chain, chain_doc(ds, sector)),
+        "explain": (
+            draw_explain,
+            explain_output(
+                ds,
+                ds.players["lg-energy-solution"],
+                ds.players["toyota"],
+                pair,
+                DEFAULT_WEIGHTS,
+                None,
+            ).data,
+        ),
+        "sector": (draw_sector, show_sector_output(ds, sector).data),
+        "company": (draw_company, show_company_output(ds, ds.players["tokyo-ohka-kogyo"]).data),
+    }
+
+
+@pytest.mark.parametrize("width", [60, 200])
+@pytest.mark.parametrize("view", ["chain", "explain", "sector", "company"])
+def test_views_fit_the_width(view: str, width: int) -> None:
+    draw, doc = _views()[view]
+    buf = io.StringIO()
+    draw(console(buf, width=width, color=False), doc)
+    text = buf.getvalue()
+    assert text.strip()
+    assert max(len(line) for line in text.splitlines()) <= width
+    assert not ANSI.search(text)
+
+
+def test_chain_marks_gaps_controls_and_stronger_side() -> None:
+    buf = io.StringIO()
+    draw, doc = _views()["chain"]
+    draw(console(buf, width=100, color=False), doc)
+    text = buf.getvalue()
+    assert "⚠ CN export controls" in text
+    assert "◆ gap" in text and "▲ Japan stronger" in text and "▲ Korea stronger" in text
+    assert "↓ feeds" in text and "1. Refined minerals" in text
+
+
+def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    buf = io.StringIO()
+    con = console(buf, width=80)
+    con.force_terminal = True  # even on a terminal
+    draw, doc = _views()["chain"]
+    draw(con, doc)
+    assert not ANSI.search(buf.getvalue())
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["chain", "-s", "shipbuilding"],
+        ["show", "sector", "ammonia"],
+        ["show", "company", "hanwha-ocean"],
+        ["explain", "sk-hynix", "namics"],
+    ],
+)
+def test_views_piped_have_no_escape_codes(args: list[str]) -> None:
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    proc = subprocess.run(
+        [sys.executable, "-m", "kjmatch", *args], capture_output=True, text=True, env=env
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() and not ANSI.search(proc.stdout)
+
+
+@pytest.mark.parametrize("fmt", ["json", "jsonl", "csv", "markdown", "table"])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["chain", "-s", "hydrogen"],
+        ["show", "sector", "hydrogen"],
+        ["show", "company", "kawasaki-heavy"],
+        ["scenarios"],
+    ],
+)
+def test_views_every_format(args: list[str], fmt: str) -> None:
+    r = CliRunner().invoke(app, [*args, "--format", fmt])
+    assert r.exit_code == 0 and r.stderr == "" and r.stdout.strip()
+
+
+def test_show_unknown_company_suggests(tmp_path: Path) -> None:
+    r = CliRunner().invoke(app, ["show", "company", "tokyo-ohka"])
+    assert r.exit_code == 2 and "did you mean 'tokyo-ohka-kogyo'" in r.stderr
