@@ -212,7 +212,9 @@ def test_output_file_is_atomic_and_never_clobbered(tiny: Path, tmp_path: Path) -
     code, _, _ = run(
         "match", "-s", "widgets", "--data-dir", str(tiny), "-f", "csv", "-o", str(target), "--force"
     )
-    assert code == 0 and target.read_text(encoding="utf-8-sig").startswith("#,score")
+    assert code == 0 and target.read_text(encoding="utf-8-sig").startswith(
+        "rank,score,direction,korea"
+    )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 

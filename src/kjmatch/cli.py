@@ -515,7 +515,14 @@ def match(
             for p in result.pairings
         ]
         result.stability = summary
-    emit(match_output(result), _fmt(fmt, as_json), output, force)
+    out = match_output(result)
+
+    def draw(con: Any) -> None:
+        from .views import draw_match
+
+        draw_match(con, out.data, out.footer)
+
+    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
 
 
 @app.command()

@@ -12,9 +12,18 @@ import dataclasses
 from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, TypeVar
 
-from .model import Dataset, Player, Relationship, Sector, Stage, Strength
+from .model import (
+    Dataset,
+    ImportShare,
+    Player,
+    Relationship,
+    Sector,
+    Stage,
+    Strength,
+    ThirdCountryShare,
+)
 
 COMPONENTS: tuple[str, ...] = ("fit", "strength", "gap", "security", "relationship", "novelty")
 DEFAULT_WEIGHTS: dict[str, float] = {
@@ -223,6 +232,19 @@ def _words(text: str) -> set[str]:
     return out
 
 
+ShareT = TypeVar("ShareT", ImportShare, ThirdCountryShare)
+
+
+def latest(items: Iterable[ShareT]) -> list[ShareT]:
+    """The most recent figure for each item (older ones are history, not current exposure)."""
+    best: dict[tuple[str, str], ShareT] = {}
+    for x in items:
+        key = (getattr(x, "country", "JP"), x.item)
+        if key not in best or (x.year, x.value) > (best[key].year, best[key].value):
+            best[key] = x
+    return list(best.values())
+
+
 def concerns(item: str, s: Strength) -> bool:
     """Whether a stage-level fact about `item` concerns this supplier's goods (tags or note)."""
     return bool(_words(item) & _words(" ".join(s.tags) + " " + s.note))
@@ -251,7 +273,7 @@ def _gap(
         why = f"{buyer} has no other player at {stage.name.en} in the dataset; {supplier.name} fills that gap."
     reasons = [why]
     if buyer_country == "KR":
-        shares = stage.context.japan_import_share
+        shares = latest(stage.context.japan_import_share)
         if shares:
             scored = [
                 (x.value * (1.0 if concerns(x.item, s) else UNMATCHED_FACTOR), x) for x in shares
@@ -283,7 +305,7 @@ def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, l
     capability = (s.level - 1) / 4
     exposure = 0.0
     reasons: list[str] = []
-    for t in ctx.third_country_import_share:
+    for t in latest(ctx.third_country_import_share):
         own = concerns(t.item, s)
         exposure = max(exposure, t.value * (1.0 if own else UNMATCHED_FACTOR))
         reasons.append(

@@ -225,28 +225,41 @@ def match_output(result: MatchResult) -> Output:
     }
     if result.stability is not None:
         data["stability"] = result.stability
+    comps = [c for c in result.weights if result.weights[c]]
     rows = []
     for p in result.pairings:
         b = p.best
         row: list[Any] = [
             p.rank,
-            f"{p.score:.1f}",
-            ARROW[b.direction],
-            f"{p.korea.name} · {b.korea_stage.name.en} ({b.korea_strength.level})",
-            f"{p.japan.name} · {b.japan_stage.name.en} ({b.japan_strength.level})",
-            " ".join(
-                f"{c[:3]}={b.contributions[c]:.0f}" for c in b.contributions if result.weights[c]
-            ),
-            ", ".join(f"{r.type}/{r.status}" for r in p.relationships) or "-",
+            f"{p.score:.2f}",
+            b.direction,
+            p.korea.name,
+            b.korea_stage.name.en,
+            b.korea_strength.level,
+            p.japan.name,
+            b.japan_stage.name.en,
+            b.japan_strength.level,
+            *(f"{b.contributions[c]:.2f}" for c in comps),
+            "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
         ]
         if p.stability is not None:
-            row.append(
-                f"{p.stability['top_share']:.0%} #{p.stability['rank_min']}-{p.stability['rank_max']}"
-            )
+            row += [p.stability["top_share"], p.stability["rank_min"], p.stability["rank_max"]]
         rows.append(row)
-    columns = ["#", "score", "dir", "Korea", "Japan", "contributions", "ties"]
+    columns = [
+        "rank",
+        "score",
+        "direction",
+        "korea",
+        "korea_stage",
+        "korea_level",
+        "japan",
+        "japan_stage",
+        "japan_level",
+        *comps,
+        "relationships",
+    ]
     if result.stability is not None:
-        columns.append("stability")
+        columns += ["top_share", "rank_min", "rank_max"]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
         + (f"; scenario {result.scenario}" if result.scenario else "")

@@ -261,3 +261,71 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
         for r in doc["relationships"]:
             con.print(Text(f"{r['korea']} × {r['japan']} ({r['sector']})", style="bold"))
             _relationship(con, r)
+
+
+ABBREV = {
+    "fit": "fit",
+    "strength": "str",
+    "gap": "gap",
+    "security": "sec",
+    "relationship": "tie",
+    "novelty": "new",
+}
+
+
+def draw_match(con: Console, doc: dict[str, Any], footer: list[str]) -> None:
+    """Ranked pairings: each side on two lines (name, then stage and level), direction between."""
+    weights = doc["weights"]
+    comps = [c for c in weights if weights[c]]
+    stab = "stability" in doc
+    t = Table(
+        title=f"{doc['sector']['name']}: Korea–Japan pairings"
+        + (f" (scenario {doc['scenario']})" if doc["scenario"] else ""),
+        title_justify="left",
+        expand=False,
+    )
+    t.add_column("#", justify="right")
+    t.add_column("score", justify="right")
+    t.add_column("Korea", style="", overflow="fold")
+    t.add_column("", justify="center")
+    t.add_column("Japan", overflow="fold")
+    t.add_column("/".join(ABBREV[c] for c in comps), overflow="fold")
+    if stab:
+        t.add_column("in top", justify="right")
+    arrow = {"jp-to-kr": "◀", "kr-to-jp": "▶", "same-stage": "≈"}
+    for p in doc["pairings"]:
+        k, j = p["korea"], p["japan"]
+        kr = Text(k["name"], style=STYLE["KR"])
+        kr.append(f"\n{k['stage_name']} · L{k['level']}", style="dim")
+        jp = Text(j["name"], style=STYLE["JP"])
+        jp.append(f"\n{j['stage_name']} · L{j['level']}", style="dim")
+        why = Text(" ".join(f"{p['contributions'][c]:.0f}" for c in comps))
+        if p["relationships"]:
+            r = p["relationships"][0]
+            more = f" +{len(p['relationships']) - 1}" if len(p["relationships"]) > 1 else ""
+            why.append(
+                f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
+            )
+        row = [str(p["rank"]), f"{p['score']:.1f}", kr, arrow[p["direction"]], jp, why]
+        if stab:
+            s = p["stability"]
+            row.append(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}")
+        t.add_row(*row)
+    con.print(t)
+    con.print(
+        Text(
+            "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   ≈ same stage",
+            style="dim",
+        )
+    )
+    if stab:
+        s = doc["stability"]
+        con.print(
+            Text(
+                f"Stability: {s['samples']} samples, weights ±{s['spread']:.0%}, seed {s['seed']}; "
+                f"Kendall's tau vs baseline top {s['top_n']}: mean {s['kendall_tau_mean']:.2f}, min {s['kendall_tau_min']:.2f}",
+                style="dim",
+            )
+        )
+    for line in footer:
+        con.print(Text(line, style="dim"))
