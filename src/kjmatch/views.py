@@ -306,7 +306,14 @@ def draw_match(con: Console, doc: dict[str, Any], footer: list[str]) -> None:
             why.append(
                 f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
             )
-        row = [str(p["rank"]), f"{p['score']:.1f}", kr, arrow[p["direction"]], jp, why]
+        row: list[str | Text] = [
+            str(p["rank"]),
+            f"{p['score']:.1f}",
+            kr,
+            arrow[p["direction"]],
+            jp,
+            why,
+        ]
         if stab:
             s = p["stability"]
             row.append(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}")
