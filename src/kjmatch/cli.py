@@ -864,9 +864,24 @@ def init(
     )
 
 
+def _only_invoked_command(argv: list[str]) -> None:
+    """Register just the command being run: typer builds every registered command's
+    parameters at start-up, which costs more than the command itself on small data."""
+    if not argv or argv[0].startswith("-"):
+        return
+    name = argv[0]
+    chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
+    if chosen:
+        app.registered_commands = chosen
+        app.registered_groups = []
+    elif any(g.name == name for g in app.registered_groups):
+        app.registered_commands = []
+
+
 def main() -> None:
     """Console-script entry point."""
     try:
+        _only_invoked_command(sys.argv[1:])
         app(prog_name="kjmatch")
     except KeyboardInterrupt:
         _err("kjmatch: interrupted")

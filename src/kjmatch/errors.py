@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import IntEnum
@@ -56,6 +55,8 @@ class OutputError(KjmatchError):
 
 def nearest(name: str, valid: Iterable[str], n: int = 3) -> list[str]:
     """The valid names closest to `name`, best first."""
+    import difflib
+
     choices = sorted(set(valid))
     close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
     if not close:

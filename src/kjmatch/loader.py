@@ -11,7 +11,6 @@ import io
 import os
 import pickle
 from collections.abc import Callable
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,10 +25,15 @@ Progress = Callable[[str, int, int], None]
 
 def bundled_data_dir() -> Path:
     """The dataset shipped with the package (or the checkout's data/ when run from source)."""
+    here = Path(__file__).parent / "data"  # an installed wheel: the usual case, and cheap
+    if (here / "sectors").is_dir():
+        return here
+    from importlib import resources
+
     packaged = Path(str(resources.files("kjmatch").joinpath("data")))
     if (packaged / "sectors").is_dir():
         return packaged
-    return Path(__file__).resolve().parents[2] / "data"
+    return Path(__file__).resolve().parents[2] / "data"  # a source checkout
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:

@@ -317,8 +317,16 @@ def _security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, l
                 else "a stage-wide figure, counted at half."
             )
         )
+    japan_controls = any(
+        c.imposed_by == "JP" and c.status == "in_force" for c in ctx.export_controls
+    )
     for c in ctx.export_controls:
-        if c.imposed_by in ("KR", "JP"):
+        if c.imposed_by not in ("KR", "JP") and japan_controls:
+            reasons.append(
+                f"{c.imposed_by} export controls on {c.item} ({c.year}) are matched by Japan's own "
+                "controls at this stage, so a Japanese source does not escape them."
+            )
+        elif c.imposed_by in ("KR", "JP"):
             reasons.append(
                 f"Risk: {c.imposed_by} export controls on {c.item} ({c.year}, {c.status.replace('_', ' ')})."
             )

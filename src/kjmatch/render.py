@@ -7,15 +7,15 @@ and the rich table). Nothing here imports rich.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .matching import Link, MatchResult, Pairing
 from .model import Dataset, Player, Relationship, Sector, Source, Strength
+
+if TYPE_CHECKING:
+    from .matching import Link, MatchResult, Pairing
 
 FORMATS = ("table", "json", "jsonl", "csv", "markdown")
 
@@ -292,6 +292,9 @@ def _cell(value: Any) -> str:
 
 def to_csv(out: Output) -> str:
     """CSV with a UTF-8 BOM so spreadsheets read Korean and Japanese text correctly."""
+    import csv
+    import io
+
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\r\n")
     writer.writerow(out.columns)
