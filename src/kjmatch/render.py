@@ -425,7 +425,7 @@ def chain_doc(ds: Dataset, sector: Sector, top: int = 3) -> dict[str, Any]:
                         "year": x.year,
                         "source": source_doc(x.source),
                     }
-                    for x in ctx.japan_import_share
+                    for x in sorted(ctx.japan_import_share, key=lambda x: -x.year)
                 ],
                 "third_country_import_share": [
                     {
@@ -435,7 +435,7 @@ def chain_doc(ds: Dataset, sector: Sector, top: int = 3) -> dict[str, Any]:
                         "year": x.year,
                         "source": source_doc(x.source),
                     }
-                    for x in ctx.third_country_import_share
+                    for x in sorted(ctx.third_country_import_share, key=lambda x: -x.year)
                 ],
             }
         )

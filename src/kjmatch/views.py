@@ -136,7 +136,8 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 f"link {n}: {arrow[link['direction']]} · {link['korea_strength']['stage_name']} (KR) ↔ "
                 f"{link['japan_strength']['stage_name']} (JP) · score {link['score']:.2f}"
             )
-            t = Table(title=head, title_justify="left", show_edge=False, pad_edge=False)
+            con.print(Text(head, style="bold"))
+            t = Table(show_edge=False, pad_edge=False)
             t.add_column("component")
             t.add_column("value", justify="right")
             t.add_column("weight", justify="right")
