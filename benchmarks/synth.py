@@ -68,8 +68,18 @@ def _strength(rng: random.Random, stage: str) -> str:
     )
 
 
-def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20) -> Path:
-    """Write a dataset with `players` per country under `out`; returns `out`."""
+def _to_json(yaml_text: str) -> str:
+    import json
+
+    import yaml
+
+    return json.dumps(yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), ensure_ascii=False)
+
+
+def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20, fmt: str = "yaml") -> Path:
+    """Write a dataset with `players` per country under `out`; returns `out`.
+
+    With fmt="json" the player and relationship files are written as JSON (same layout)."""
     rng = random.Random(seed)
     (out / "sectors").mkdir(parents=True, exist_ok=True)
     (out / "players").mkdir(parents=True, exist_ok=True)
@@ -92,8 +102,9 @@ def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20) ->
                     "    strengths:",
                 ]
                 lines += [_strength(rng, st) for st in dict.fromkeys(stages)]
-            name = f"{country.lower()}-{start // CHUNK:03d}.yaml"
-            (out / "players" / name).write_text("\n".join(lines) + "\n", encoding="utf-8")
+            text = "\n".join(lines) + "\n"
+            name = f"{country.lower()}-{start // CHUNK:03d}.{fmt}"
+            (out / "players" / name).write_text(_to_json(text) if fmt == "json" else text, encoding="utf-8")
     rels = ["# yaml-language-server: $schema=../../schema/relationships.schema.json", "relationships:"]
     for n in range(max(1, players * ties_per_1000 // 1000)):
         k, j = rng.choice(ids["KR"]), rng.choice(ids["JP"])
@@ -110,7 +121,8 @@ def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20) ->
             "    summary: Synthetic tie.",
             "    sources: [{publisher: Synthetic, year: 2025}]",
         ]
-    (out / "relationships" / "synthetic.yaml").write_text("\n".join(rels) + "\n", encoding="utf-8")
+    text = "\n".join(rels) + "\n"
+    (out / "relationships" / f"synthetic.{fmt}").write_text(_to_json(text) if fmt == "json" else text, encoding="utf-8")
     return out
 
 
@@ -119,8 +131,9 @@ def main() -> None:
     parser.add_argument("out", type=Path)
     parser.add_argument("--players", type=int, default=1000, help="players per country")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--format", choices=["yaml", "json"], default="yaml")
     args = parser.parse_args()
-    generate(args.out, args.players, args.seed)
+    generate(args.out, args.players, args.seed, fmt=args.format)
 
 
 if __name__ == "__main__":

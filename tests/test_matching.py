@@ -188,3 +188,36 @@ def test_higher_strength_never_lowers_a_pairs_score(d: Dataset, data: st.DataObj
     for key, score in before.items():
         if pid in key:
             assert after[key] >= score - 1e-9
+
+
+@FAST
+@given(datasets(), weights_st, st.integers(1, 12), st.sampled_from([0.0, 30.0, 60.0]), st.data())
+def test_fast_top_n_equals_exhaustive(
+    d: Dataset, w: dict[str, float], top: int, floor: float, data: st.DataObject
+) -> None:
+    dirs = data.draw(
+        st.sampled_from(
+            [("jp-to-kr", "kr-to-jp", "same-stage"), ("jp-to-kr",), ("kr-to-jp", "same-stage")]
+        )
+    )
+    fast = match(d, "widgets", weights=w, top=top, min_score=floor, directions=dirs)
+    slow = match(
+        d, "widgets", weights=w, top=top, min_score=floor, directions=dirs, exhaustive=True
+    )
+
+    def key(r):  # type: ignore[no-untyped-def]
+        return [
+            (
+                p.rank,
+                p.korea.id,
+                p.japan.id,
+                p.score,
+                p.best.korea_stage.id,
+                p.best.japan_stage.id,
+                p.best.reasons,
+            )
+            for p in r.pairings
+        ]
+
+    assert key(fast) == key(slow)
+    assert fast.candidates == slow.candidates

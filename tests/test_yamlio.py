@@ -71,7 +71,7 @@ def test_recursive_alias_is_refused() -> None:
     "text",
     [
         "[" * 5000 + "]" * 5000,
-        "a:\n" + "".join(" " * (i + 1) + "- \n" for i in range(200)),
+        "a:\n" + "".join(" " * (i + 1) + "- \n" for i in range(1500)),
         "- " * 200 + "x\n",
     ],
     ids=["flow", "block", "dashes"],

@@ -9,12 +9,16 @@ and nowhere else; the README's formula section documents them.
 from __future__ import annotations
 
 import dataclasses
+import functools
+import heapq
+import itertools
 from collections import deque
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
 from .model import (
+    Country,
     Dataset,
     ImportShare,
     Player,
@@ -184,6 +188,11 @@ class Chain:
         for entries in self.ranked.values():
             entries.sort(key=lambda e: (-e[0], e[2]))
 
+    def leader(self, country: str, stage: str) -> str:
+        """Id of the strongest player of `country` at `stage` (ties: lowest id)."""
+        entries = self.ranked.get((country, stage))
+        return entries[0][2] if entries else ""
+
     def best(self, country: str, stage: str, excluding: str) -> tuple[int, str]:
         """The strongest player of `country` at `stage` other than `excluding` (the buyer itself,
         so that a pair's own strengths never lower its score)."""
@@ -223,13 +232,14 @@ UNMATCHED_FACTOR = (
 )
 
 
-def _words(text: str) -> set[str]:
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
     out = set()
     for raw in text.lower().replace("-", " ").replace("/", " ").split():
         w = raw.strip(".,;:()[]'\"")
         if len(w) >= 2 and w not in _STOP:
             out.add(w[:-1] if w.endswith("s") and len(w) > 3 else w)
-    return out
+    return frozenset(out)
 
 
 ShareT = TypeVar("ShareT", ImportShare, ThirdCountryShare)
@@ -450,27 +460,28 @@ def match(
     japan: str | None = None,
     directions: Iterable[str] = DIRECTIONS,
     scenario: str | None = None,
+    exhaustive: bool | None = None,
 ) -> MatchResult:
-    """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids."""
+    """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids.
+
+    With `top` set, only the best pairs are built (see `_top_pairs`); `exhaustive`
+    forces scoring every pair, which `top=None` always does.
+    """
     w = check_weights(weights or {})
     sector = ds.sectors[sector_id]
     chain = Chain(ds, sector)
-    dirs = tuple(directions)
+    dirs = tuple(d for d in DIRECTIONS if d in set(directions))
     kr = [p for p in ds.players_in(sector_id, "KR") if korea is None or p.id == korea]
     jp = [p for p in ds.players_in(sector_id, "JP") if japan is None or p.id == japan]
-    ties: dict[tuple[str, str], list[Relationship]] = {}
-    for r in ds.relationships:
+    ties: dict[tuple[str, str], tuple[Relationship, ...]] = {}
+    for r in sorted(ds.relationships, key=lambda r: (r.year, r.id)):
         if r.sector == sector_id:
-            ties.setdefault((r.korea, r.japan), []).append(r)
-    found: list[Pairing] = []
-    for kp in kr:
-        for jpp in jp:
-            rels = tuple(sorted(ties.get((kp.id, jpp.id), []), key=lambda r: (r.year, r.id)))
-            links = pair_links(chain, kp, jpp, rels, w, dirs)
-            if links:
-                found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    found.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
-    ranked = [dataclasses.replace(p, rank=i) for i, p in enumerate(found, 1)]
+            ties[(r.korea, r.japan)] = (*ties.get((r.korea, r.japan), ()), r)
+    if top is None or exhaustive:
+        ranked = _all_pairs(chain, kr, jp, ties, w, dirs)
+        candidates = len(ranked)
+    else:
+        ranked, candidates = _top_pairs(chain, kr, jp, ties, w, dirs, top, min_score)
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -479,9 +490,205 @@ def match(
         weights=w,
         scenario=scenario,
         pairings=shown,
-        candidates=len(ranked),
+        candidates=candidates,
         ranked=ranked,
     )
+
+
+def _all_pairs(
+    chain: Chain,
+    kr: list[Player],
+    jp: list[Player],
+    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    w: Mapping[str, float],
+    dirs: tuple[str, ...],
+) -> list[Pairing]:
+    """Score every pair: the reference implementation."""
+    found: list[Pairing] = []
+    for kp in kr:
+        for jpp in jp:
+            rels = ties.get((kp.id, jpp.id), ())
+            links = pair_links(chain, kp, jpp, rels, w, dirs)
+            if links:
+                found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
+    found.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
+    return [dataclasses.replace(p, rank=i) for i, p in enumerate(found, 1)]
+
+
+POOL_FACTOR = 5  # with --top N, the best 5N (at least N+100) pairs are kept for --stability
+
+
+def _top_pairs(
+    chain: Chain,
+    kr: list[Player],
+    jp: list[Player],
+    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    w: Mapping[str, float],
+    dirs: tuple[str, ...],
+    top: int,
+    min_score: float,
+) -> tuple[list[Pairing], int]:
+    """The best pairs without scoring all of them.
+
+    Without a tie, a link's score depends only on its two stages, the two levels and
+    the supplier's gap and security values (and, for the gap, on whether the buyer is
+    its own country's leader at the supplier's stage). Players are grouped by those,
+    each group pair is scored once through `score_link`, and the groups' pairs are
+    merged lazily in (score, Korean id, Japanese id) order. Pairs with a documented
+    tie are scored one by one. Cost grows with the number of players and groups plus
+    the pairs taken, not with the number of candidate pairs.
+    """
+    sector = chain.sector.id
+    by_stage: dict[tuple[str, str], list[tuple[Player, Strength]]] = {}
+    for p in (*kr, *jp):
+        for s in p.strengths:
+            if s.sector == sector:
+                by_stage.setdefault((p.country, s.stage), []).append((p, s))
+    streams: list[Iterator[tuple[float, str, str, int, str, str]]] = []
+    memo: dict[tuple[object, ...], list[list[tuple[Player, Strength]]]] = {}
+    players = {p.id: p for p in (*kr, *jp)}
+    tied = {k for k in ties if k[0] in players and k[1] in players}
+    for kst, jst in itertools.product(chain.stages, chain.stages):
+        rel = chain.relation(kst, jst)
+        if rel is None or rel[0] not in dirs:
+            continue
+        ks_list, js_list = by_stage.get(("KR", kst)), by_stage.get(("JP", jst))
+        if not ks_list or not js_list:
+            continue
+        direction = rel[0]
+        buyer_is_korea = direction == "jp-to-kr"
+        supplier_stage = jst if buyer_is_korea else kst
+        buyer_country = "KR" if buyer_is_korea else "JP"
+        leader = chain.leader(buyer_country, supplier_stage)
+        kgroups = _groups(
+            chain, ks_list, not buyer_is_korea, leader if buyer_is_korea else None, "JP", memo
+        )
+        jgroups = _groups(
+            chain, js_list, buyer_is_korea, leader if not buyer_is_korea else None, "KR", memo
+        )
+        order = DIRECTIONS.index(direction)
+        for kmembers in kgroups:
+            for jmembers in jgroups:
+                k0, ks0 = kmembers[0]
+                j0, js0 = jmembers[0]
+                link = score_link(chain, k0, ks0, j0, js0, (), w)
+                if link is None:
+                    continue
+                streams.append(_stream(link.score, kmembers, jmembers, order, kst, jst, tied))
+    for kid, jid in sorted(tied):
+        links = pair_links(chain, players[kid], players[jid], ties[(kid, jid)], w, dirs)
+        if links:
+            b = links[0]
+            key = (
+                -b.score,
+                kid,
+                jid,
+                DIRECTIONS.index(b.direction),
+                b.korea_stage.id,
+                b.japan_stage.id,
+            )
+            streams.append(iter([key]))
+    pool = max(top * POOL_FACTOR, top + 100)
+    seen: set[tuple[str, str]] = set()
+    ranked: list[Pairing] = []
+    for neg_score, kid, jid, *_ in heapq.merge(*streams):
+        if (kid, jid) in seen:
+            continue  # a pair's later entries are its weaker links
+        seen.add((kid, jid))
+        if len(ranked) >= pool or -neg_score < min_score:
+            break
+        kp, jpp = players[kid], players[jid]
+        rels = ties.get((kid, jid), ())
+        links = pair_links(chain, kp, jpp, rels, w, dirs)
+        ranked.append(
+            Pairing(
+                korea=kp, japan=jpp, links=tuple(links), relationships=rels, rank=len(ranked) + 1
+            )
+        )
+    return ranked, _count_linked(chain, kr, jp, dirs)
+
+
+def _groups(
+    chain: Chain,
+    members: list[tuple[Player, Strength]],
+    is_supplier: bool,
+    leader: str | None,
+    buyer_country: str,
+    memo: dict[tuple[object, ...], list[list[tuple[Player, Strength]]]],
+) -> list[list[tuple[Player, Strength]]]:
+    """Strengths that score alike, each group sorted by player id (memoised per stage and role).
+
+    A supplier's group also fixes its gap and security values; a buyer's group marks
+    its country's leader at the supplier stage (whose gap is measured against the next)."""
+    if not members:
+        return []
+    p0, s0 = members[0]
+    memo_key = (p0.country, s0.stage, is_supplier, leader, buyer_country)
+    if memo_key in memo:
+        return memo[memo_key]
+    groups: dict[tuple[object, ...], list[tuple[Player, Strength]]] = {}
+    if is_supplier:
+        ranked = chain.ranked.get((buyer_country, s0.stage), [])
+        country: Country = "KR" if buyer_country == "KR" else "JP"
+        # stand-in buyers: any buyer but the leader, and the leader itself
+        generic = Player(id="\0", name="", native_name="", country=country)
+        special = Player(
+            id=ranked[0][2] if ranked else "", name="", native_name="", country=country
+        )
+        direction: Direction = "jp-to-kr" if buyer_country == "KR" else "kr-to-jp"
+    for p, s in members:
+        if is_supplier:
+            key: tuple[object, ...] = (
+                s.level,
+                _gap(chain, p, s, generic)[0],
+                _gap(chain, p, s, special)[0],
+                _security(chain, s, direction)[0],
+            )
+        else:
+            key = (s.level, p.id == leader)
+        groups.setdefault(key, []).append((p, s))
+    out = [sorted(g, key=lambda m: m[0].id) for g in groups.values()]
+    memo[memo_key] = out
+    return out
+
+
+def _stream(
+    score: float,
+    kmembers: list[tuple[Player, Strength]],
+    jmembers: list[tuple[Player, Strength]],
+    order: int,
+    kst: str,
+    jst: str,
+    tied: set[tuple[str, str]],
+) -> Iterator[tuple[float, str, str, int, str, str]]:
+    """All pairs of two groups in (Korean id, Japanese id) order; tied pairs are scored apart."""
+    for kp, _ in kmembers:
+        for jpp, _ in jmembers:
+            if (kp.id, jpp.id) not in tied:
+                yield (-score, kp.id, jpp.id, order, kst, jst)
+
+
+def _count_linked(chain: Chain, kr: list[Player], jp: list[Player], dirs: tuple[str, ...]) -> int:
+    """How many Korea–Japan player pairs share at least one link (grouped by stage sets)."""
+    sector = chain.sector.id
+
+    def signature(p: Player) -> frozenset[str]:
+        return frozenset(s.stage for s in p.strengths if s.sector == sector)
+
+    ksig: dict[frozenset[str], int] = {}
+    jsig: dict[frozenset[str], int] = {}
+    for p in kr:
+        ksig[signature(p)] = ksig.get(signature(p), 0) + 1
+    for p in jp:
+        jsig[signature(p)] = jsig.get(signature(p), 0) + 1
+    total = 0
+    for ks, kn in ksig.items():
+        for js, jn in jsig.items():
+            if any(
+                (r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js
+            ):
+                total += kn * jn
+    return total
 
 
 def explain(

@@ -65,7 +65,7 @@ PlayerKind = Literal["company", "institution"]
 _FORBID: dict[str, Any] = {"extra": "forbid"}
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Names:
     """A name in English, Korean and Japanese."""
 
@@ -75,7 +75,7 @@ class Names:
     ja: Text
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Source:
     """Where a fact was read. Needs a publisher or a title."""
 
@@ -90,7 +90,7 @@ class Source:
         return f"{who} ({self.year})"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ImportShare:
     """Japan's share of Korea's imports of this stage's goods."""
 
@@ -102,7 +102,7 @@ class ImportShare:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ThirdCountryShare:
     """A third country's share of Korea's imports of this stage's goods."""
 
@@ -115,7 +115,7 @@ class ThirdCountryShare:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class ExportControl:
     """An export control that has touched this stage's goods."""
 
@@ -128,7 +128,7 @@ class ExportControl:
     note: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class StageContext:
     """Country-level facts about a stage, each with its year and source."""
 
@@ -143,7 +143,7 @@ class StageContext:
         )
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Stage:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
@@ -155,7 +155,7 @@ class Stage:
     context: StageContext = field(default_factory=StageContext)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Sector:
     """A sector and its value chain, upstream first."""
 
@@ -173,7 +173,7 @@ class Sector:
         return None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Strength:
     """A player's capability at one stage of one sector."""
 
@@ -187,14 +187,14 @@ class Strength:
     sources: Annotated[tuple[Source, ...], at.MinLen(1)]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class StrengthEntry(Strength):
     """A strength given in one file for a player declared in another."""
 
     player: Slug
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Operation:
     """A subsidiary, plant or office in the other country."""
 
@@ -206,7 +206,7 @@ class Operation:
     source: Source
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Player:
     """A company or institution in Korea or Japan."""
 
@@ -223,7 +223,7 @@ class Player:
     strengths: tuple[Strength, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Relationship:
     """A documented tie between a Korean and a Japanese player."""
 
@@ -241,7 +241,7 @@ class Relationship:
     sources: Annotated[tuple[Source, ...], at.MinLen(1)]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class Scenario:
     """A named set of matcher weights."""
 
@@ -252,14 +252,14 @@ class Scenario:
     weights: dict[str, Weight]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class PlayersFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     players: tuple[Player, ...] = ()
     strengths: tuple[StrengthEntry, ...] = ()
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
+@dataclass(frozen=True, kw_only=True)
 class RelationshipsFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     relationships: tuple[Relationship, ...]

@@ -19,7 +19,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
 from .errors import DataError, Problem, nearest
-from .yamlio import YamlProblem, parse, read_text
+from .yamlio import YamlProblem, parse, parse_json, read_text
 
 KINDS: dict[str, type] = {
     "sectors": m.Sector,
@@ -385,7 +385,8 @@ def build(
             try:
                 text = read_text(path, name)
                 checker.texts[name] = text
-                data, duplicates = parse(text, name)
+                reader = parse_json if name.endswith(".json") else parse
+                data, duplicates = reader(text, name)
             except YamlProblem as exc:
                 checker.problems.extend(exc.problems)
                 checker.broken_files.add(name)
