@@ -26,7 +26,18 @@ STAGES = [
 STAGE_WEIGHTS = [0.10, 0.20, 0.20, 0.10, 0.15, 0.15, 0.10]
 LEVELS = [1, 2, 3, 4, 5]
 LEVEL_WEIGHTS = [0.10, 0.25, 0.35, 0.20, 0.10]
-TAGS = ["cathode", "anode", "separator", "electrolyte", "pouch film", "binder", "coater", "formation", "pack", "ev"]
+TAGS = [
+    "cathode",
+    "anode",
+    "separator",
+    "electrolyte",
+    "pouch film",
+    "binder",
+    "coater",
+    "formation",
+    "pack",
+    "ev",
+]
 CHUNK = 5000  # players per file, so no file nears the loader's size limit
 
 
@@ -53,7 +64,7 @@ def sector_yaml() -> str:
     lines += [
         "    context:",
         "      third_country_import_share:",
-        '        - {country: CN, value: 0.75, item: cathode, year: 2025, source: {publisher: Synthetic, year: 2025}}',
+        "        - {country: CN, value: 0.75, item: cathode, year: 2025, source: {publisher: Synthetic, year: 2025}}",
     ]
     return "\n".join(lines) + "\n"
 
@@ -73,10 +84,15 @@ def _to_json(yaml_text: str) -> str:
 
     import yaml
 
-    return json.dumps(yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)), ensure_ascii=False)
+    return json.dumps(
+        yaml.load(yaml_text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)),
+        ensure_ascii=False,
+    )
 
 
-def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20, fmt: str = "yaml") -> Path:
+def generate(
+    out: Path, players: int, seed: int = 1, ties_per_1000: int = 20, fmt: str = "yaml"
+) -> Path:
     """Write a dataset with `players` per country under `out`; returns `out`.
 
     With fmt="json" the player and relationship files are written as JSON (same layout)."""
@@ -104,8 +120,13 @@ def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20, fm
                 lines += [_strength(rng, st) for st in dict.fromkeys(stages)]
             text = "\n".join(lines) + "\n"
             name = f"{country.lower()}-{start // CHUNK:03d}.{fmt}"
-            (out / "players" / name).write_text(_to_json(text) if fmt == "json" else text, encoding="utf-8")
-    rels = ["# yaml-language-server: $schema=../../schema/relationships.schema.json", "relationships:"]
+            (out / "players" / name).write_text(
+                _to_json(text) if fmt == "json" else text, encoding="utf-8"
+            )
+    rels = [
+        "# yaml-language-server: $schema=../../schema/relationships.schema.json",
+        "relationships:",
+    ]
     for n in range(max(1, players * ties_per_1000 // 1000)):
         k, j = rng.choice(ids["KR"]), rng.choice(ids["JP"])
         status = rng.choice(["announced", "active", "ended"])
@@ -122,12 +143,16 @@ def generate(out: Path, players: int, seed: int = 1, ties_per_1000: int = 20, fm
             "    sources: [{publisher: Synthetic, year: 2025}]",
         ]
     text = "\n".join(rels) + "\n"
-    (out / "relationships" / f"synthetic.{fmt}").write_text(_to_json(text) if fmt == "json" else text, encoding="utf-8")
+    (out / "relationships" / f"synthetic.{fmt}").write_text(
+        _to_json(text) if fmt == "json" else text, encoding="utf-8"
+    )
     return out
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("out", type=Path)
     parser.add_argument("--players", type=int, default=1000, help="players per country")
     parser.add_argument("--seed", type=int, default=1)

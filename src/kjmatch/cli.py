@@ -35,6 +35,7 @@ app = typer.Typer(
 )
 
 _state = {"debug": False}
+STABILITY_POOL = 5  # --stability re-ranks the best 5×N pairs (at least 2000)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -226,6 +227,13 @@ def _progress_reporter() -> _TerminalProgress | None:
         return None
 
 
+def _isatty(stream: Any) -> bool:
+    try:
+        return bool(stream.isatty())
+    except (AttributeError, ValueError):
+        return False
+
+
 def _fmt(fmt: Format, as_json: bool) -> str:
     return "json" if as_json else fmt.value
 
@@ -271,9 +279,12 @@ def emit(
             render_rich.render_to_string(out, width=120) if draw is None else _draw_to_string(draw)
         )
     else:
-        from .render import PLAIN
+        from .render import PLAIN, to_json
 
-        text = PLAIN[fmt](out)
+        if fmt == "json":
+            text = to_json(out, pretty=output is not None or _isatty(sys.stdout))
+        else:
+            text = PLAIN[fmt](out)
     if output is None:
         sys.stdout.write(text)
         sys.stdout.flush()
@@ -503,6 +514,8 @@ def match(
         japan=japan,
         directions=chosen,
         scenario=scenario,
+        # stability re-ranks a pool of the best pairs: all of them on small data
+        pool=max(top * STABILITY_POOL, 2000) if stability else 0,
     )
     if stability:
         from .stability import analyse

@@ -461,11 +461,13 @@ def match(
     directions: Iterable[str] = DIRECTIONS,
     scenario: str | None = None,
     exhaustive: bool | None = None,
+    pool: int = 0,
 ) -> MatchResult:
     """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids.
 
     With `top` set, only the best pairs are built (see `_top_pairs`); `exhaustive`
-    forces scoring every pair, which `top=None` always does.
+    forces scoring every pair, which `top=None` always does. `pool` keeps that many
+    ranked pairs (at least `top`) in `MatchResult.ranked`, for --stability.
     """
     w = check_weights(weights or {})
     sector = ds.sectors[sector_id]
@@ -481,7 +483,7 @@ def match(
         ranked = _all_pairs(chain, kr, jp, ties, w, dirs)
         candidates = len(ranked)
     else:
-        ranked, candidates = _top_pairs(chain, kr, jp, ties, w, dirs, top, min_score)
+        ranked, candidates = _top_pairs(chain, kr, jp, ties, w, dirs, max(top, pool), min_score)
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -513,9 +515,6 @@ def _all_pairs(
                 found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
     found.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
     return [dataclasses.replace(p, rank=i) for i, p in enumerate(found, 1)]
-
-
-POOL_FACTOR = 5  # with --top N, the best 5N (at least N+100) pairs are kept for --stability
 
 
 def _top_pairs(
@@ -588,14 +587,13 @@ def _top_pairs(
                 b.japan_stage.id,
             )
             streams.append(iter([key]))
-    pool = max(top * POOL_FACTOR, top + 100)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
     for neg_score, kid, jid, *_ in heapq.merge(*streams):
         if (kid, jid) in seen:
             continue  # a pair's later entries are its weaker links
         seen.add((kid, jid))
-        if len(ranked) >= pool or -neg_score < min_score:
+        if len(ranked) >= top or -neg_score < min_score:
             break
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())

@@ -1,0 +1,221 @@
+"""kjmatch benchmark: start-up, matching at scale, and loading.
+
+    python benchmarks/run.py                  # everything (a few minutes)
+    python benchmarks/run.py --only startup   # or: scale, load
+    python benchmarks/run.py --runs 21 --out results.json
+
+Prints a table and writes the figures as JSON (default benchmarks/results/latest.json).
+Targets (issue 6): start-up ≤ 1.25× a minimal typer app; `match --top 50` on
+10k × 10k players ≤ 3 s and ≤ 1 GiB; 50k players per country load cold ≤ 5 s and
+warm ≤ 1 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synth import generate  # noqa: E402
+
+_script = Path(sys.executable).with_name("kjmatch")
+KJMATCH = [str(_script)] if _script.exists() else [sys.executable, "-m", "kjmatch"]
+MINIMAL_APP = HERE / "minimal_typer_app.py"
+
+
+def run_measured(cmd: list[str], env: dict[str, str]) -> tuple[float, float, str]:
+    """Wall seconds, the child's own peak memory (MiB, from wait4) and its stdout."""
+    start = time.perf_counter()
+    with tempfile.TemporaryFile("w+") as out_f, tempfile.TemporaryFile("w+") as err_f:
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        out_f.seek(0)
+        err_f.seek(0)
+        out, err = out_f.read(), err_f.read()
+    if proc.returncode != 0:
+        raise SystemExit(f"command failed ({proc.returncode}): {' '.join(cmd)}\n{err}")
+    return wall, usage.ru_maxrss / 1024, out
+
+
+def startup(env: dict[str, str], runs: int) -> dict[str, Any]:
+    cmds = {
+        "minimal typer app": [sys.executable, str(MINIMAL_APP), "--name", "x"],
+        "kjmatch sectors --format json": [*KJMATCH, "sectors", "--format", "json"],
+        "kjmatch match --sector batteries --format json": [
+            *KJMATCH,
+            "match",
+            "--sector",
+            "batteries",
+            "--format",
+            "json",
+        ],
+    }
+    for cmd in cmds.values():  # warm the OS file cache and kjmatch's dataset cache
+        run_measured(cmd, env)
+    times: dict[str, list[float]] = {k: [] for k in cmds}
+    for _ in range(runs):  # alternate, so drift hits every command alike
+        for name, cmd in cmds.items():
+            times[name].append(run_measured(cmd, env)[0])
+    base = statistics.median(times["minimal typer app"])
+    return {
+        name: {
+            "median_s": round(statistics.median(t), 4),
+            "min_s": round(min(t), 4),
+            "runs": len(t),
+            "ratio_to_minimal": round(statistics.median(t) / base, 3),
+        }
+        for name, t in times.items()
+    }
+
+
+def scale(env: dict[str, str], work: Path, sizes: list[int]) -> list[dict[str, Any]]:
+    rows = []
+    for n in sizes:
+        data = work / f"scale-{n}"
+        if not data.exists():
+            generate(data, n, seed=1, fmt="json")
+        cmd = [
+            *KJMATCH,
+            "match",
+            "--data-dir",
+            str(data),
+            "--sector",
+            "synthetic",
+            "--top",
+            "50",
+            "--format",
+            "json",
+        ]
+        run_measured(cmd, env)  # builds the dataset cache; matching is what is timed
+        walls, peaks = [], []
+        out = ""
+        for _ in range(3):
+            wall, peak, out = run_measured(cmd, env)
+            walls.append(wall)
+            peaks.append(peak)
+        candidates = json.loads(out)["candidates"]
+        wall = statistics.median(walls)
+        rows.append(
+            {
+                "players_per_country": n,
+                "candidate_pairs": candidates,
+                "match_top50_wall_s": round(wall, 3),
+                "peak_rss_mib": round(max(peaks), 1),
+                "s_per_million_candidates": round(wall / (candidates / 1e6), 5),
+            }
+        )
+    return rows
+
+
+def load(env: dict[str, str], work: Path, players: int, fmt: str) -> dict[str, Any]:
+    data = work / f"load-{fmt}-{players}"
+    if not data.exists():
+        generate(data, players, seed=2, fmt=fmt)
+    cmd = [*KJMATCH, "sectors", "--data-dir", str(data), "--format", "json"]
+    cold_env = {**env, "KJMATCH_NO_CACHE": "1"}
+    cold = [run_measured(cmd, cold_env)[0] for _ in range(2)]
+    run_measured(cmd, env)  # writes the cache
+    warm = [run_measured(cmd, env)[0] for _ in range(3)]
+    return {
+        "players_per_country": players,
+        "format": fmt,
+        "bytes": sum(f.stat().st_size for f in data.rglob("*") if f.is_file()),
+        "cold_s": round(min(cold), 3),
+        "warm_s": round(statistics.median(warm), 3),
+    }
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--only", choices=["startup", "scale", "load"], action="append")
+    parser.add_argument(
+        "--runs", type=int, default=15, help="start-up runs per command (at least 10)"
+    )
+    parser.add_argument(
+        "--sizes", default="1000,10000,50000", help="players per country for the scale test"
+    )
+    parser.add_argument("--load-players", type=int, default=50000)
+    parser.add_argument(
+        "--yaml-players", type=int, default=10000, help="size of the YAML load test"
+    )
+    parser.add_argument("--out", type=Path, default=HERE / "results" / "latest.json")
+    parser.add_argument(
+        "--work", type=Path, default=HERE / ".work", help="where generated datasets are kept"
+    )
+    args = parser.parse_args()
+    parts = set(args.only or ["startup", "scale", "load"])
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "KJMATCH_CACHE_DIR": str(args.work / "cache"), "NO_COLOR": "1"}
+    env.pop("KJMATCH_DATA_DIR", None)
+    env.pop("KJMATCH_NO_CACHE", None)
+    # measure what users run: an installed package has its bytecode compiled
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    import compileall
+    import importlib.util
+
+    spec = importlib.util.find_spec("kjmatch")
+    if spec and spec.submodule_search_locations:
+        for location in spec.submodule_search_locations:
+            compileall.compile_dir(location, quiet=1)
+    results: dict[str, Any] = {"machine": machine(), "date": time.strftime("%Y-%m-%d")}
+    if "startup" in parts:
+        results["startup"] = startup(env, max(10, args.runs))
+        print("Start-up (median wall, alternating runs)")
+        for name, r in results["startup"].items():
+            print(
+                f"  {name:48s} {r['median_s'] * 1000:7.1f} ms  {r['ratio_to_minimal']:.2f}× minimal"
+            )
+    if "scale" in parts:
+        sizes = [int(x) for x in args.sizes.split(",")]
+        results["scale"] = scale(env, args.work, sizes)
+        print("Scale: match --top 50 in one sector, warm cache")
+        print(
+            f"  {'players/country':>15} {'candidate pairs':>16} {'wall s':>8} {'peak MiB':>9} {'s per M pairs':>14}"
+        )
+        for r in results["scale"]:
+            print(
+                f"  {r['players_per_country']:>15,} {r['candidate_pairs']:>16,} {r['match_top50_wall_s']:>8.2f}"
+                f" {r['peak_rss_mib']:>9.0f} {r['s_per_million_candidates']:>14.5f}"
+            )
+    if "load" in parts:
+        results["load"] = [
+            load(env, args.work, args.load_players, "json"),
+            load(env, args.work, args.yaml_players, "yaml"),
+        ]
+        print("Load (parse + validate; cold = no kjmatch cache, warm = cache hit)")
+        for r in results["load"]:
+            print(
+                f"  {r['players_per_country']:>7,} per country, {r['format']:4s} {r['bytes'] / 2**20:6.1f} MiB:"
+                f" cold {r['cold_s']:.2f} s, warm {r['warm_s']:.2f} s"
+            )
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(f"figures written to {args.out}")
+
+
+if __name__ == "__main__":
+    main()
