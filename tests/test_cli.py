@@ -29,11 +29,43 @@ def test_version() -> None:
     assert run("--version") == (0, f"kjmatch {__version__}\n", "")
 
 
-@pytest.mark.parametrize("cmd", ["sectors", "companies", "match", "validate"])
+@pytest.mark.parametrize(
+    "cmd",
+    [
+        "sectors",
+        "companies",
+        "match",
+        "validate",
+        "explain",
+        "scenarios",
+        "chain",
+        "schema",
+        "init",
+        "show sector",
+        "show company",
+    ],
+)
 def test_every_command_has_help_with_example(cmd: str) -> None:
-    code, out, err = run(cmd, "-h")
+    code, out, err = run(*cmd.split(), "-h")
     assert code == 0 and err == ""
-    assert "Examples:" in out and f"kjmatch {cmd}" in out
+    assert "Examples:" in out and f"kjmatch {cmd.split()[0]}" in out
+
+
+def test_top_level_help_lists_commands() -> None:
+    code, out, _ = run("--help")
+    assert code == 0
+    for cmd in (
+        "sectors",
+        "companies",
+        "match",
+        "explain",
+        "chain",
+        "show",
+        "validate",
+        "schema",
+        "init",
+    ):
+        assert cmd in out
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
