@@ -292,6 +292,19 @@ def emit(
         write_atomic(output, text, force)
 
 
+def view(name: str, out: Output) -> Callable[[Any], None]:
+    """The terminal picture for `out`: `views.<name>(console, document[, footer])`."""
+
+    def draw(con: Any) -> None:
+        from . import views
+        from .render_rich import print_footer
+
+        getattr(views, name)(con, out.data)
+        print_footer(out, con)
+
+    return draw
+
+
 def _draw_to_string(draw: Callable[[Any], None]) -> str:
     import io
 
@@ -530,12 +543,7 @@ def match(
         result.stability = summary
     out = match_output(result)
 
-    def draw(con: Any) -> None:
-        from .views import draw_match
-
-        draw_match(con, out.data, out.footer)
-
-    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_match", out))
 
 
 @app.command()
@@ -666,12 +674,7 @@ def explain(
             f"kjmatch: {korea} and {japan} have no linked stages in {'sector ' + sector if sector else 'any shared sector'}"
         )
 
-    def draw(con: Any) -> None:
-        from .views import draw_explain
-
-        draw_explain(con, out.data)
-
-    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_explain", out))
 
 
 @app.command()
@@ -726,12 +729,7 @@ def chain(
     need_sector(ds, sector)
     out = chain_output(ds, ds.sectors[sector])
 
-    def draw(con: Any) -> None:
-        from .views import draw_chain
-
-        draw_chain(con, out.data)
-
-    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_chain", out))
 
 
 show_app = typer.Typer(
@@ -767,12 +765,7 @@ def show_sector(
     need_sector(ds, sector)
     out = show_sector_output(ds, ds.sectors[sector])
 
-    def draw(con: Any) -> None:
-        from .views import draw_sector
-
-        draw_sector(con, out.data)
-
-    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_sector", out))
 
 
 @show_app.command("company")
@@ -799,12 +792,7 @@ def show_company(
     need_player(ds, player)
     out = show_company_output(ds, ds.players[player])
 
-    def draw(con: Any) -> None:
-        from .views import draw_company
-
-        draw_company(con, out.data)
-
-    emit(out, _fmt(fmt, as_json), output, force, draw=draw)
+    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_company", out))
 
 
 class SchemaKind(str, Enum):

@@ -59,6 +59,10 @@ def table(out: Output) -> Table:
 
 def print_output(out: Output, con: Console) -> None:
     con.print(table(out))
+    print_footer(out, con)
+
+
+def print_footer(out: Output, con: Console) -> None:
     for line in out.footer:
         con.print(Text(line, style="dim"))
 

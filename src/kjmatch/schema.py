@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from . import model as m
-
-KIND_MODELS: dict[str, type] = {
-    "sector": m.Sector,
-    "players": m.PlayersFile,
-    "relationships": m.RelationshipsFile,
-    "scenario": m.Scenario,
+# schema name → the data folder whose files it describes
+FOLDERS = {
+    "sector": "sectors",
+    "players": "players",
+    "relationships": "relationships",
+    "scenario": "scenarios",
 }
 TITLES = {
     "sector": "kjmatch sector file (sectors/<id>.yaml)",
@@ -22,11 +21,11 @@ TITLES = {
 
 def schemas() -> dict[str, dict[str, Any]]:
     """One JSON Schema per kind of data file, keyed by kind."""
-    from pydantic import TypeAdapter
+    from .validation import adapter
 
     out: dict[str, dict[str, Any]] = {}
-    for kind, model in KIND_MODELS.items():
-        doc = TypeAdapter(model).json_schema()
+    for kind, folder in FOLDERS.items():
+        doc = adapter(folder).json_schema()
         out[kind] = {
             "$schema": "https://json-schema.org/draft/2020-12/schema",
             "$id": f"{kind}.schema.json",

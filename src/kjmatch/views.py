@@ -274,7 +274,7 @@ ABBREV = {
 }
 
 
-def draw_match(con: Console, doc: dict[str, Any], footer: list[str]) -> None:
+def draw_match(con: Console, doc: dict[str, Any]) -> None:
     """Ranked pairings: each side on two lines (name, then stage and level), direction between."""
     weights = doc["weights"]
     comps = [c for c in weights if weights[c]]
@@ -335,5 +335,3 @@ def draw_match(con: Console, doc: dict[str, Any], footer: list[str]) -> None:
                 style="dim",
             )
         )
-    for line in footer:
-        con.print(Text(line, style="dim"))
