@@ -278,3 +278,26 @@ def test_no_color_and_piped_output_have_no_escape_codes(tiny: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     proc = _kjmatch("match", "-s", "widgets", "--data-dir", str(tiny), env=env)
     assert proc.returncode == 0 and "\x1b[" not in proc.stdout and proc.stderr == ""
+
+
+def test_real_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
+    import signal
+    import time
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from synth import generate
+
+    data = generate(tmp_path / "big", 12000, seed=3)
+    env = {**os.environ, "KJMATCH_NO_CACHE": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "kjmatch", "match", "--data-dir", str(data), "-s", "synthetic"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    time.sleep(1.0)  # past start-up, inside the slow YAML load
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert out == "" and "Traceback" not in err and "interrupted" in err
