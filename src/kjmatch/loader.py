@@ -116,7 +116,7 @@ def cache_dir() -> Path | None:
 
 
 def _content_key(files: dict[str, list[tuple[str, Path]]]) -> str | None:
-    h = hashlib.sha256(f"kjmatch {__version__} cache v1\n".encode())
+    h = hashlib.sha256(f"kjmatch {__version__} cache v1 {_model_shape()}\n".encode())
     try:
         for kind in KIND_DIRS:
             for name, path in files[kind]:
@@ -126,6 +126,17 @@ def _content_key(files: dict[str, list[tuple[str, Path]]]) -> str | None:
     except OSError:
         return None
     return h.hexdigest()
+
+
+def _model_shape() -> str:
+    """The model's classes and fields: a cache written by other code is never reused."""
+    import dataclasses
+
+    return ";".join(
+        f"{name}:{','.join(f.name for f in dataclasses.fields(cls))}"
+        for name, cls in sorted(vars(m).items())
+        if isinstance(cls, type) and dataclasses.is_dataclass(cls)
+    )
 
 
 class _SafeUnpickler(pickle.Unpickler):

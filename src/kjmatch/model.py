@@ -282,12 +282,3 @@ class Dataset:
             if (country is None or p.country == country)
             and any(s.sector == sector for s in p.strengths)
         ]
-
-    def relationships_between(
-        self, korea: str, japan: str, sector: str | None = None
-    ) -> list[Relationship]:
-        return [
-            r
-            for r in self.relationships
-            if r.korea == korea and r.japan == japan and (sector is None or r.sector == sector)
-        ]
