@@ -301,3 +301,15 @@ def test_real_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err
     assert out == "" and "Traceback" not in err and "interrupted" in err
+
+
+def test_players_can_be_named_by_name_or_alias() -> None:
+    code, out, err = run("show", "company", "Showa Denko", "--json")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "resonac"
+    code, out, err = run(
+        "explain", "LG에너지솔루션", "Toyota Motor Corporation", "--json", "--sector", "batteries"
+    )
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["korea"]["id"] == "lg-energy-solution" and doc["japan"]["id"] == "toyota"

@@ -324,9 +324,19 @@ def need_sector(ds: Dataset, sector: str) -> str:
 
 
 def need_player(ds: Dataset, pid: str, country: str | None = None, flag: str = "") -> str:
+    """A player id; a unique name, native name or alias (any case) is accepted for it."""
     if pid not in ds.players:
-        pool = [p.id for p in ds.players.values() if country is None or p.country == country]
-        raise unknown("player", pid, pool)
+        wanted = pid.casefold()
+        named = [
+            p.id
+            for p in ds.players.values()
+            if (country is None or p.country == country)
+            and wanted in {n.casefold() for n in (p.name, p.native_name, *p.aliases)}
+        ]
+        if len(named) != 1:
+            pool = [p.id for p in ds.players.values() if country is None or p.country == country]
+            raise unknown("player", pid, pool)
+        pid = named[0]
     if country and ds.players[pid].country != country:
         side = "Korean" if country == "KR" else "Japanese"
         raise UsageError(f"{pid!r} is not a {side} player{' (' + flag + ')' if flag else ''}")
@@ -513,9 +523,9 @@ def match(
     ds = load(data_dir, no_cache)
     need_sector(ds, sector)
     if korea:
-        need_player(ds, korea, "KR", "--korea")
+        korea = need_player(ds, korea, "KR", "--korea")
     if japan:
-        need_player(ds, japan, "JP", "--japan")
+        japan = need_player(ds, japan, "JP", "--japan")
     dirs = [d.value for d in direction or []]
     chosen = DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
     w = weights_for(ds, scenario, weights_file, weight or [])
@@ -664,8 +674,8 @@ def explain(
     from .render import explain_output
 
     ds = load(data_dir, no_cache)
-    need_player(ds, korea, "KR", "first argument")
-    need_player(ds, japan, "JP", "second argument")
+    korea = need_player(ds, korea, "KR", "first argument")
+    japan = need_player(ds, japan, "JP", "second argument")
     if sector:
         need_sector(ds, sector)
     w = weights_for(ds, scenario, weights_file, weight or [])
@@ -791,7 +801,7 @@ def show_company(
     from .render import show_company_output
 
     ds = load(data_dir, no_cache)
-    need_player(ds, player)
+    player = need_player(ds, player)
     out = show_company_output(ds, ds.players[player])
 
     emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_company", out))
