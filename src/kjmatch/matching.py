@@ -53,6 +53,7 @@ CONTROL_VALUE = {"in_force": 0.6, "lifted": 0.3}  # third-country export control
 Direction = Literal["jp-to-kr", "kr-to-jp", "same-stage"]
 DIRECTIONS: tuple[str, ...] = ("jp-to-kr", "kr-to-jp", "same-stage")
 COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
+EXPLAIN_RANK_LIMIT = 250_000  # player pairs in a sector above which explain skips the rank
 
 
 class WeightError(ValueError):
@@ -697,10 +698,37 @@ def explain(
     sector: str | None = None,
     weights: Mapping[str, float] | None = None,
 ) -> list[Pairing]:
-    """Every linked pair of stages between two players, per shared sector, ranked as in `match`."""
+    """Every linked pair of stages between two players, per shared sector, ranked as in `match`.
+
+    The rank needs every pair of the sector scored; above EXPLAIN_RANK_LIMIT player
+    pairs it is left at 0 (unknown) and only this pair is scored."""
     out = []
+    kp, jpp = ds.players[korea], ds.players[japan]
     for sid in [sector] if sector else sorted(ds.sectors):
-        for p in match(ds, sid, weights=weights, top=None).ranked:
-            if p.korea.id == korea and p.japan.id == japan:
-                out.append(p)
+        if not any(s.sector == sid for s in kp.strengths) or not any(
+            s.sector == sid for s in jpp.strengths
+        ):
+            continue
+        size = len(ds.players_in(sid, "KR")) * len(ds.players_in(sid, "JP"))
+        if size <= EXPLAIN_RANK_LIMIT:
+            out += [
+                p
+                for p in match(ds, sid, weights=weights, top=None).ranked
+                if p.korea.id == korea and p.japan.id == japan
+            ]
+            continue
+        w = check_weights(weights or {})
+        rels = tuple(
+            sorted(
+                (
+                    r
+                    for r in ds.relationships
+                    if (r.korea, r.japan, r.sector) == (korea, japan, sid)
+                ),
+                key=lambda r: (r.year, r.id),
+            )
+        )
+        links = pair_links(Chain(ds, ds.sectors[sid]), kp, jpp, rels, w)
+        if links:
+            out.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels, rank=0))
     return out

@@ -353,7 +353,7 @@ def explain_output(
         sectors.append(
             {
                 "sector": {"id": sector.id, "name": sector.name.en},
-                "rank": p.rank,
+                "rank": p.rank or None,  # None: too many pairs to rank them all
                 "score": p.score,
                 "links": links,
                 "relationships": [relationship_doc(r) for r in p.relationships],

@@ -120,11 +120,9 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
         )
         return
     for sec in doc["sectors"]:
+        rank = f"rank {sec['rank']}" if sec["rank"] else "rank not computed (too many pairs)"
         con.print(
-            Text(
-                f"\n{sec['sector']['name']}: rank {sec['rank']}, score {sec['score']:.2f}",
-                style="bold",
-            )
+            Text(f"\n{sec['sector']['name']}: {rank}, score {sec['score']:.2f}", style="bold")
         )
         for n, link in enumerate(sec["links"], 1):
             arrow = {
