@@ -188,3 +188,15 @@ def test_weights_yaml_must_be_mapping(tmp_path: Path) -> None:
     wf.write_text(yaml.safe_dump([1, 2]))
     code, _, err = run("match", "-s", "batteries", "--weights", str(wf))
     assert code == 2 and "mapping" in err
+
+
+def test_explain_over_the_rank_limit_scores_the_pair_alone(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kjmatch import matching
+
+    full = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))["sectors"][0]
+    monkeypatch.setattr(matching, "EXPLAIN_RANK_LIMIT", 1)
+    alone = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))["sectors"][0]
+    assert alone["rank"] is None and full["rank"] == 1
+    assert alone["score"] == full["score"] and alone["links"] == full["links"]
