@@ -10,7 +10,7 @@ import contextlib
 import functools
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -183,9 +183,16 @@ def _main(
 def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
     from .loader import load_dataset
 
+    with progress_bar() as progress:
+        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[_TerminalProgress | None]:
+    """A progress callback for long work (None when stderr is not a terminal)."""
     progress = _progress_reporter()
     try:
-        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+        yield progress
     finally:
         if progress is not None:
             progress.close()
@@ -529,19 +536,21 @@ def match(
     dirs = [d.value for d in direction or []]
     chosen = DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
     w = weights_for(ds, scenario, weights_file, weight or [])
-    result = run_match(
-        ds,
-        sector,
-        weights=w,
-        top=top,
-        min_score=min_score,
-        korea=korea,
-        japan=japan,
-        directions=chosen,
-        scenario=scenario,
-        # stability re-ranks a pool of the best pairs: all of them on small data
-        pool=max(top * STABILITY_POOL, 2000) if stability else 0,
-    )
+    with progress_bar() as progress:
+        result = run_match(
+            ds,
+            sector,
+            weights=w,
+            top=top,
+            min_score=min_score,
+            korea=korea,
+            japan=japan,
+            directions=chosen,
+            scenario=scenario,
+            # stability re-ranks a pool of the best pairs: all of them on small data
+            pool=max(top * STABILITY_POOL, 2000) if stability else 0,
+            progress=progress,
+        )
     if stability:
         from .stability import analyse
 

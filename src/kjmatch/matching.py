@@ -13,7 +13,7 @@ import functools
 import heapq
 import itertools
 from collections import deque
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Literal, TypeVar
 
@@ -463,6 +463,7 @@ def match(
     scenario: str | None = None,
     exhaustive: bool | None = None,
     pool: int = 0,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> MatchResult:
     """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids.
 
@@ -481,10 +482,12 @@ def match(
         if r.sector == sector_id:
             ties[(r.korea, r.japan)] = (*ties.get((r.korea, r.japan), ()), r)
     if top is None or exhaustive:
-        ranked = _all_pairs(chain, kr, jp, ties, w, dirs)
+        ranked = _all_pairs(chain, kr, jp, ties, w, dirs, progress)
         candidates = len(ranked)
     else:
-        ranked, candidates = _top_pairs(chain, kr, jp, ties, w, dirs, max(top, pool), min_score)
+        ranked, candidates = _top_pairs(
+            chain, kr, jp, ties, w, dirs, max(top, pool), min_score, progress
+        )
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -505,10 +508,13 @@ def _all_pairs(
     ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
     w: Mapping[str, float],
     dirs: tuple[str, ...],
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> list[Pairing]:
     """Score every pair: the reference implementation."""
     found: list[Pairing] = []
-    for kp in kr:
+    for n, kp in enumerate(kr, 1):
+        if progress:
+            progress("Matching", n, len(kr))
         for jpp in jp:
             rels = ties.get((kp.id, jpp.id), ())
             links = pair_links(chain, kp, jpp, rels, w, dirs)
@@ -527,6 +533,7 @@ def _top_pairs(
     dirs: tuple[str, ...],
     top: int,
     min_score: float,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[list[Pairing], int]:
     """The best pairs without scoring all of them.
 
@@ -548,7 +555,10 @@ def _top_pairs(
     memo: dict[tuple[object, ...], list[list[tuple[Player, Strength]]]] = {}
     players = {p.id: p for p in (*kr, *jp)}
     tied = {k for k in ties if k[0] in players and k[1] in players}
-    for kst, jst in itertools.product(chain.stages, chain.stages):
+    stage_pairs = list(itertools.product(chain.stages, chain.stages))
+    for n, (kst, jst) in enumerate(stage_pairs, 1):
+        if progress:
+            progress("Matching", n, len(stage_pairs))
         rel = chain.relation(kst, jst)
         if rel is None or rel[0] not in dirs:
             continue
