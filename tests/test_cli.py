@@ -313,3 +313,41 @@ def test_players_can_be_named_by_name_or_alias() -> None:
     assert code == 0, err
     doc = json.loads(out)
     assert doc["korea"]["id"] == "lg-energy-solution" and doc["japan"]["id"] == "toyota"
+
+
+def test_validate_summary_warnings_and_strict(tiny: Path) -> None:
+    code, out, err = run("validate", "--data-dir", str(tiny), "--json")
+    assert code == 0 and err == ""
+    doc = json.loads(out)
+    assert doc["ok"] is True and doc["totals"]["players"] == 8 and doc["warnings"] == []
+    assert doc["sectors"][0] == {
+        "id": "widgets",
+        "name": "Widgets",
+        "stages": 5,
+        "korea_players": 3,
+        "japan_players": 5,
+        "strengths": 8,
+        "relationships": 1,
+        "stages_with_context": 0,
+    }
+    assert run("validate", "--data-dir", str(tiny), "--strict")[0] == 0
+    # the same data judged with a zero-year horizon: every as_of is stale
+    code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--json")
+    assert code == 0 and "warning: 8 × stale" in err
+    assert {w["kind"] for w in json.loads(out)["warnings"]} == {"stale"}
+    code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--strict")
+    assert code == 1 and "warnings are errors with --strict" in err
+
+
+def test_validate_errors_in_json(tmp_path: Path) -> None:
+    bad = tmp_path / "d" / "sectors"
+    bad.mkdir(parents=True)
+    (bad / "x.yaml").write_text("id: [\n")
+    code, out, err = run("validate", "--data-dir", str(tmp_path / "d"), "--json")
+    assert code == 1
+    doc = json.loads(out)
+    assert (
+        doc["ok"] is False
+        and doc["problems"][0]["line"] == 2
+        and "invalid YAML" in doc["problems"][0]["message"]
+    )

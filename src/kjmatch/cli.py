@@ -594,7 +594,9 @@ def validate(
       kjmatch validate
       kjmatch validate --data-dir my-data --strict --format json
     """
+    import dataclasses
     import datetime
+    import json
 
     from .loader import load_dataset
     from .render import Output
@@ -605,9 +607,10 @@ def validate(
         ds = load_dataset(data_dir, use_cache=False)
     except DataError as exc:
         if fmt_ in ("json", "jsonl"):
-            doc = {"ok": False, "problems": [p.__dict__ | {"text": str(p)} for p in exc.problems]}
-            import json
-
+            doc = {
+                "ok": False,
+                "problems": [dataclasses.asdict(p) | {"text": str(p)} for p in exc.problems],
+            }
             sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         raise
     summary = summarize(ds, current_year=datetime.date.today().year, max_age=max_age)
