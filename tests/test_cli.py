@@ -344,7 +344,7 @@ def test_validate_errors_in_json(tmp_path: Path) -> None:
     bad.mkdir(parents=True)
     (bad / "x.yaml").write_text("id: [\n")
     code, out, err = run("validate", "--data-dir", str(tmp_path / "d"), "--json")
-    assert code == 1
+    assert code == 1 and "invalid YAML" in err
     doc = json.loads(out)
     assert (
         doc["ok"] is False
