@@ -8,6 +8,7 @@ Every problem is collected and reported at once, each located as
 from __future__ import annotations
 
 import dataclasses
+import types
 import typing
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -160,17 +161,18 @@ def _fields_at(root: type, path: Path_) -> list[str]:
 
 
 def _unwrap(tp: Any) -> Any:
+    """The type inside Annotated[...] and Optional[...] wrappers."""
     while True:
         origin = typing.get_origin(tp)
         if origin is typing.Annotated:
             tp = typing.get_args(tp)[0]
-        elif origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+            continue
+        if origin in (typing.Union, types.UnionType):
             args = [a for a in typing.get_args(tp) if a is not type(None)]
-            tp = args[0] if len(args) == 1 else tp
-            if len(args) != 1:
-                return tp
-        else:
-            return tp
+            if len(args) == 1:
+                tp = args[0]
+                continue
+        return tp
 
 
 def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
