@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
@@ -386,18 +388,69 @@ def _read_weights_file(path: Path) -> dict[str, object]:
     return {str(k): v for k, v in data.items()}
 
 
+@dataclass
+class CommandIO:
+    """The options every dataset command shares: where the data is, how to print it."""
+
+    data_dir: Path | None
+    fmt: str
+    output: Path | None
+    force: bool
+    no_cache: bool
+
+    def load(self) -> Dataset:
+        return load(self.data_dir, self.no_cache)
+
+    def emit(self, out: Output, draw: Callable[[Any], None] | None = None) -> None:
+        emit(out, self.fmt, self.output, self.force, draw)
+
+
+_IO_OPTIONS = (
+    ("data_dir", DataDirOpt, None),
+    ("fmt", FormatOpt, Format.table),
+    ("as_json", JsonOpt, False),
+    ("output", OutputOpt, None),
+    ("force", ForceOpt, False),
+    ("no_cache", NoCacheOpt, False),
+)
+
+
+def with_io(fn: F) -> F:
+    """Give a command the shared options, declared once here (as sqlite-utils does):
+    typer sees them in the signature; the command receives them as `io`."""
+    sig = inspect.signature(fn, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "io"]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+        for name, ann, default in _IO_OPTIONS
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        fmt: Format = kwargs.pop("fmt")
+        io = CommandIO(
+            data_dir=kwargs.pop("data_dir"),
+            fmt=_fmt(fmt, kwargs.pop("as_json")),
+            output=kwargs.pop("output"),
+            force=kwargs.pop("force"),
+            no_cache=kwargs.pop("no_cache"),
+        )
+        return fn(*args, io=io, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in (*own, *shared)} | {"return": None}
+    return wrapper  # type: ignore[return-value]
+
+
 # ---------------------------------------------------------------- commands
 
 
 @app.command()
 @guarded
+@with_io
 def sectors(
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """List the sectors: stages and player counts per country.
 
@@ -408,12 +461,13 @@ def sectors(
     """
     from .render import sectors_output
 
-    ds = load(data_dir, no_cache)
-    emit(sectors_output(ds), _fmt(fmt, as_json), output, force)
+    ds = io.load()
+    io.emit(sectors_output(ds))
 
 
 @app.command()
 @guarded
+@with_io
 def companies(
     sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
     country: Annotated[
@@ -422,12 +476,8 @@ def companies(
     stage: Annotated[
         str | None, typer.Option("--stage", help="Only this value-chain stage.")
     ] = None,
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """List players (companies and institutions) with their strengths and sources.
 
@@ -438,7 +488,7 @@ def companies(
     """
     from .render import companies_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     if sector:
         need_sector(ds, sector)
     if stage:
@@ -457,11 +507,12 @@ def companies(
         ]
         if strengths or (sector is None and stage is None):
             rows.append((p, strengths))
-    emit(companies_output(ds, rows), _fmt(fmt, as_json), output, force)
+    io.emit(companies_output(ds, rows))
 
 
 @app.command()
 @guarded
+@with_io
 def match(
     sector: Annotated[
         str, typer.Option("--sector", "-s", help="Sector id (see `kjmatch sectors`).")
@@ -504,12 +555,8 @@ def match(
         ),
     ] = 200,
     seed: Annotated[int, typer.Option("--seed", help="Random seed for --stability.")] = 7,
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """Rank complementary Korea–Japan pairings in a sector, with reasons.
 
@@ -527,7 +574,7 @@ def match(
     from .matching import match as run_match
     from .render import match_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     need_sector(ds, sector)
     if korea:
         korea = need_player(ds, korea, "KR", "--korea")
@@ -564,7 +611,7 @@ def match(
         result.stability = summary
     out = match_output(result)
 
-    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_match", out))
+    io.emit(out, draw=view("draw_match", out))
 
 
 @app.command()
@@ -659,6 +706,7 @@ def validate(
 
 @app.command()
 @guarded
+@with_io
 def explain(
     korea: Annotated[str, typer.Argument(help="Korean player id.", show_default=False)],
     japan: Annotated[str, typer.Argument(help="Japanese player id.", show_default=False)],
@@ -666,12 +714,8 @@ def explain(
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """Break one pairing down: every linked stage, component, weight, contribution and source.
 
@@ -685,7 +729,7 @@ def explain(
     from .matching import explain as run_explain
     from .render import explain_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     korea = need_player(ds, korea, "KR", "first argument")
     japan = need_player(ds, japan, "JP", "second argument")
     if sector:
@@ -698,18 +742,15 @@ def explain(
             f"kjmatch: {korea} and {japan} have no linked stages in {'sector ' + sector if sector else 'any shared sector'}"
         )
 
-    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_explain", out))
+    io.emit(out, draw=view("draw_explain", out))
 
 
 @app.command()
 @guarded
+@with_io
 def scenarios(
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """List the named weight sets in the dataset (scenarios/*.yaml), with their full weights.
 
@@ -721,24 +762,21 @@ def scenarios(
     from .matching import resolve_weights
     from .render import scenarios_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     rows = [
         (sc.id, sc.name, sc.description, resolve_weights(sc.weights))
         for sc in sorted(ds.scenarios.values(), key=lambda x: x.id)
     ]
-    emit(scenarios_output(rows), _fmt(fmt, as_json), output, force)
+    io.emit(scenarios_output(rows))
 
 
 @app.command()
 @guarded
+@with_io
 def chain(
     sector: Annotated[str, typer.Option("--sector", "-s", help="Sector id.")],
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """Draw a sector's value chain: stages, feed links, leading players, gaps, export controls.
 
@@ -749,11 +787,11 @@ def chain(
     """
     from .render import chain_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     need_sector(ds, sector)
     out = chain_output(ds, ds.sectors[sector])
 
-    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_chain", out))
+    io.emit(out, draw=view("draw_chain", out))
 
 
 show_app = typer.Typer(
@@ -767,14 +805,11 @@ app.add_typer(show_app, name="show")
 
 @show_app.command("sector")
 @guarded
+@with_io
 def show_sector(
     sector: Annotated[str, typer.Argument(help="Sector id.", show_default=False)],
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """Show a sector: stages, HS codes, players per stage, country context and ties, with sources.
 
@@ -785,23 +820,20 @@ def show_sector(
     """
     from .render import show_sector_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     need_sector(ds, sector)
     out = show_sector_output(ds, ds.sectors[sector])
 
-    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_sector", out))
+    io.emit(out, draw=view("draw_sector", out))
 
 
 @show_app.command("company")
 @guarded
+@with_io
 def show_company(
     player: Annotated[str, typer.Argument(help="Player id.", show_default=False)],
-    data_dir: DataDirOpt = None,
-    fmt: FormatOpt = Format.table,
-    as_json: JsonOpt = False,
-    output: OutputOpt = None,
-    force: ForceOpt = False,
-    no_cache: NoCacheOpt = False,
+    *,
+    io: CommandIO,
 ) -> None:
     """Show a player: names, strengths with notes and sources, operations abroad, relationships.
 
@@ -812,11 +844,11 @@ def show_company(
     """
     from .render import show_company_output
 
-    ds = load(data_dir, no_cache)
+    ds = io.load()
     player = need_player(ds, player)
     out = show_company_output(ds, ds.players[player])
 
-    emit(out, _fmt(fmt, as_json), output, force, draw=view("draw_company", out))
+    io.emit(out, draw=view("draw_company", out))
 
 
 class SchemaKind(str, Enum):
