@@ -103,16 +103,10 @@ class ImportShare:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ThirdCountryShare:
+class ThirdCountryShare(ImportShare):
     """A third country's share of Korea's imports of this stage's goods."""
 
-    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     country: CountryCode
-    value: Share
-    item: Text
-    year: Year
-    source: Source
-    note: str = ""
 
 
 @dataclass(frozen=True, kw_only=True)
