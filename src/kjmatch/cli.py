@@ -286,8 +286,8 @@ def emit(
             con = render_rich.console()
             draw(con) if draw else render_rich.print_output(out, con)
             return
-        text = (
-            render_rich.render_to_string(out, width=120) if draw is None else _draw_to_string(draw)
+        text = render_rich.render_to_string(
+            draw or (lambda con: render_rich.print_output(out, con))
         )
     else:
         from .render import PLAIN, to_json
@@ -314,16 +314,6 @@ def view(name: str, out: Output) -> Callable[[Any], None]:
         print_footer(out, con)
 
     return draw
-
-
-def _draw_to_string(draw: Callable[[Any], None]) -> str:
-    import io
-
-    from .render_rich import console
-
-    buf = io.StringIO()
-    draw(console(buf, width=120, color=False))
-    return buf.getvalue()
 
 
 def need_sector(ds: Dataset, sector: str) -> str:

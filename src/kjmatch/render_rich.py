@@ -5,7 +5,8 @@ from __future__ import annotations
 import io
 import os
 import sys
-from typing import IO, Any
+from collections.abc import Callable
+from typing import IO
 
 from rich.console import Console
 from rich.table import Table
@@ -67,12 +68,8 @@ def print_footer(out: Output, con: Console) -> None:
         con.print(Text(line, style="dim"))
 
 
-def render_to_string(out: Output | Any, width: int = 100) -> str:
-    """Render for a file: no colour, fixed width."""
+def render_to_string(draw: Callable[[Console], None], width: int = 120) -> str:
+    """Draw into text for a file: no colour, fixed width."""
     buf = io.StringIO()
-    con = console(buf, width=width, color=False)
-    if isinstance(out, Output):
-        print_output(out, con)
-    else:
-        con.print(out)
+    draw(console(buf, width=width, color=False))
     return buf.getvalue()

@@ -184,6 +184,16 @@ def _relationship(con: Console, r: dict[str, Any]) -> None:
         con.print(Text("    source: " + _source(src), style="dim"))
 
 
+def _relationships(con: Console, rels: list[dict[str, Any]], *, with_sector: bool) -> None:
+    if not rels:
+        return
+    con.print(Text("\nRelationships", style="bold"))
+    for r in rels:
+        where = f" ({r['sector']})" if with_sector else ""
+        con.print(Text(f"{r['korea']} × {r['japan']}{where}", style="bold"))
+        _relationship(con, r)
+
+
 def draw_sector(con: Console, doc: dict[str, Any]) -> None:
     names = doc["names"]
     con.print(Text(f"{names['en']} · {names['ko']} · {names['ja']}", style="bold"))
@@ -220,11 +230,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
                     style="yellow",
                 )
             )
-    if doc["relationships"]:
-        con.print(Text("\nRelationships", style="bold"))
-        for r in doc["relationships"]:
-            con.print(Text(f"{r['korea']} × {r['japan']}", style="bold"))
-            _relationship(con, r)
+    _relationships(con, doc["relationships"], with_sector=False)
 
 
 def draw_company(con: Console, doc: dict[str, Any]) -> None:
@@ -255,11 +261,7 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
             since = f", since {o['since']}" if o.get("since") else ""
             con.print(Text(f"• {o['name']} — {o['location']}: {o['activity']}{since}"))
             con.print(Text("  source: " + _source(o["source"]), style="dim"))
-    if doc["relationships"]:
-        con.print(Text("\nRelationships", style="bold"))
-        for r in doc["relationships"]:
-            con.print(Text(f"{r['korea']} × {r['japan']} ({r['sector']})", style="bold"))
-            _relationship(con, r)
+    _relationships(con, doc["relationships"], with_sector=True)
 
 
 ABBREV = {
