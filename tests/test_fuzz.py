@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from conftest import PLAYERS, RELATIONSHIPS, SECTOR, write_dataset
 from kjmatch.errors import DataError
 from kjmatch.loader import load_dataset
-from kjmatch.matching import match
+from kjmatch.scoring.ranking import match
 
 SETTINGS = settings(
     max_examples=int(__import__("os").environ.get("KJMATCH_FUZZ_EXAMPLES", "80")),

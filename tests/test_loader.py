@@ -70,9 +70,10 @@ def test_bundled_dataset_is_found_from_any_folder(
     assert "batteries" in ds.sectors
 
 
-def test_env_var_selects_dataset(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_loader_ignores_the_environment(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # KJMATCH_DATA_DIR is the CLI's business (see tests/cli); the core reads no variables
     monkeypatch.setenv("KJMATCH_DATA_DIR", str(tiny))
-    assert set(load_dataset(None).sectors) == {"widgets"}
+    assert "batteries" in load_dataset(None).sectors
 
 
 def test_cache_is_used_then_rebuilt_on_change(tiny: Path) -> None:

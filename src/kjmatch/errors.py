@@ -1,17 +1,9 @@
-"""The project's error types and exit codes, in one place."""
+"""The project's error types. The CLI alone turns them into exit codes and flags."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from enum import IntEnum
-
-
-class ExitCode(IntEnum):
-    OK = 0
-    ERROR = 1  # bad data or a runtime failure
-    USAGE = 2  # bad command line
-    INTERRUPTED = 130
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -32,8 +24,6 @@ class Problem:
 class KjmatchError(Exception):
     """Base of every error kjmatch reports to a user."""
 
-    exit_code: ExitCode = ExitCode.ERROR
-
 
 class DataError(KjmatchError):
     """A dataset is malformed; carries every problem found, not just the first."""
@@ -43,10 +33,15 @@ class DataError(KjmatchError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-class UsageError(KjmatchError):
-    """The command line asked for something that does not exist or is not allowed."""
+class RequestError(KjmatchError):
+    """A request names something that does not exist or is not allowed.
 
-    exit_code = ExitCode.USAGE
+    `field` names the input it came from (`sector`, `korea`, `weight`, ...), so that
+    a front end can point at its own option for it."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class OutputError(KjmatchError):
@@ -64,8 +59,8 @@ def nearest(name: str, valid: Iterable[str], n: int = 3) -> list[str]:
     return close
 
 
-def unknown(kind: str, name: str, valid: Iterable[str]) -> UsageError:
-    """A usage error for an unknown id that names the nearest valid ones."""
+def unknown(kind: str, name: str, valid: Iterable[str], field: str = "") -> RequestError:
+    """An error for an unknown id that names the nearest valid ones."""
     valid = sorted(set(valid))
     close = nearest(name, valid)
     if close:
@@ -73,4 +68,4 @@ def unknown(kind: str, name: str, valid: Iterable[str]) -> UsageError:
     else:
         shown = ", ".join(valid[:12]) + (", …" if len(valid) > 12 else "")
         hint = f"valid {kind}s: {shown}" if valid else f"the dataset has no {kind}s"
-    return UsageError(f"unknown {kind} {name!r}; {hint}")
+    return RequestError(f"unknown {kind} {name!r}; {hint}", field)

@@ -39,10 +39,8 @@ def bundled_data_dir() -> Path:
 
 
 def resolve_data_dir(data_dir: str | Path | None) -> Path:
-    if data_dir:
-        return Path(data_dir)
-    env = os.environ.get("KJMATCH_DATA_DIR")
-    return Path(env) if env else bundled_data_dir()
+    """The folder asked for, else the bundled dataset."""
+    return Path(data_dir) if data_dir else bundled_data_dir()
 
 
 def _fail(root: Path, message: str) -> DataError:

@@ -492,20 +492,23 @@ def build(
             if ok:
                 relationships.append(r)
 
-    from .matching import COMPONENTS, DEFAULT_WEIGHTS
+    from .weights import default_weights
+    from .weights import names as component_names
+
+    components = component_names()
 
     scenarios: dict[str, m.Scenario] = {}
     for file, sc in parsed["scenarios"]:
         if sc.id in scenarios:
             checker.add(file, ("id",), f"duplicate scenario id {sc.id!r}")
         for name in sc.weights:
-            if name not in COMPONENTS:
+            if name not in components:
                 checker.add(
                     file,
                     ("weights", name),
-                    _unknown("weight", name, COMPONENTS) + f" (valid: {', '.join(COMPONENTS)})",
+                    _unknown("weight", name, components) + f" (valid: {', '.join(components)})",
                 )
-        if not any({**DEFAULT_WEIGHTS, **sc.weights}.values()):
+        if not any({**default_weights(), **sc.weights}.values()):
             checker.add(file, ("weights",), "at least one weight must be above zero")
         scenarios[sc.id] = sc
 

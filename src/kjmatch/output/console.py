@@ -1,4 +1,6 @@
-"""Terminal rendering with rich. Imported only when a table is drawn."""
+"""Terminal drawing with rich: the console, the generic table, text for files.
+
+Imported only when a table or a progress bar is drawn."""
 
 from __future__ import annotations
 
@@ -12,7 +14,11 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from .render import Output
+from kjmatch.output.documents import Output
+from kjmatch.output.formats import isatty
+
+PIPE_WIDTH = 160
+FILE_WIDTH = 120
 
 
 def console(
@@ -23,7 +29,7 @@ def console(
         bool(os.environ.get("NO_COLOR")) or os.environ.get("TERM") == "dumb" or color is False
     )
     target = file if file is not None else sys.stdout
-    if width is None and not _isatty(target):
+    if width is None and not isatty(target):
         # piped or redirected: do not squeeze tables into 80 columns
         cols = os.environ.get("COLUMNS", "")
         width = int(cols) if cols.isdigit() else PIPE_WIDTH
@@ -38,29 +44,19 @@ def console(
     )
 
 
-PIPE_WIDTH = 160
-
-
-def _isatty(f: IO[str]) -> bool:
-    try:
-        return f.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
 def table(out: Output) -> Table:
-    t = Table(title=out.title or None, title_justify="left", show_lines=False, expand=False)
-    numeric = {"#", "score", "level", "stages", "KR players", "JP players", "ties", "as of"}
+    """Any document's flat table; text is never read as rich markup."""
+    t = Table(
+        title=Text(out.title) if out.title else None,
+        title_justify="left",
+        show_lines=False,
+        expand=False,
+    )
     for col in out.columns:
-        t.add_column(col, justify="right" if col in numeric else "left", overflow="fold")
+        t.add_column(col, justify="right" if col in out.numeric else "left", overflow="fold")
     for row in out.rows:
         t.add_row(*[Text("" if v is None else str(v)) for v in row])
     return t
-
-
-def print_output(out: Output, con: Console) -> None:
-    con.print(table(out))
-    print_footer(out, con)
 
 
 def print_footer(out: Output, con: Console) -> None:
@@ -68,7 +64,7 @@ def print_footer(out: Output, con: Console) -> None:
         con.print(Text(line, style="dim"))
 
 
-def render_to_string(draw: Callable[[Console], None], width: int = 120) -> str:
+def render_to_string(draw: Callable[[Console], None], width: int = FILE_WIDTH) -> str:
     """Draw into text for a file: no colour, fixed width."""
     buf = io.StringIO()
     draw(console(buf, width=width, color=False))

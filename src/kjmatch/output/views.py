@@ -1,4 +1,6 @@
-"""Pictures for people: the value-chain map, a pair's breakdown, one sector or player.
+"""Pictures for people: ranked pairings, the value-chain map, a pair's breakdown, one
+sector or player. A view is registered under its document's name; documents without
+one are drawn as their flat table.
 
 Everything is drawn from the same documents the JSON output carries, so the
 views cannot say something the data does not.
@@ -6,12 +8,30 @@ views cannot say something the data does not.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from rich.console import Console, Group
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
+
+from kjmatch.weights import components
+
+View = Callable[[Console, dict[str, Any]], None]
+V = TypeVar("V", bound=View)
+VIEWS: dict[str, View] = {}
+
+
+def view(kind: str) -> Callable[[V], V]:
+    """Register the terminal picture of the `kind` document."""
+
+    def add(fn: V) -> V:
+        VIEWS[kind] = fn
+        return fn
+
+    return add
+
 
 KIND_LABEL = {
     "raw_material": "raw material",
@@ -22,6 +42,8 @@ KIND_LABEL = {
     "end_use": "end use",
     "service": "service",
 }
+ARROW = {"jp-to-kr": "◀", "kr-to-jp": "▶", "same-stage": "≈"}
+ARROW_WORDS = {"jp-to-kr": "Japan → Korea", "kr-to-jp": "Korea → Japan", "same-stage": "same stage"}
 FLAG = {"KR": "KR", "JP": "JP"}
 STYLE = {"KR": "bold blue", "JP": "bold red"}
 
@@ -46,6 +68,7 @@ def _side_line(country: str, players: list[dict[str, Any]], count: int, width: i
     return line
 
 
+@view("chain")
 def draw_chain(con: Console, doc: dict[str, Any]) -> None:
     """The value chain, upstream first: who leads each stage, gaps and export controls."""
     width = min(con.width, 100)
@@ -107,6 +130,7 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
             con.print(Text("   ↓ feeds " + ", ".join(names[x] for x in st["feeds"]), style="dim"))
 
 
+@view("explain")
 def draw_explain(con: Console, doc: dict[str, Any]) -> None:
     k, j = doc["korea"], doc["japan"]
     con.print(
@@ -125,13 +149,8 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             Text(f"\n{sec['sector']['name']}: {rank}, score {sec['score']:.2f}", style="bold")
         )
         for n, link in enumerate(sec["links"], 1):
-            arrow = {
-                "jp-to-kr": "Japan → Korea",
-                "kr-to-jp": "Korea → Japan",
-                "same-stage": "same stage",
-            }
             head = (
-                f"link {n}: {arrow[link['direction']]} · {link['korea_strength']['stage_name']} (KR) ↔ "
+                f"link {n}: {ARROW_WORDS[link['direction']]} · {link['korea_strength']['stage_name']} (KR) ↔ "
                 f"{link['japan_strength']['stage_name']} (JP) · score {link['score']:.2f}"
             )
             con.print(Text(head, style="bold"))
@@ -140,8 +159,13 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             t.add_column("value", justify="right")
             t.add_column("weight", justify="right")
             t.add_column("contribution", justify="right")
-            for name, c in link["components"].items():
-                t.add_row(name, f"{c['value']:.3f}", f"{c['weight']:g}", f"{c['contribution']:.2f}")
+            for name, value in link["components"].items():
+                t.add_row(
+                    name,
+                    f"{value:.3f}",
+                    f"{doc['weights'][name]:g}",
+                    f"{link['contributions'][name]:.2f}",
+                )
             t.add_row("total", "", "", f"{link['score']:.2f}", style="bold")
             con.print(t)
             for reason in link["reasons"]:
@@ -194,6 +218,7 @@ def _relationships(con: Console, rels: list[dict[str, Any]], *, with_sector: boo
         _relationship(con, r)
 
 
+@view("sector")
 def draw_sector(con: Console, doc: dict[str, Any]) -> None:
     names = doc["names"]
     con.print(Text(f"{names['en']} · {names['ko']} · {names['ja']}", style="bold"))
@@ -233,6 +258,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
     _relationships(con, doc["relationships"], with_sector=False)
 
 
+@view("company")
 def draw_company(con: Console, doc: dict[str, Any]) -> None:
     con.print(
         Text(
@@ -264,24 +290,18 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
     _relationships(con, doc["relationships"], with_sector=True)
 
 
-ABBREV = {
-    "fit": "fit",
-    "strength": "str",
-    "gap": "gap",
-    "security": "sec",
-    "relationship": "tie",
-    "novelty": "new",
-}
-
-
+@view("match")
 def draw_match(con: Console, doc: dict[str, Any]) -> None:
     """Ranked pairings: each side on two lines (name, then stage and level), direction between."""
     weights = doc["weights"]
+    label = {c.name: c.label for c in components()}
     comps = [c for c in weights if weights[c]]
     stab = "stability" in doc
     t = Table(
-        title=f"{doc['sector']['name']}: Korea–Japan pairings"
-        + (f" (scenario {doc['scenario']})" if doc["scenario"] else ""),
+        title=Text(
+            f"{doc['sector']['name']}: Korea–Japan pairings"
+            + (f" (scenario {doc['scenario']})" if doc["scenario"] else "")
+        ),
         title_justify="left",
         expand=False,
     )
@@ -290,10 +310,9 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
     t.add_column("Korea", style="", overflow="fold")
     t.add_column("", justify="center")
     t.add_column("Japan", overflow="fold")
-    t.add_column("/".join(ABBREV[c] for c in comps), overflow="fold")
+    t.add_column("/".join(label.get(c, c) for c in comps), overflow="fold")
     if stab:
         t.add_column("in top", justify="right")
-    arrow = {"jp-to-kr": "◀", "kr-to-jp": "▶", "same-stage": "≈"}
     for p in doc["pairings"]:
         k, j = p["korea"], p["japan"]
         kr = Text(k["name"], style=STYLE["KR"])
@@ -311,7 +330,7 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
             str(p["rank"]),
             f"{p['score']:.1f}",
             kr,
-            arrow[p["direction"]],
+            ARROW[p["direction"]],
             jp,
             why,
         ]

@@ -11,8 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kjmatch.loader import load_dataset
-from kjmatch.matching import COMPONENTS, DEFAULT_WEIGHTS, WeightError, check_weights, match
 from kjmatch.model import Dataset, Player, Relationship, Source, Strength
+from kjmatch.scoring.ranking import match
+from kjmatch.weights import WeightError, default_weights, names, resolve_weights
 
 SRC = Source(publisher="P", year=2024)
 STAGES = ["ore", "film", "tools", "cells", "cars"]
@@ -70,12 +71,12 @@ def test_contributions_add_up_to_score(ds: Dataset) -> None:
 
 def test_weights_are_checked() -> None:
     with pytest.raises(WeightError, match="valid weights: fit, strength"):
-        check_weights({"fitt": 1})
+        resolve_weights({"fitt": 1})
     with pytest.raises(WeightError, match="from 0 to 100"):
-        check_weights({"fit": -1})
+        resolve_weights({"fit": -1})
     with pytest.raises(WeightError, match="above zero"):
-        check_weights(dict.fromkeys(COMPONENTS, 0))
-    assert check_weights({}) == DEFAULT_WEIGHTS
+        resolve_weights(dict.fromkeys(names(), 0))
+    assert resolve_weights({}) == default_weights()
 
 
 def test_raising_a_weight_moves_pairs_strong_in_it_up(ds: Dataset) -> None:
@@ -139,9 +140,9 @@ def datasets(draw: st.DrawFn) -> Dataset:
     )
 
 
-weights_st = st.fixed_dictionaries(
-    {c: st.floats(0, 10, allow_nan=False) for c in COMPONENTS}
-).filter(lambda w: any(v > 0 for v in w.values()))
+weights_st = st.fixed_dictionaries({c: st.floats(0, 10, allow_nan=False) for c in names()}).filter(
+    lambda w: any(v > 0 for v in w.values())
+)
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 

@@ -280,11 +280,12 @@ def test_no_color_and_piped_output_have_no_escape_codes(tiny: Path) -> None:
     assert proc.returncode == 0 and "\x1b[" not in proc.stdout and proc.stderr == ""
 
 
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
 def test_real_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
     import signal
     import time
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
     from synth import generate
 
     data = generate(tmp_path / "big", 12000, seed=3)
@@ -296,7 +297,12 @@ def test_real_ctrl_c_exits_130_quietly(tmp_path: Path) -> None:
         text=True,
         env=env,
     )
-    time.sleep(1.0)  # past start-up, inside the slow YAML load
+    # ready when the child has loaded PyYAML's parser: it is then inside the slow YAML load
+    maps = Path(f"/proc/{proc.pid}/maps")
+    deadline = time.monotonic() + 30
+    while "yaml" not in maps.read_text() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert proc.poll() is None, "the load finished before it could be interrupted"
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=60)
     assert proc.returncode == 130, err

@@ -12,7 +12,7 @@ from kjmatch.cli import app
 from kjmatch.loader import KIND_DIRS, bundled_data_dir
 from kjmatch.schema import schemas
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 KIND_SCHEMA = {
     "sectors": "sector",
     "players": "players",

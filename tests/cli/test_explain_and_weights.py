@@ -40,13 +40,17 @@ def test_explain_contributions_add_up_to_match_score(tiny: Path) -> None:
     doc = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))
     [sec] = doc["sectors"]
     best = sec["links"][0]
-    assert sum(c["contribution"] for c in best["components"].values()) == pytest.approx(
-        best["score"]
-    )
+    assert sum(best["contributions"].values()) == pytest.approx(best["score"])
+    total_weight = sum(doc["weights"].values())
+    assert best["components"].keys() == best["contributions"].keys() == doc["weights"].keys()
     assert all(
-        c["contribution"]
-        == pytest.approx(100 * c["value"] * c["weight"] / sum(doc["weights"].values()), abs=0.01)
-        for c in best["components"].values()
+        points == pytest.approx(100 * value * doc["weights"][name] / total_weight, abs=0.01)
+        for name, value, points in zip(
+            best["components"],
+            best["components"].values(),
+            best["contributions"].values(),
+            strict=True,
+        )
     )
     pairings = jrun("match", "-s", "widgets", "--data-dir", str(tiny))["pairings"]
     shown = next(
@@ -63,7 +67,7 @@ def test_explain_matches_match_on_bundled_data() -> None:
         doc = jrun("explain", p["korea"]["id"], p["japan"]["id"], "--sector", "batteries")
         [sec] = doc["sectors"]
         assert sec["score"] == p["score"] and sec["rank"] == p["rank"]
-        total = sum(c["contribution"] for c in sec["links"][0]["components"].values())
+        total = sum(sec["links"][0]["contributions"].values())
         assert total == pytest.approx(p["score"], abs=1e-6)
 
 
@@ -163,7 +167,7 @@ def test_stability_is_reproducible_and_well_formed() -> None:
 
 
 def test_kendall_tau() -> None:
-    from kjmatch.stability import kendall_tau
+    from kjmatch.scoring.stability import kendall_tau
 
     assert kendall_tau(["a", "b", "c"], {"a": 1, "b": 2, "c": 3}) == 1
     assert kendall_tau(["a", "b", "c"], {"a": 3, "b": 2, "c": 1}) == -1
@@ -193,10 +197,10 @@ def test_weights_yaml_must_be_mapping(tmp_path: Path) -> None:
 def test_explain_over_the_rank_limit_scores_the_pair_alone(
     tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kjmatch import matching
+    from kjmatch.scoring import ranking
 
     full = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))["sectors"][0]
-    monkeypatch.setattr(matching, "EXPLAIN_RANK_LIMIT", 1)
+    monkeypatch.setattr(ranking, "EXPLAIN_RANK_LIMIT", 1)
     alone = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))["sectors"][0]
     assert alone["rank"] is None and full["rank"] == 1
     assert alone["score"] == full["score"] and alone["links"] == full["links"]

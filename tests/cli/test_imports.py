@@ -24,12 +24,12 @@ HEAVY_FOR_HELP = {
     "rich.table",
     "rich.console",
     "yaml",
-    "kjmatch.matching",
+    "kjmatch.scoring.ranking",
     "kjmatch.loader",
     "kjmatch.validation",
     "kjmatch.model",
-    "kjmatch.render",
-    "kjmatch.stability",
+    "kjmatch.output.documents",
+    "kjmatch.scoring.stability",
 }
 
 
@@ -63,13 +63,13 @@ def test_cached_json_commands_skip_yaml_pydantic_validation_and_rich(tmp_path: P
         assert "yaml" not in loaded and "kjmatch.validation" not in loaded
         assert not any(m == "rich" or m.startswith("rich.") for m in loaded)
     loaded = modules_after("sectors", "--format", "json", env=env)
-    assert "kjmatch.matching" not in loaded  # listing sectors needs no scoring
+    assert "kjmatch.scoring.ranking" not in loaded  # listing sectors needs no scoring
 
 
 def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import io
 
-    from kjmatch import cli
+    from kjmatch.cli import options as cli
 
     class Tty(io.StringIO):
         def isatty(self) -> bool:
@@ -77,11 +77,11 @@ def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyP
 
     piped = io.StringIO()
     monkeypatch.setattr(sys, "stderr", piped)
-    assert cli._progress_reporter() is None  # not a terminal: nothing at all
+    assert cli.progress_reporter() is None  # not a terminal: nothing at all
 
     tty = Tty()
     monkeypatch.setattr(sys, "stderr", tty)
-    bar = cli._progress_reporter()
+    bar = cli.progress_reporter()
     assert bar is not None
     bar("Reading data", 1, 10)  # under a second: still silent
     assert tty.getvalue() == ""

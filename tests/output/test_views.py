@@ -14,21 +14,23 @@ from typer.testing import CliRunner
 
 from kjmatch.cli import app
 from kjmatch.loader import load_dataset
-from kjmatch.render import chain_doc, explain_output, show_company_output, show_sector_output
-from kjmatch.render_rich import console
-from kjmatch.views import draw_chain, draw_company, draw_explain, draw_sector
+from kjmatch.output.console import console
+from kjmatch.output.documents import chain_output, company_output, sector_output
+from kjmatch.output.pairings import explain_output
+from kjmatch.output.views import draw_chain, draw_company, draw_explain, draw_sector
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _views():  # type: ignore[no-untyped-def]
-    from kjmatch.matching import DEFAULT_WEIGHTS, explain
+    from kjmatch.scoring.ranking import explain
+    from kjmatch.weights import default_weights
 
     ds = load_dataset(None)
     sector = ds.sectors["batteries"]
     pair = explain(ds, "lg-energy-solution", "toyota", sector="batteries")
     return {
-        "chain": (draw_chain, chain_doc(ds, sector)),
+        "chain": (draw_chain, dict(chain_output(ds, sector).data)),
         "explain": (
             draw_explain,
             explain_output(
@@ -36,12 +38,12 @@ def _views():  # type: ignore[no-untyped-def]
                 ds.players["lg-energy-solution"],
                 ds.players["toyota"],
                 pair,
-                DEFAULT_WEIGHTS,
+                default_weights(),
                 None,
             ).data,
         ),
-        "sector": (draw_sector, show_sector_output(ds, sector).data),
-        "company": (draw_company, show_company_output(ds, ds.players["tokyo-ohka-kogyo"]).data),
+        "sector": (draw_sector, dict(sector_output(ds, sector).data)),
+        "company": (draw_company, dict(company_output(ds, ds.players["tokyo-ohka-kogyo"]).data)),
     }
 
 

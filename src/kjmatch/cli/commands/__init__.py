@@ -1,0 +1,14 @@
+"""One module per command; importing a module registers its command on the app."""
+
+COMMANDS = (
+    "sectors",
+    "companies",
+    "match",
+    "explain",
+    "chain",
+    "scenarios",
+    "show",
+    "validate",
+    "schema",
+    "init",
+)

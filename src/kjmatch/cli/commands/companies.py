@@ -1,0 +1,38 @@
+"""`kjmatch companies`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kjmatch.cli.app import app
+from kjmatch.cli.options import CommandIO, Country, with_io
+
+
+@app.command()
+@with_io
+def companies(
+    sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
+    country: Annotated[
+        Country | None, typer.Option("--country", "-c", case_sensitive=False, help="KR or JP.")
+    ] = None,
+    stage: Annotated[
+        str | None, typer.Option("--stage", help="Only this value-chain stage.")
+    ] = None,
+    *,
+    io: CommandIO,
+) -> None:
+    """List players (companies and institutions) with their strengths and sources.
+
+    \b
+    Examples:
+      kjmatch companies --sector semiconductors --country JP
+      kjmatch companies --sector batteries --stage cells --format csv > cells.csv
+    """
+    from kjmatch import lookup
+    from kjmatch.output.documents import companies_output
+
+    ds = io.load()
+    rows = lookup.companies(ds, sector, country.value if country else None, stage)
+    io.emit(companies_output(ds, rows))

@@ -1,0 +1,48 @@
+"""`kjmatch explain`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kjmatch.cli.app import app, err
+from kjmatch.cli.options import CommandIO, ScenarioOpt, WeightOpt, WeightsFileOpt, with_io
+
+
+@app.command()
+@with_io
+def explain(
+    korea: Annotated[str, typer.Argument(help="Korean player id.", show_default=False)],
+    japan: Annotated[str, typer.Argument(help="Japanese player id.", show_default=False)],
+    sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
+    scenario: ScenarioOpt = None,
+    weights_file: WeightsFileOpt = None,
+    weight: WeightOpt = None,
+    *,
+    io: CommandIO,
+) -> None:
+    """Break one pairing down: every linked stage, component, weight, contribution and source.
+
+    The contributions add up to the score `match` shows for the pair.
+
+    \b
+    Examples:
+      kjmatch explain lg-energy-solution toyota --sector batteries
+      kjmatch explain sk-hynix namics --format json | jq '.sectors[0].links[0].contributions'
+    """
+    from kjmatch import lookup
+    from kjmatch.output.pairings import explain_output
+    from kjmatch.scoring.ranking import explain as run_explain
+
+    ds = io.load()
+    korea = lookup.player(ds, korea, "KR", "korea_arg")
+    japan = lookup.player(ds, japan, "JP", "japan_arg")
+    if sector:
+        lookup.sector(ds, sector)
+    w = lookup.weights(ds, scenario, weights_file, weight or [])
+    pairings = run_explain(ds, korea, japan, sector=sector, weights=w)
+    if not pairings:
+        where = f"sector {sector}" if sector else "any shared sector"
+        err(f"kjmatch: {korea} and {japan} have no linked stages in {where}")
+    io.emit(explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario))

@@ -1,0 +1,243 @@
+"""Options shared by the commands, declared once, and the plumbing behind them:
+loading the dataset, choosing a format, writing output, progress on a terminal."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import inspect
+import io
+import os
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from kjmatch.errors import OutputError, RequestError
+from kjmatch.output.formats import FORMATS, for_path
+
+if TYPE_CHECKING:
+    from kjmatch.model import Dataset
+    from kjmatch.output.documents import Output
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
+
+
+class Country(str, Enum):
+    KR = "KR"
+    JP = "JP"
+
+
+FormatOpt = Annotated[
+    Format | None,
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format (default: from the --output extension, else table).",
+        show_default=False,
+    ),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Shorthand for --format json.")]
+DataDirOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--data-dir",
+        envvar="KJMATCH_DATA_DIR",
+        help="Dataset folder to use instead of the bundled one (same layout).",
+        show_default=False,
+    ),
+]
+OutputOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to FILE (atomically) instead of stdout; .csv .json .jsonl .md pick the format.",
+        show_default=False,
+    ),
+]
+ForceOpt = Annotated[bool, typer.Option("--force", help="Let --output replace an existing file.")]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Ignore and do not write the dataset cache.")
+]
+ScenarioOpt = Annotated[
+    str | None,
+    typer.Option("--scenario", help="Named weight set from the dataset (see `kjmatch scenarios`)."),
+]
+WeightsFileOpt = Annotated[
+    Path | None,
+    typer.Option("--weights", help="YAML file of weights (NAME: VALUE), applied after --scenario."),
+]
+WeightOpt = Annotated[
+    list[str] | None,
+    typer.Option("--weight", "-w", help="Set one weight, NAME=VALUE (repeatable); applied last."),
+]
+
+
+def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
+    """--json, else --format, else the output file's extension, else table."""
+    chosen = fmt.value if fmt is not None else None
+    if as_json:
+        if chosen not in (None, "json"):
+            raise RequestError(f"--json and --format {chosen} disagree; give one", "format")
+        return "json"
+    if chosen:
+        return str(chosen)
+    if output is not None and (by_ext := for_path(output)):
+        return by_ext
+    return "table"
+
+
+def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
+    from kjmatch.loader import load_dataset
+
+    with progress_bar() as progress:
+        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+
+
+def write_atomic(path: Path, text: str, force: bool) -> None:
+    """Write via a temporary file and a rename; never replace a file without --force."""
+    if path.exists() and not force:
+        raise OutputError(f"{path} already exists; use --force to replace it")
+    if path.is_dir():
+        raise OutputError(f"{path} is a folder")
+    parent = path.parent if str(path.parent) else Path(".")
+    tmp = parent / f".{path.name}.{os.getpid()}.tmp"
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:  # including Ctrl-C: never leave a half-written temp file
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        if isinstance(exc, OSError):
+            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise
+
+
+def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
+    """Write `out` in `fmt` to stdout, or atomically to a file."""
+    from kjmatch.output.formats import Target, isatty, write
+
+    if output is None or str(output) == "-":
+        write(out, fmt, sys.stdout, Target(terminal=isatty(sys.stdout)))
+        sys.stdout.flush()
+        return
+    if output.exists() and not force:
+        raise OutputError(f"{output} already exists; use --force to replace it")
+    buf = io.StringIO()
+    write(out, fmt, buf, Target(file=True))
+    write_atomic(output, buf.getvalue(), force)
+
+
+@dataclass
+class CommandIO:
+    """The options every dataset command shares: where the data is, how to print it."""
+
+    data_dir: Path | None
+    fmt: str
+    output: Path | None
+    force: bool
+    no_cache: bool
+
+    def load(self) -> Dataset:
+        return load(self.data_dir, self.no_cache)
+
+    def emit(self, out: Output) -> None:
+        emit(out, self.fmt, self.output, self.force)
+
+
+_IO_OPTIONS = (
+    ("data_dir", DataDirOpt, None),
+    ("fmt", FormatOpt, None),
+    ("as_json", JsonOpt, False),
+    ("output", OutputOpt, None),
+    ("force", ForceOpt, False),
+    ("no_cache", NoCacheOpt, False),
+)
+
+
+def with_io(fn: F) -> F:
+    """Give a command the shared options, declared once here (as sqlite-utils does):
+    typer sees them in the signature; the command receives them as `io`."""
+    sig = inspect.signature(fn, eval_str=True)
+    own = [p for p in sig.parameters.values() if p.name != "io"]
+    shared = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=ann)
+        for name, ann, default in _IO_OPTIONS
+    ]
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        output = kwargs.pop("output")
+        io_ = CommandIO(
+            data_dir=kwargs.pop("data_dir"),
+            fmt=choose_format(kwargs.pop("fmt"), kwargs.pop("as_json"), output),
+            output=output,
+            force=kwargs.pop("force"),
+            no_cache=kwargs.pop("no_cache"),
+        )
+        return fn(*args, io=io_, **kwargs)
+
+    wrapper.__signature__ = sig.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
+    wrapper.__annotations__ = {p.name: p.annotation for p in (*own, *shared)} | {"return": None}
+    return wrapper  # type: ignore[return-value]
+
+
+# ---------------------------------------------------------------- progress
+
+
+@contextlib.contextmanager
+def progress_bar() -> Iterator[TerminalProgress | None]:
+    """A progress callback for long work (None when stderr is not a terminal)."""
+    progress = progress_reporter()
+    try:
+        yield progress
+    finally:
+        if progress is not None:
+            progress.close()
+
+
+class TerminalProgress:
+    """A progress bar on stderr, shown only on a terminal and only after a second of work."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._time = time.monotonic
+        self._start = time.monotonic()
+        self._bar: Any = None
+        self._task: Any = None
+
+    def __call__(self, label: str, done: int, total: int) -> None:
+        if self._bar is None:
+            if self._time() - self._start < 1.0:
+                return
+            from rich.progress import Progress
+
+            from kjmatch.output.console import console
+
+            self._bar = Progress(console=console(sys.stderr), transient=True)
+            self._bar.start()
+            self._task = self._bar.add_task(label, total=total)
+        self._bar.update(self._task, completed=done, total=total, description=label)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def progress_reporter() -> TerminalProgress | None:
+    try:
+        return TerminalProgress() if sys.stderr.isatty() else None
+    except (AttributeError, ValueError):
+        return None

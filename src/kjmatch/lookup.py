@@ -1,0 +1,117 @@
+"""Find what a request names: sectors, players (by id, name, native name or alias),
+stages, scenarios and weights. Errors name the request's field, never a CLI flag."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from .errors import RequestError, unknown
+from .model import Dataset, Player, Strength
+
+SIDE = {"KR": "Korean", "JP": "Japanese"}
+
+
+def sector(ds: Dataset, name: str, field: str = "sector") -> str:
+    """A sector id."""
+    if name not in ds.sectors:
+        raise unknown("sector", name, ds.sectors, field)
+    return name
+
+
+def player(ds: Dataset, name: str, country: str | None = None, field: str = "player") -> str:
+    """A player id; a unique name, native name or alias (any case) is accepted for it."""
+    pid = name
+    if pid not in ds.players:
+        wanted = name.casefold()
+        named = [
+            p.id
+            for p in ds.players.values()
+            if (country is None or p.country == country)
+            and wanted in {n.casefold() for n in (p.name, p.native_name, *p.aliases)}
+        ]
+        if len(named) != 1:
+            pool = [p.id for p in ds.players.values() if country is None or p.country == country]
+            raise unknown("player", name, pool, field)
+        pid = named[0]
+    if country and ds.players[pid].country != country:
+        raise RequestError(f"{pid!r} is not a {SIDE[country]} player", field)
+    return pid
+
+
+def stage(ds: Dataset, name: str, sector_id: str | None = None, field: str = "stage") -> str:
+    """A stage id, in one sector or in any."""
+    scope = [ds.sectors[sector_id]] if sector_id else list(ds.sectors.values())
+    ids = {st.id for sec in scope for st in sec.stages}
+    if name not in ids:
+        raise unknown("stage", name, ids, field)
+    return name
+
+
+def companies(
+    ds: Dataset,
+    sector_id: str | None = None,
+    country: str | None = None,
+    stage_id: str | None = None,
+) -> list[tuple[Player, list[Strength]]]:
+    """Players with their strengths in scope, by country then id. Without a sector or
+    stage filter every player is listed, strengths or not."""
+    if sector_id:
+        sector(ds, sector_id)
+    if stage_id:
+        stage(ds, stage_id, sector_id)
+    rows = []
+    for p in sorted(ds.players.values(), key=lambda p: (p.country, p.id)):
+        if country and p.country != country:
+            continue
+        strengths = [
+            s
+            for s in p.strengths
+            if (sector_id is None or s.sector == sector_id)
+            and (stage_id is None or s.stage == stage_id)
+        ]
+        if strengths or (sector_id is None and stage_id is None):
+            rows.append((p, strengths))
+    return rows
+
+
+def weights(
+    ds: Dataset,
+    scenario: str | None = None,
+    weights_file: Path | None = None,
+    assignments: Iterable[str] = (),
+) -> dict[str, float]:
+    """The scenario's weights, then the weights file's, then `NAME=VALUE` assignments."""
+    from .weights import WeightError, parse_assignments, resolve_weights
+
+    layers: list[Mapping[str, object]] = []
+    if scenario:
+        if scenario not in ds.scenarios:
+            raise unknown("scenario", scenario, ds.scenarios, "scenario")
+        layers.append(dict(ds.scenarios[scenario].weights))
+    field = "weights_file"
+    try:
+        if weights_file is not None:
+            layers.append(read_weights_file(weights_file))
+        field = "weight"
+        layers.append(parse_assignments(assignments))
+        return resolve_weights(*layers)
+    except WeightError as exc:
+        raise RequestError(str(exc), field) from None
+
+
+def read_weights_file(path: Path) -> dict[str, object]:
+    """A YAML mapping of weight names to numbers (optionally under a `weights:` key)."""
+    from .yamlio import YamlProblem, parse, read_text
+
+    try:
+        data, dups = parse(read_text(path, str(path)), str(path))
+    except YamlProblem as exc:
+        raise RequestError("; ".join(str(p) for p in exc.problems), "weights_file") from None
+    if dups:
+        raise RequestError("; ".join(str(p) for p in dups), "weights_file")
+    if isinstance(data, dict) and isinstance(data.get("weights"), dict):
+        data = data["weights"]
+    if not isinstance(data, dict):
+        raise RequestError(f"{path}: expected a mapping of weight names to numbers", "weights_file")
+    return {str(k): v for k, v in data.items()}

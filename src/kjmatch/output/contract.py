@@ -1,0 +1,319 @@
+"""The JSON documents kjmatch writes, as types: the stable contract.
+
+`documents.py` builds them (mypy checks the keys); `schemas.py` turns them into
+the JSON Schemas committed under `schema/output/`. One meaning per key across
+documents: `components` are always component values in [0, 1], `contributions`
+always points of the score, `weights` always the weights used.
+
+Bump CONTRACT when a key changes meaning or goes away (adding keys does not).
+"""
+
+from __future__ import annotations
+
+from typing import Literal, NotRequired
+
+from typing_extensions import TypedDict
+
+CONTRACT = 2
+
+
+class Meta(TypedDict):
+    version: str  # kjmatch's version
+    document: str  # which document this is: match, explain, ...
+    contract: int  # CONTRACT: changes only when a key changes meaning or goes away
+
+
+class Names(TypedDict):
+    en: str
+    ko: str
+    ja: str
+
+
+class Ref(TypedDict):
+    id: str
+    name: str
+
+
+class Source(TypedDict):
+    publisher: str | None
+    title: str | None
+    year: int
+    url: str | None
+
+
+class Strength(TypedDict):
+    sector: str
+    stage: str
+    stage_name: str
+    level: int
+    tags: list[str]
+    note: str
+    as_of: int
+    sources: list[Source]
+
+
+class Relationship(TypedDict):
+    id: str
+    korea: str
+    japan: str
+    sector: str
+    type: str
+    status: str
+    year: int
+    ended: int | None
+    summary: str
+    value: str | None
+    sources: list[Source]
+
+
+class Operation(TypedDict):
+    name: str
+    location: str
+    activity: str
+    since: int | None
+    source: Source
+
+
+class Player(TypedDict):
+    id: str
+    name: str
+    native_name: str
+    aliases: list[str]
+    country: Literal["KR", "JP"]
+    kind: str
+    group: str | None
+    ticker: str | None
+    partner_country_operations: list[Operation]
+    strengths: list[Strength]
+
+
+class SectorRow(TypedDict):
+    id: str
+    name: str
+    names: Names
+    stages: int
+    korea_players: int
+    japan_players: int
+    relationships: int
+    stage_ids: list[str]
+
+
+class SectorsDoc(TypedDict):
+    kjmatch: Meta
+    sectors: list[SectorRow]
+
+
+class CompaniesDoc(TypedDict):
+    kjmatch: Meta
+    companies: list[Player]
+
+
+class Side(TypedDict):
+    id: str
+    name: str
+    native_name: str
+    stage: str
+    stage_name: str
+    level: int
+
+
+class PairStability(TypedDict):
+    top_share: float
+    rank_min: int
+    rank_max: int
+
+
+class StabilitySummary(TypedDict):
+    samples: int
+    seed: int
+    spread: float
+    top_n: int
+    kendall_tau_mean: float
+    kendall_tau_min: float
+
+
+class Pairing(TypedDict):
+    rank: int
+    score: float
+    direction: Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+    korea: Side
+    japan: Side
+    components: dict[str, float]
+    contributions: dict[str, float]
+    reasons: list[str]
+    relationships: list[Relationship]
+    other_links: int
+    stability: NotRequired[PairStability]
+
+
+class MatchDoc(TypedDict):
+    kjmatch: Meta
+    sector: Ref
+    scenario: str | None
+    weights: dict[str, float]
+    candidates: int
+    pairings: list[Pairing]
+    stability: NotRequired[StabilitySummary]
+
+
+class Link(TypedDict):
+    direction: Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+    korea_stage: str
+    japan_stage: str
+    hops: int
+    score: float
+    components: dict[str, float]
+    contributions: dict[str, float]
+    reasons: list[str]
+    korea_strength: Strength
+    japan_strength: Strength
+
+
+class ExplainSector(TypedDict):
+    sector: Ref
+    rank: int | None  # None: too many pairs in the sector to rank them all
+    score: float
+    links: list[Link]
+    relationships: list[Relationship]
+
+
+class ExplainDoc(TypedDict):
+    kjmatch: Meta
+    korea: Player
+    japan: Player
+    scenario: str | None
+    weights: dict[str, float]
+    sectors: list[ExplainSector]
+
+
+class StagePlayer(TypedDict):
+    id: str
+    name: str
+    level: int
+
+
+class ExportControl(TypedDict):
+    imposed_by: str
+    item: str
+    year: int
+    status: Literal["in_force", "lifted"]
+    source: Source
+
+
+class ImportShare(TypedDict):
+    value: float
+    item: str
+    year: int
+    source: Source
+
+
+class ThirdCountryShare(ImportShare):
+    country: str
+
+
+class ChainStage(TypedDict):
+    id: str
+    name: str
+    names: Names
+    kind: str
+    hs_codes: list[str]
+    inputs: list[str]
+    feeds: list[str]
+    korea: list[StagePlayer]  # strongest first (the top 3 in `chain`, all in `show sector`)
+    japan: list[StagePlayer]
+    korea_count: int
+    japan_count: int
+    stronger: Literal["KR", "JP", "even", "none"]
+    gap: Literal["KR", "JP"] | None
+    export_control_sensitive: bool
+    export_controls: list[ExportControl]
+    japan_import_share: list[ImportShare]
+    third_country_import_share: list[ThirdCountryShare]
+
+
+class ChainDoc(TypedDict):
+    kjmatch: Meta
+    sector: Ref
+    stages: list[ChainStage]
+
+
+class SectorStage(ChainStage):
+    description: str
+
+
+class SectorDoc(TypedDict):
+    kjmatch: Meta
+    id: str
+    name: str
+    names: Names
+    summary: str
+    sources: list[Source]
+    stages: list[SectorStage]
+    relationships: list[Relationship]
+
+
+class CompanyDoc(Player):
+    kjmatch: Meta
+    relationships: list[Relationship]
+
+
+class Scenario(TypedDict):
+    id: str
+    name: str
+    description: str
+    weights: dict[str, float]
+
+
+class ScenariosDoc(TypedDict):
+    kjmatch: Meta
+    scenarios: list[Scenario]
+
+
+class SectorSummary(TypedDict):
+    id: str
+    name: str
+    stages: int
+    korea_players: int
+    japan_players: int
+    strengths: int
+    relationships: int
+    stages_with_context: int
+
+
+class Warning(TypedDict):
+    kind: str
+    where: str
+    message: str
+
+
+class Problem(TypedDict):
+    file: str
+    line: int
+    col: int
+    path: str
+    message: str
+    text: str
+
+
+class ValidateDoc(TypedDict):
+    kjmatch: Meta
+    data_dir: str
+    ok: bool
+    sectors: list[SectorSummary]  # empty when the dataset did not load
+    totals: dict[str, int]
+    warnings: list[Warning]
+    problems: list[Problem]  # why the dataset did not load; empty when ok
+
+
+# document name → type: what `kjmatch schema --output NAME` describes
+DOCUMENTS: dict[str, type] = {
+    "sectors": SectorsDoc,
+    "companies": CompaniesDoc,
+    "match": MatchDoc,
+    "explain": ExplainDoc,
+    "chain": ChainDoc,
+    "sector": SectorDoc,
+    "company": CompanyDoc,
+    "scenarios": ScenariosDoc,
+    "validate": ValidateDoc,
+}

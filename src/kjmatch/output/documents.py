@@ -1,0 +1,411 @@
+"""Results as documents: the JSON contract (typed in `contract.py`) plus a flat table.
+
+Every command builds one `Output`: the document, the key of its record list (for
+jsonl) and a table (for csv, markdown and the generic terminal table).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from kjmatch import __version__
+from kjmatch.errors import Problem
+from kjmatch.model import Dataset, Player, Relationship, Sector, Source, Strength
+from kjmatch.report import Summary
+from kjmatch.scoring.chain import Chain
+
+if TYPE_CHECKING:
+    from . import contract as c
+
+CONTRACT = 2  # kept equal to contract.CONTRACT by a test (contract.py is imported lazily)
+
+
+@dataclass
+class Output:
+    kind: str  # the document's name: its schema and its terminal view share it
+    data: Mapping[str, Any]  # the JSON document
+    records: str  # key in `data` of the list that jsonl prints one per line
+    columns: list[str]
+    rows: list[list[Any]]
+    title: str = ""
+    footer: list[str] = field(default_factory=list)  # under a table, never in data formats
+    numeric: frozenset[str] = frozenset()  # columns aligned right in tables
+
+
+def meta(document: str) -> c.Meta:
+    return {"version": __version__, "document": document, "contract": CONTRACT}
+
+
+def names_doc(n: Any) -> c.Names:
+    return {"en": n.en, "ko": n.ko, "ja": n.ja}
+
+
+def source_doc(s: Source) -> c.Source:
+    return {"publisher": s.publisher, "title": s.title, "year": s.year, "url": s.url}
+
+
+def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
+    stage = ds.sectors[s.sector].stage(s.stage)
+    return {
+        "sector": s.sector,
+        "stage": s.stage,
+        "stage_name": stage.name.en if stage else s.stage,
+        "level": s.level,
+        "tags": list(s.tags),
+        "note": s.note,
+        "as_of": s.as_of,
+        "sources": [source_doc(x) for x in s.sources],
+    }
+
+
+def relationship_doc(r: Relationship) -> c.Relationship:
+    return {
+        "id": r.id,
+        "korea": r.korea,
+        "japan": r.japan,
+        "sector": r.sector,
+        "type": r.type,
+        "status": r.status,
+        "year": r.year,
+        "ended": r.ended,
+        "summary": r.summary,
+        "value": r.value,
+        "sources": [source_doc(x) for x in r.sources],
+    }
+
+
+def player_doc(p: Player, ds: Dataset, strengths: Iterable[Strength] | None = None) -> c.Player:
+    return {
+        "id": p.id,
+        "name": p.name,
+        "native_name": p.native_name,
+        "aliases": list(p.aliases),
+        "country": p.country,
+        "kind": p.kind,
+        "group": p.group,
+        "ticker": p.ticker,
+        "partner_country_operations": [
+            {
+                "name": o.name,
+                "location": o.location,
+                "activity": o.activity,
+                "since": o.since,
+                "source": source_doc(o.source),
+            }
+            for o in p.partner_country_operations
+        ],
+        "strengths": [
+            strength_doc(s, ds) for s in (p.strengths if strengths is None else strengths)
+        ],
+    }
+
+
+def sectors_output(ds: Dataset) -> Output:
+    docs: list[c.SectorRow] = []
+    rows = []
+    for sector in sorted(ds.sectors.values(), key=lambda s: s.id):
+        row: c.SectorRow = {
+            "id": sector.id,
+            "name": sector.name.en,
+            "names": names_doc(sector.name),
+            "stages": len(sector.stages),
+            "korea_players": len(ds.players_in(sector.id, "KR")),
+            "japan_players": len(ds.players_in(sector.id, "JP")),
+            "relationships": sum(1 for r in ds.relationships if r.sector == sector.id),
+            "stage_ids": [st.id for st in sector.stages],
+        }
+        docs.append(row)
+        rows.append(
+            [
+                sector.id,
+                sector.name.en,
+                sector.name.ko,
+                sector.name.ja,
+                row["stages"],
+                row["korea_players"],
+                row["japan_players"],
+                row["relationships"],
+            ]
+        )
+    doc: c.SectorsDoc = {"kjmatch": meta("sectors"), "sectors": docs}
+    return Output(
+        kind="sectors",
+        data=doc,
+        records="sectors",
+        columns=["id", "name", "ko", "ja", "stages", "KR players", "JP players", "ties"],
+        rows=rows,
+        title="Sectors",
+        numeric=frozenset({"stages", "KR players", "JP players", "ties"}),
+    )
+
+
+def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) -> Output:
+    rows = []
+    for p, strengths in players:
+        for s in strengths:
+            stage = ds.sectors[s.sector].stage(s.stage)
+            rows.append(
+                [
+                    p.id,
+                    f"{p.name} ({p.native_name})",
+                    p.country,
+                    s.sector,
+                    stage.name.en if stage else s.stage,
+                    s.level,
+                    ", ".join(s.tags),
+                    s.as_of,
+                    "; ".join(x.label() for x in s.sources),
+                ]
+            )
+    doc: c.CompaniesDoc = {
+        "kjmatch": meta("companies"),
+        "companies": [player_doc(p, ds, strengths) for p, strengths in players],
+    }
+    columns = ["id", "name", "country", "sector", "stage", "level", "capabilities", "as of"]
+    return Output(
+        kind="companies",
+        data=doc,
+        records="companies",
+        columns=[*columns, "sources"],
+        rows=rows,
+        title="Companies",
+        numeric=frozenset({"level", "as of"}),
+    )
+
+
+def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage]:
+    """Each stage with its leading players per country, gaps, controls and import shares."""
+    chain = Chain(ds, sector)
+    stages: list[c.ChainStage] = []
+    for st in sector.stages:
+        sides: dict[str, list[c.StagePlayer]] = {"KR": [], "JP": []}
+        for country in ("KR", "JP"):
+            entries = chain.ranked.get((country, st.id), [])
+            ordered = sorted(entries, key=lambda e: (-e[0], e[1]))
+            sides[country] = [{"id": pid, "name": name, "level": lv} for lv, name, pid in ordered]
+        stronger, gap = chain.stronger(st.id)
+        ctx = st.context
+        stages.append(
+            {
+                "id": st.id,
+                "name": st.name.en,
+                "names": names_doc(st.name),
+                "kind": st.kind,
+                "hs_codes": list(st.hs_codes),
+                "inputs": list(st.inputs),
+                "feeds": chain.feeds[st.id],
+                "korea": sides["KR"][:top],
+                "japan": sides["JP"][:top],
+                "korea_count": len(sides["KR"]),
+                "japan_count": len(sides["JP"]),
+                "stronger": stronger,  # type: ignore[typeddict-item]
+                "gap": gap,  # type: ignore[typeddict-item]
+                "export_control_sensitive": bool(ctx.export_controls),
+                "export_controls": [
+                    {
+                        "imposed_by": x.imposed_by,
+                        "item": x.item,
+                        "year": x.year,
+                        "status": x.status,
+                        "source": source_doc(x.source),
+                    }
+                    for x in ctx.export_controls
+                ],
+                "japan_import_share": [
+                    {
+                        "value": x.value,
+                        "item": x.item,
+                        "year": x.year,
+                        "source": source_doc(x.source),
+                    }
+                    for x in sorted(ctx.japan_import_share, key=lambda x: -x.year)
+                ],
+                "third_country_import_share": [
+                    {
+                        "country": x.country,
+                        "value": x.value,
+                        "item": x.item,
+                        "year": x.year,
+                        "source": source_doc(x.source),
+                    }
+                    for x in sorted(ctx.third_country_import_share, key=lambda x: -x.year)
+                ],
+            }
+        )
+    return stages
+
+
+def _names(players: list[c.StagePlayer]) -> str:
+    return "; ".join(f"{p['name']} ({p['level']})" for p in players) or "-"
+
+
+def chain_output(ds: Dataset, sector: Sector) -> Output:
+    stages = chain_stages(ds, sector)
+    doc: c.ChainDoc = {
+        "kjmatch": meta("chain"),
+        "sector": {"id": sector.id, "name": sector.name.en},
+        "stages": stages,
+    }
+    rows = [
+        [
+            s["id"],
+            s["name"],
+            ", ".join(s["inputs"]) or "-",
+            _names(s["korea"]),
+            _names(s["japan"]),
+            s["stronger"],
+            s["gap"] or "",
+            "yes" if s["export_control_sensitive"] else "",
+        ]
+        for s in stages
+    ]
+    columns = ["stage", "name", "inputs", "Korea (top)", "Japan (top)", "stronger", "gap"]
+    return Output(
+        kind="chain",
+        data=doc,
+        records="stages",
+        columns=[*columns, "export ctl"],
+        rows=rows,
+        title=f"{sector.name.en}: value chain",
+    )
+
+
+def scenarios_output(ds: Dataset, weights: Mapping[str, Mapping[str, float]]) -> Output:
+    """`weights`: each scenario's full weight set, by scenario id."""
+    docs: list[c.Scenario] = [
+        {"id": sc.id, "name": sc.name, "description": sc.description, "weights": dict(w)}
+        for sc in sorted(ds.scenarios.values(), key=lambda x: x.id)
+        for w in [weights[sc.id]]
+    ]
+    rows = [
+        [
+            d["id"],
+            d["name"],
+            " ".join(f"{k}={v:g}" for k, v in d["weights"].items()),
+            d["description"],
+        ]
+        for d in docs
+    ]
+    doc: c.ScenariosDoc = {"kjmatch": meta("scenarios"), "scenarios": docs}
+    return Output(
+        kind="scenarios",
+        data=doc,
+        records="scenarios",
+        columns=["id", "name", "weights", "description"],
+        rows=rows,
+        title="Scenarios",
+    )
+
+
+def sector_output(ds: Dataset, sector: Sector) -> Output:
+    stages: list[c.SectorStage] = []
+    for st, doc in zip(sector.stages, chain_stages(ds, sector, top=1000), strict=True):
+        stages.append({**doc, "description": st.description})
+    data: c.SectorDoc = {
+        "kjmatch": meta("sector"),
+        "id": sector.id,
+        "name": sector.name.en,
+        "names": names_doc(sector.name),
+        "summary": sector.summary,
+        "sources": [source_doc(s) for s in sector.sources],
+        "stages": stages,
+        "relationships": [relationship_doc(r) for r in ds.relationships if r.sector == sector.id],
+    }
+    rows = [
+        [
+            s["id"],
+            s["name"],
+            s["kind"],
+            " ".join(s["hs_codes"]),
+            ", ".join(s["inputs"]),
+            len(s["korea"]),
+            len(s["japan"]),
+        ]
+        for s in stages
+    ]
+    return Output(
+        kind="sector",
+        data=data,
+        records="stages",
+        columns=["stage", "name", "kind", "HS", "inputs", "KR", "JP"],
+        rows=rows,
+        title=sector.name.en,
+        numeric=frozenset({"KR", "JP"}),
+    )
+
+
+def company_output(ds: Dataset, player: Player) -> Output:
+    doc: c.CompanyDoc = {
+        "kjmatch": meta("company"),
+        **player_doc(player, ds),
+        "relationships": [
+            relationship_doc(r) for r in ds.relationships if player.id in (r.korea, r.japan)
+        ],
+    }
+    rows = [
+        [
+            s.sector,
+            s.stage,
+            s.level,
+            ", ".join(s.tags),
+            s.as_of,
+            s.note,
+            "; ".join(x.label() for x in s.sources),
+        ]
+        for s in player.strengths
+    ]
+    return Output(
+        kind="company",
+        data=doc,
+        records="strengths",
+        columns=["sector", "stage", "level", "capabilities", "as of", "note", "sources"],
+        rows=rows,
+        title=f"{player.name} ({player.native_name})",
+        numeric=frozenset({"level", "as of"}),
+    )
+
+
+def validate_output(root: str, summary: Summary | None, problems: Iterable[Problem] = ()) -> Output:
+    """A dataset's check: its summary when it loaded, every problem when it did not."""
+    probs: list[c.Problem] = [
+        {
+            "file": p.file,
+            "line": p.line,
+            "col": p.col,
+            "path": p.path,
+            "message": p.message,
+            "text": str(p),
+        }
+        for p in problems
+    ]
+    sectors: list[c.SectorSummary] = list(summary.sectors) if summary else []  # type: ignore[arg-type]
+    doc: c.ValidateDoc = {
+        "kjmatch": meta("validate"),
+        "data_dir": root,
+        "ok": summary is not None and not probs,
+        "sectors": sectors,
+        "totals": dict(summary.totals) if summary else {},
+        "warnings": [
+            {"kind": w.kind, "where": w.where, "message": w.message}
+            for w in (summary.warnings if summary else [])
+        ],
+        "problems": probs,
+    }
+    keys = ["id", "name", "stages", "korea_players", "japan_players", "strengths"]
+    keys += ["relationships", "stages_with_context"]
+    columns = ["sector", "name", "stages", "KR players", "JP players", "strengths", "ties"]
+    footer = []
+    if summary:
+        footer.append(", ".join(f"{k.replace('_', ' ')}: {v}" for k, v in summary.totals.items()))
+    return Output(
+        kind="validate",
+        data=doc,
+        records="sectors" if summary else "problems",
+        columns=[*columns, "context"],
+        rows=[[row[k] for k in keys] for row in sectors],  # type: ignore[literal-required]
+        title=f"Dataset {root}",
+        footer=footer,
+        numeric=frozenset(columns[2:]) | {"context"},
+    )

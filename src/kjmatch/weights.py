@@ -1,0 +1,245 @@
+"""The scoring components, declared once, and the weights that combine them.
+
+Every component is a pure function of a `LinkFacts`: the few facts about one
+linked pair of strengths that scoring may read. Keeping components to those facts
+is what lets the fast top-N ranking score a whole group of alike strengths once
+(see `scoring.ranking`); a component cannot read a player's name, tags or notes.
+
+score = 100 × Σ wᵢ·cᵢ / Σ wᵢ, each cᵢ in [0, 1] and each wᵢ ≥ 0, so a score is in
+[0, 100] and the contributions 100·wᵢ·cᵢ/Σw (rounded to 0.01) add up to it.
+
+This module is on the ground floor: validation, scenarios, views, `--help` and the
+README's formula table all read the registry, and it imports nothing of kjmatch.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+Direction = Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+DIRECTIONS: tuple[Direction, ...] = ("jp-to-kr", "kr-to-jp", "same-stage")
+
+MAX_WEIGHT = 100.0
+FIT = {0: 0.1, 1: 1.0, 2: 0.5}  # hops between the two stages → fit
+TIE_VALUE = {"active": 1.0, "announced": 0.6, "ended": 0.3}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkFacts:
+    """All a component may read about one linked pair of strengths."""
+
+    direction: Direction
+    hops: int  # 0 same stage, 1 direct input, 2 two steps upstream
+    korea_level: int
+    japan_level: int
+    gap: float  # how far the supplier fills a gap in the buyer country's chain, in [0, 1]
+    security: float  # how far the supplier cuts reliance on third countries, in [0, 1]
+    tie: float  # the strongest documented tie's value (TIE_VALUE), 0 if none
+    tied: bool  # any documented tie, whatever its status
+
+
+@dataclass(frozen=True, slots=True)
+class Component:
+    """One scoring component: its name, default weight, table label, meaning and scorer."""
+
+    name: str
+    default: float
+    label: str  # three letters or so, for table headers
+    meaning: str  # one line, for --help and `scenarios`
+    value: Callable[[LinkFacts], float]
+    detail: str = ""  # how the value is computed, for the README's formula table
+
+
+def _fit(f: LinkFacts) -> float:
+    return FIT[f.hops]
+
+
+def _strength(f: LinkFacts) -> float:
+    return ((f.korea_level - 1) + (f.japan_level - 1)) / 8
+
+
+_REGISTRY: dict[str, Component] = {
+    c.name: c
+    for c in (
+        Component(
+            "fit",
+            0.35,
+            "fit",
+            "value-chain fit between the two stages",
+            _fit,
+            detail="**1.0** when the supplier's stage is a direct input of the buyer's, **0.5** two steps upstream, **0.1** at the same stage (rivals more than partners). Stages three or more steps apart are not paired.",
+        ),
+        Component(
+            "strength",
+            0.25,
+            "str",
+            "capability of both sides",
+            _strength,
+            detail="the mean of (level − 1)/4 over the two strengths.",
+        ),
+        Component(
+            "gap",
+            0.20,
+            "gap",
+            "how far the supplier fills a gap in the buyer country's own chain",
+            lambda f: f.gap,
+            detail="(supplier level − best level of the buyer country's *other* players there)/4, clipped to [0, 1]; the level/4 if the buyer country has nobody there. For a Japanese supplier, Japan's documented share of Korea's imports at that stage raises it (the most recent figure per item; a figure about other goods at the stage counts half).",
+        ),
+        Component(
+            "security",
+            0.10,
+            "sec",
+            "how far a Japanese supplier cuts Korea's reliance on third countries",
+            lambda f: f.security,
+            detail="(level − 1)/4 × Korea's exposure at the stage: the largest of third-country import shares (most recent figure per item) and third-country export controls (0.6 in force, 0.3 lifted); facts about other goods count half. A third-country control counts nothing where Japan enforces its own control at the same stage. Stages without documented context score 0, and the reasons say so.",
+        ),
+        Component(
+            "relationship",
+            0.10,
+            "tie",
+            "an existing documented tie",
+            lambda f: f.tie,
+            detail="1 active, 0.6 announced, 0.3 ended, 0 none, over the ties documented between the two in the sector being ranked.",
+        ),
+        Component(
+            "novelty",
+            0.0,
+            "new",
+            "no documented tie yet",
+            lambda f: 0.0 if f.tied else 1.0,
+            detail="1 when the pair has no documented tie of any status, else 0 (used by the `new-partners` scenario).",
+        ),
+    )
+}
+
+
+def components() -> tuple[Component, ...]:
+    """The registered components, in declaration order."""
+    return tuple(_REGISTRY.values())
+
+
+def names() -> tuple[str, ...]:
+    return tuple(_REGISTRY)
+
+
+def default_weights() -> dict[str, float]:
+    return {c.name: c.default for c in _REGISTRY.values()}
+
+
+def register(component: Component) -> None:
+    """Add a component (its name must be new). Everything that lists components sees it."""
+    if component.name in _REGISTRY:
+        raise ValueError(f"component {component.name!r} is already registered")
+    _REGISTRY[component.name] = component
+
+
+def unregister(name: str) -> None:
+    del _REGISTRY[name]
+
+
+@contextlib.contextmanager
+def registered(component: Component) -> Iterator[Component]:
+    """A component registered for the duration of a block (for tests and experiments)."""
+    register(component)
+    try:
+        yield component
+    finally:
+        unregister(component.name)
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def values(facts: LinkFacts) -> dict[str, float]:
+    """Every component's value for one link, rounded as shown to users."""
+    return {c.name: round(c.value(facts), 4) for c in _REGISTRY.values()}
+
+
+def combine(
+    vals: Mapping[str, float], weights: Mapping[str, float]
+) -> tuple[dict[str, float], float]:
+    """Contributions (points, rounded to 0.01) and the score, their sum.
+
+    The one score formula: ranking, explain and stability all call it."""
+    total = sum(weights[c] for c in vals)
+    contributions = {c: round(100 * weights[c] * v / total, 2) for c, v in vals.items()}
+    return contributions, round(sum(contributions.values()), 2)
+
+
+# ---------------------------------------------------------------- weights
+
+
+class WeightError(ValueError):
+    """Weights that cannot be used. `name` is the offending weight, if any."""
+
+    def __init__(self, message: str, name: str | None = None) -> None:
+        super().__init__(message)
+        self.name = name
+
+
+def _check_value(name: str, value: object) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, int | float)
+        or value != value
+        or not 0 <= value <= MAX_WEIGHT
+    ):
+        raise WeightError(f"weight {name!r} must be a number from 0 to 100, got {value!r}", name)
+    return float(value)
+
+
+def _check_name(name: str) -> None:
+    if name not in _REGISTRY:
+        from .errors import nearest
+
+        close = nearest(name, _REGISTRY)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise WeightError(
+            f"unknown weight {name!r}; {hint}valid weights: {', '.join(_REGISTRY)}", name
+        )
+
+
+def resolve_weights(*layers: Mapping[str, object] | None) -> dict[str, float]:
+    """Defaults, then each layer in turn (scenario, weights file, single weights).
+
+    Unknown names, non-numbers, negatives and all-zero sets are refused."""
+    out = default_weights()
+    for layer in layers:
+        for name, value in (layer or {}).items():
+            _check_name(name)
+            out[name] = _check_value(name, value)
+    if not any(out.values()):
+        raise WeightError("at least one weight must be above zero")
+    return out
+
+
+def parse_assignments(items: Iterable[str]) -> dict[str, float]:
+    """`NAME=VALUE` strings as a dict of weights."""
+    out: dict[str, float] = {}
+    for item in items:
+        name, sep, raw = item.partition("=")
+        name = name.strip()
+        if not sep:
+            raise WeightError(f"expected NAME=VALUE, got {item!r}")
+        _check_name(name)
+        try:
+            value = float(raw)
+        except ValueError:
+            raise WeightError(
+                f"weight {name!r} must be a number from 0 to 100, got {raw!r}", name
+            ) from None
+        out[name] = _check_value(name, value)
+    return out
+
+
+def formula_table() -> str:
+    """The README's component table, generated here so it cannot drift."""
+    rows = ["| component | default weight | value |", "|---|---|---|"]
+    rows += [
+        f"| `{c.name}` | {c.default:g} | {c.meaning}{': ' + c.detail if c.detail else ''} |"
+        for c in _REGISTRY.values()
+    ]
+    return "\n".join(rows) + "\n"
