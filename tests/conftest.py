@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+from kjmatch.model import Dataset
+
 SRC = {"publisher": "Test Publisher", "year": 2024, "url": "https://example.org/a"}
 
 
@@ -119,15 +121,31 @@ def default_files() -> dict[str, Any]:
     }
 
 
+@pytest.fixture(scope="session")
+def _session_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One cache for the whole run: the bundled dataset is read from YAML once."""
+    return tmp_path_factory.mktemp("cache")
+
+
 @pytest.fixture(autouse=True)
-def _isolated_cache(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("KJMATCH_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+def _isolated_cache(_session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the cache is keyed by content, so sharing it across tests is safe; tests of the
+    # cache itself use `tiny`, which gives them a cache of their own
+    monkeypatch.setenv("KJMATCH_CACHE_DIR", str(_session_cache))
     monkeypatch.delenv("KJMATCH_DATA_DIR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
 @pytest.fixture
-def tiny(tmp_path: Path) -> Path:
+def tiny(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The tiny dataset, with a fresh cache folder of its own."""
+    monkeypatch.setenv("KJMATCH_CACHE_DIR", str(tmp_path / "cache"))
     return write_dataset(tmp_path / "data")
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Dataset:
+    """The bundled dataset, loaded once (without the cache) for the whole run."""
+    from kjmatch.loader import load_dataset
+
+    return load_dataset(None, use_cache=False)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-from kjmatch.loader import load_dataset
 from kjmatch.model import Dataset
 
 SEED = ["semiconductors", "hydrogen", "ammonia", "batteries", "shipbuilding"]
@@ -55,9 +54,9 @@ LEADERS = {
 }
 
 
-@pytest.fixture(scope="module")
-def ds() -> Dataset:
-    return load_dataset(None, use_cache=False)
+@pytest.fixture
+def ds(bundled: Dataset) -> Dataset:
+    return bundled
 
 
 def test_sectors_present(ds: Dataset) -> None:
@@ -96,10 +95,10 @@ def test_every_strength_is_sourced_and_dated(ds: Dataset) -> None:
 
 def test_both_sides_have_buyers_and_suppliers(ds: Dataset) -> None:
     kinds = {
-        (p.country, ds.sectors[s.sector].stage(s.stage).kind)
+        (p.country, ds.sectors[s.sector].stage(s.stage).kind)  # type: ignore[union-attr]
         for p in ds.players.values()
         for s in p.strengths
-    }  # type: ignore[union-attr]
+    }
     assert {
         ("JP", "end_use"),
         ("JP", "material"),
@@ -143,4 +142,4 @@ def test_stage_context_is_sourced(ds: Dataset) -> None:
     assert len(contexts) >= 6
     for c in contexts:
         for x in (*c.japan_import_share, *c.third_country_import_share, *c.export_controls):
-            assert x.source.year and (x.source.publisher or x.source.title)
+            assert x.source.year and (x.source.publisher or x.source.title)  # type: ignore[attr-defined]

@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from conftest import write_dataset
-from kjmatch import loader
 from kjmatch.errors import DataError
 from kjmatch.loader import load_dataset
 
@@ -47,7 +46,7 @@ def test_unreadable_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     def deny(path: object) -> list[str]:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(loader.os, "listdir", deny)
+    monkeypatch.setattr("os.listdir", deny)
     with pytest.raises(DataError, match="not readable"):
         load_dataset(tmp_path)
 

@@ -256,10 +256,10 @@ def test_table_to_file_has_no_colour(tiny: Path, tmp_path: Path) -> None:
     assert "\x1b[" not in target.read_text()
 
 
-def _kjmatch(*args: str, **kw: object) -> subprocess.CompletedProcess[str]:
+def _kjmatch(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "kjmatch", *args], capture_output=True, text=True, **kw
-    )  # type: ignore[call-overload, no-any-return]
+        [sys.executable, "-m", "kjmatch", *args], capture_output=True, text=True, env=env
+    )
 
 
 def test_python_dash_m_and_broken_pipe(tiny: Path) -> None:

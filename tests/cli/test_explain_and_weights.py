@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -130,8 +131,8 @@ def test_supply_security_moves_secure_pairs_up() -> None:
         "pairings"
     ]
 
-    def rank(ps: list[dict], key: tuple[str, str]) -> int:  # type: ignore[type-arg]
-        return next(p["rank"] for p in ps if (p["korea"]["id"], p["japan"]["id"]) == key)
+    def rank(ps: list[dict[str, Any]], key: tuple[str, str]) -> int:
+        return int(next(p["rank"] for p in ps if (p["korea"]["id"], p["japan"]["id"]) == key))
 
     best_security = max(base, key=lambda p: p["components"]["security"])
     assert best_security["components"]["security"] > 0
@@ -180,9 +181,9 @@ def test_raising_a_weight_favours_pairs_strong_in_it() -> None:
         "pairings"
     ]
 
-    def mean_rank(ps: list[dict], tied: bool) -> float:  # type: ignore[type-arg]
+    def mean_rank(ps: list[dict[str, Any]], tied: bool) -> float:
         ranks = [p["rank"] for p in ps if bool(p["relationships"]) == tied]
-        return sum(ranks) / len(ranks)
+        return float(sum(ranks) / len(ranks))
 
     assert mean_rank(tilted, True) < mean_rank(base, True)
 

@@ -7,13 +7,15 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 from kjmatch.cli import app
-from kjmatch.loader import load_dataset
+from kjmatch.model import Dataset
 from kjmatch.output.console import console
 from kjmatch.output.documents import chain_output, company_output, sector_output
 from kjmatch.output.pairings import explain_output
@@ -22,11 +24,15 @@ from kjmatch.output.views import draw_chain, draw_company, draw_explain, draw_se
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def _views():  # type: ignore[no-untyped-def]
+View = tuple[Callable[[Any, dict[str, Any]], None], dict[str, Any]]
+
+
+@pytest.fixture(scope="module")
+def views(bundled: Dataset) -> dict[str, View]:
     from kjmatch.scoring.ranking import explain
     from kjmatch.weights import default_weights
 
-    ds = load_dataset(None)
+    ds = bundled
     sector = ds.sectors["batteries"]
     pair = explain(ds, "lg-energy-solution", "toyota", sector="batteries")
     return {
@@ -41,7 +47,7 @@ def _views():  # type: ignore[no-untyped-def]
                 default_weights(),
                 None,
             ).data,
-        ),
+        ),  # type: ignore[dict-item]
         "sector": (draw_sector, dict(sector_output(ds, sector).data)),
         "company": (draw_company, dict(company_output(ds, ds.players["tokyo-ohka-kogyo"]).data)),
     }
@@ -49,8 +55,8 @@ def _views():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("width", [60, 200])
 @pytest.mark.parametrize("view", ["chain", "explain", "sector", "company"])
-def test_views_fit_the_width(view: str, width: int) -> None:
-    draw, doc = _views()[view]
+def test_views_fit_the_width(view: str, width: int, views: dict[str, View]) -> None:
+    draw, doc = views[view]
     buf = io.StringIO()
     draw(console(buf, width=width, color=False), doc)
     text = buf.getvalue()
@@ -59,9 +65,9 @@ def test_views_fit_the_width(view: str, width: int) -> None:
     assert not ANSI.search(text)
 
 
-def test_chain_marks_gaps_controls_and_stronger_side() -> None:
+def test_chain_marks_gaps_controls_and_stronger_side(views: dict[str, View]) -> None:
     buf = io.StringIO()
-    draw, doc = _views()["chain"]
+    draw, doc = views["chain"]
     draw(console(buf, width=100, color=False), doc)
     text = buf.getvalue()
     assert "⚠ CN export controls" in text
@@ -69,12 +75,12 @@ def test_chain_marks_gaps_controls_and_stronger_side() -> None:
     assert "↓ feeds" in text and "1. Refined minerals" in text
 
 
-def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch, views: dict[str, View]) -> None:
     monkeypatch.setenv("NO_COLOR", "1")
     buf = io.StringIO()
     con = console(buf, width=80)
-    con.force_terminal = True  # even on a terminal
-    draw, doc = _views()["chain"]
+    con._force_terminal = True  # even on a terminal
+    draw, doc = views["chain"]
     draw(con, doc)
     assert not ANSI.search(buf.getvalue())
 

@@ -5,14 +5,25 @@ from __future__ import annotations
 import dataclasses
 import random
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kjmatch.loader import load_dataset
-from kjmatch.model import Dataset, Player, Relationship, Source, Strength
-from kjmatch.scoring.ranking import match
+from kjmatch.model import (
+    Dataset,
+    ExportControl,
+    ImportShare,
+    Player,
+    Relationship,
+    Source,
+    StageContext,
+    Strength,
+    ThirdCountryShare,
+)
+from kjmatch.scoring.ranking import MatchResult, match
 from kjmatch.weights import WeightError, default_weights, names, resolve_weights
 
 SRC = Source(publisher="P", year=2024)
@@ -96,27 +107,76 @@ from kjmatch.validation import adapter  # noqa: E402
 SECTOR_OBJ = adapter("sectors").validate_python(SECTOR)
 
 
+CONTROL_STATUS: list[Literal["in_force", "lifted"]] = ["in_force", "lifted"]
+WORDS = ["film", "ore", "coating", "cells", "salt"]  # tags, notes and fact items share these
+
+
+@st.composite
+def contexts(draw: st.DrawFn) -> StageContext:
+    """Stage facts whose items may or may not concern a supplier's tags or note."""
+    item = st.sampled_from(WORDS)
+    return StageContext(
+        japan_import_share=tuple(
+            ImportShare(value=v, item=i, year=y, source=SRC)
+            for v, i, y in draw(
+                st.lists(st.tuples(st.floats(0, 1), item, st.integers(2015, 2025)), max_size=2)
+            )
+        ),
+        third_country_import_share=tuple(
+            ThirdCountryShare(value=v, item=i, year=y, source=SRC, country=c)
+            for v, i, y, c in draw(
+                st.lists(
+                    st.tuples(
+                        st.floats(0, 1),
+                        item,
+                        st.integers(2015, 2025),
+                        st.sampled_from(["CN", "US"]),
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
+        export_controls=tuple(
+            ExportControl(imposed_by=c, item=i, year=2023, status=status, source=SRC)
+            for c, i, status in draw(
+                st.lists(
+                    st.tuples(
+                        st.sampled_from(["CN", "JP", "KR"]),
+                        item,
+                        st.sampled_from(CONTROL_STATUS),
+                    ),
+                    max_size=2,
+                )
+            )
+        ),
+    )
+
+
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
+    """Random players, ties, tags, notes and stage context on the tiny chain."""
+    stages = tuple(dataclasses.replace(st_, context=draw(contexts())) for st_ in SECTOR_OBJ.stages)
+    sector = dataclasses.replace(SECTOR_OBJ, stages=stages)
     players: dict[str, Player] = {}
     for country in ("KR", "JP"):
         for i in range(draw(st.integers(1, 5))):
-            stages = draw(st.lists(st.sampled_from(STAGES), min_size=1, max_size=3, unique=True))
+            at = draw(st.lists(st.sampled_from(STAGES), min_size=1, max_size=3, unique=True))
             strengths = tuple(
                 Strength(
                     sector="widgets",
                     stage=s,
                     level=draw(st.integers(1, 5)),
-                    note="n",
+                    tags=tuple(draw(st.lists(st.sampled_from(WORDS), max_size=2))),
+                    note=draw(st.sampled_from(["n", *WORDS])),
                     as_of=2024,
                     sources=(SRC,),
                 )
-                for s in stages
+                for s in at
             )
             pid = f"{country.lower()}-{i}"
             players[pid] = Player(
                 id=pid, name=pid, native_name=pid, country=country, strengths=strengths
-            )  # type: ignore[arg-type]
+            )
     kr = [p for p in players if p.startswith("kr")]
     jp = [p for p in players if p.startswith("jp")]
     rels = []
@@ -136,7 +196,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
             )
         )
     return Dataset(
-        sectors={"widgets": SECTOR_OBJ}, players=players, relationships=tuple(rels), scenarios={}
+        sectors={"widgets": sector}, players=players, relationships=tuple(rels), scenarios={}
     )
 
 
@@ -206,7 +266,7 @@ def test_fast_top_n_equals_exhaustive(
         d, "widgets", weights=w, top=top, min_score=floor, directions=dirs, exhaustive=True
     )
 
-    def key(r):  # type: ignore[no-untyped-def]
+    def key(r: MatchResult) -> list[tuple[object, ...]]:
         return [
             (
                 p.rank,
