@@ -1,0 +1,195 @@
+"""How well does the ranking find real partnerships? The matcher against firm levels alone.
+
+    python benchmarks/ranking_eval.py                 # table on stdout
+    python benchmarks/ranking_eval.py --json out.json # and the figures as JSON
+
+Labels: `benchmarks/labels/pairs.yaml`, sourced Korea–Japan pairs (positive: a real
+supply, customer, JV, licence, equity or co-development relation; rival: same-product
+competitors), chosen independently of the matcher. Weights are never tuned to them.
+
+Three measurements per sector, each for the matcher (default weights) and for a
+baseline that ranks the same linked pairs by the two firms' strength levels alone
+(weights: strength = 1, all else 0):
+
+- as-is: precision of each sector's top 10% and 15% (share of those pairs that are
+  labelled positive) and recall (share of labelled positives inside the top 15%).
+- blind: the same with every documented tie of a labelled pair removed first, so the
+  matcher earns no `relationship` credit for the answer it is asked to find.
+- backtest: every tie first reported in 2023 or later is removed, the rest ranked,
+  and the held-out pairs (those ties and labelled positives first reported ≥ 2023)
+  located: share inside each sector's top 15%.
+
+Equal scores are not ordered by the ids they happen to have: a cut through a group of
+equal scores counts each member of the group by the share of the group that fits.
+Rival pairs inside each sector's top 10 are counted too (they should be none).
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import json
+import math
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from kjmatch.loader import load_dataset
+from kjmatch.model import Dataset
+from kjmatch.scoring.ranking import match
+
+HERE = Path(__file__).resolve().parent
+LABELS = HERE / "labels" / "pairs.yaml"
+BASELINE = {"fit": 0.0, "strength": 1.0, "gap": 0.0, "security": 0.0, "relationship": 0.0}
+Pair = tuple[str, str]
+
+
+def load_labels(ds: Dataset) -> list[dict[str, Any]]:
+    """Labelled pairs whose two firms are both in the dataset, in that sector."""
+    raw = yaml.safe_load(LABELS.read_text(encoding="utf-8"))
+    out = []
+    for e in raw:
+        k, j = ds.players.get(e["korea"]), ds.players.get(e["japan"])
+        if k is None or j is None or e["sector"] not in ds.sectors:
+            continue
+        out.append(e)
+    return out
+
+
+def ranking(ds: Dataset, sector: str, weights: dict[str, float] | None) -> list[tuple[Pair, float]]:
+    result = match(ds, sector, weights=weights, top=None)
+    return [((p.korea.id, p.japan.id), p.score) for p in result.pairings]
+
+
+def hits_in_top(ranked: list[tuple[Pair, float]], wanted: set[Pair], k: int) -> float:
+    """How many `wanted` pairs the top k holds, counting a group of equal scores that the
+    cut splits by the share of the group that fits."""
+    got = 0.0
+    taken = 0
+    i = 0
+    while i < len(ranked) and taken < k:
+        j = i
+        while j < len(ranked) and ranked[j][1] == ranked[i][1]:
+            j += 1
+        group = ranked[i:j]
+        fits = min(len(group), k - taken)
+        hits = sum(1 for pair, _ in group if pair in wanted)
+        got += hits * fits / len(group)
+        taken += fits
+        i = j
+    return got
+
+
+def without_ties(ds: Dataset, drop: Iterable[Any]) -> Dataset:
+    gone = {r.id for r in drop}
+    kept = tuple(r for r in ds.relationships if r.id not in gone)
+    return dataclasses.replace(ds, relationships=kept)
+
+
+def measure(ds: Dataset, sector: str, positives: set[Pair], rivals: set[Pair]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for name, weights in (("matcher", None), ("levels_only", BASELINE)):
+        ranked = ranking(ds, sector, weights)
+        n = len(ranked)
+        k10, k15 = max(1, math.ceil(0.10 * n)), max(1, math.ceil(0.15 * n))
+        linked = {pair for pair, _ in ranked}
+        found = positives & linked
+        out[name] = {
+            "pairs": n,
+            "precision_top10pct": round(hits_in_top(ranked, positives, k10) / k10, 3),
+            "precision_top15pct": round(hits_in_top(ranked, positives, k15) / k15, 3),
+            "recall_top15pct": round(hits_in_top(ranked, found, k15) / len(found), 3)
+            if found
+            else None,
+            "rivals_in_top10": round(hits_in_top(ranked, rivals, 10), 2),
+        }
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--json", type=Path, help="also write the figures to this file")
+    args = ap.parse_args(argv)
+    ds = load_dataset(None, use_cache=False)
+    labels = load_labels(ds)
+    report: dict[str, Any] = {"sectors": {}, "labels_used": len(labels)}
+    for sector in sorted(ds.sectors):
+        mine = [e for e in labels if e["sector"] == sector]
+        positives = {(e["korea"], e["japan"]) for e in mine if e["label"] == "positive"}
+        rivals = {(e["korea"], e["japan"]) for e in mine if e["label"] == "rival"}
+        if not positives:
+            continue
+        blind_ds = without_ties(
+            ds, (r for r in ds.relationships if (r.korea, r.japan) in positives)
+        )
+        recent = [r for r in ds.relationships if r.year >= 2023]
+        held = {(r.korea, r.japan) for r in recent if r.sector == sector}
+        held |= {
+            (e["korea"], e["japan"])
+            for e in mine
+            if e["label"] == "positive" and e["first_reported"] >= 2023
+        }
+        back_ds = without_ties(ds, recent)
+        backtest: dict[str, Any] = {"held_out": len(held)}
+        for name, weights in (("matcher", None), ("levels_only", BASELINE)):
+            ranked = ranking(back_ds, sector, weights)
+            k15 = max(1, math.ceil(0.15 * len(ranked)))
+            linked = held & {pair for pair, _ in ranked}
+            backtest[name] = {
+                "held_out_linked": len(linked),
+                "in_top15pct": round(hits_in_top(ranked, linked, k15), 2),
+            }
+        report["sectors"][sector] = {
+            "positives": len(positives),
+            "rivals": len(rivals),
+            "as_is": measure(ds, sector, positives, rivals),
+            "blind": measure(blind_ds, sector, positives, rivals),
+            "backtest": backtest,
+        }
+    _print(report)
+    if args.json:
+        args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+def _print(report: dict[str, Any]) -> None:
+    w = sys.stdout.write
+    w(f"labelled pairs used: {report['labels_used']} (both firms in the dataset)\n\n")
+    w("precision in each sector's top 10% / 15% and recall in the top 15%, matcher | levels only\n")
+    head = f"{'sector':<15}{'mode':<7}{'P@10%':>14}{'P@15%':>14}{'R@15%':>14}{'rivals@10':>12}\n"
+    w(head)
+    for sector, s in report["sectors"].items():
+        for mode in ("as_is", "blind"):
+            m, b = s[mode]["matcher"], s[mode]["levels_only"]
+
+            def cell(key: str, m: dict[str, Any] = m, b: dict[str, Any] = b) -> str:
+                return f"{_f(m[key])} | {_f(b[key])}"
+
+            w(
+                f"{sector:<15}{mode:<7}{cell('precision_top10pct'):>14}"
+                f"{cell('precision_top15pct'):>14}{cell('recall_top15pct'):>14}"
+                f"{cell('rivals_in_top10'):>12}\n"
+            )
+    w("\nbacktest: ties first reported ≥ 2023 held out; held-out pairs in the top 15%\n")
+    w(f"{'sector':<15}{'held out (linked)':>18}{'matcher':>10}{'levels only':>13}\n")
+    tot = {"m": 0.0, "b": 0.0, "n": 0}
+    for sector, s in report["sectors"].items():
+        bt = s["backtest"]
+        n = bt["matcher"]["held_out_linked"]
+        m, b = bt["matcher"]["in_top15pct"], bt["levels_only"]["in_top15pct"]
+        tot["m"] += m
+        tot["b"] += b
+        tot["n"] += n
+        w(f"{sector:<15}{bt['held_out']:>11} ({n:>3}){m:>10.1f}{b:>13.1f}\n")
+    w(f"{'all':<15}{'':>11} ({tot['n']:>3}){tot['m']:>10.1f}{tot['b']:>13.1f}\n")
+
+
+def _f(x: float | None) -> str:
+    return "  - " if x is None else f"{x:.2f}"
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
