@@ -12,8 +12,10 @@ import contextlib
 import errno
 import os
 import stat
-import tempfile
+from collections.abc import Callable
 from pathlib import Path
+
+from .errors import Problem, UsageError
 
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -43,7 +45,11 @@ class FileTooLargeError(OSError):
 
 
 def read_regular(
-    path: str | os.PathLike[str], limit: int, *, follow_symlinks: bool = True
+    path: str | os.PathLike[str],
+    limit: int,
+    *,
+    follow_symlinks: bool = True,
+    check: Callable[[os.stat_result], None] | None = None,
 ) -> bytes:
     """Return the bytes of the regular file at `path`, at most `limit` of them.
 
@@ -52,6 +58,8 @@ def read_regular(
     Raises NotRegularFileError for anything but a regular file, FileTooLargeError
     past `limit` bytes (read at most limit+1, whatever st_size says), and the
     usual OSError (FileNotFoundError, PermissionError, ...) otherwise.
+    `check`, if given, sees the same fstat result and may raise to refuse the file
+    (the cache uses it to insist on files of its own user).
     """
     flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
     if not follow_symlinks:
@@ -61,6 +69,8 @@ def read_regular(
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
             raise NotRegularFileError(path, st.st_mode)
+        if check is not None:
+            check(st)
         if st.st_size > limit:
             raise FileTooLargeError(path, st.st_size, limit)
         chunks: list[bytes] = []
@@ -78,6 +88,42 @@ def read_regular(
         os.close(fd)
 
 
+class UnreadableError(Exception):
+    """A data file that cannot be read, as a problem to report with the others."""
+
+    def __init__(self, problem: Problem) -> None:
+        self.problem = problem
+        super().__init__(str(problem))
+
+
+def data_file_limit() -> int:
+    """The per-file size limit; a malformed KJMATCH_MAX_FILE_MB is a usage error, not a crash."""
+    raw = os.environ.get("KJMATCH_MAX_FILE_MB", "").strip() or "64"
+    if not raw.isdecimal() or not 1 <= int(raw) <= 1 << 20:
+        raise UsageError(
+            f"KJMATCH_MAX_FILE_MB must be a whole number of MiB from 1 to 1048576, got {raw!r}"
+        )
+    return int(raw) * 1024 * 1024
+
+
+def read_data_file(path: str | os.PathLike[str], file: str, limit: int | None = None) -> bytes:
+    """`read_regular` for a user's data file, with the limit from KJMATCH_MAX_FILE_MB
+    (unless `limit` is given); raises UnreadableError naming `file` in a plain message."""
+    limit = data_file_limit() if limit is None else limit
+    mib = f"{limit // 2**20} MiB" if limit >= 2**20 else f"{limit:,}-byte"
+    try:
+        return read_regular(path, limit)
+    except FileTooLargeError as exc:
+        # st_size is exact for a file that did not grow while read; otherwise say "over"
+        size = f"is {exc.size / 2**20:.0f} MiB, over" if exc.size > limit + 1 else "is over"
+        why = f"file {size} the {mib} limit (set KJMATCH_MAX_FILE_MB to raise it)"
+    except NotRegularFileError as exc:
+        why = f"cannot read file: it is {exc.kind}; only regular files are read"
+    except OSError as exc:
+        why = f"cannot read file: {exc.strerror or exc}"
+    raise UnreadableError(Problem(file, 0, 0, "", why))
+
+
 def atomic_write(
     path: str | os.PathLike[str], data: bytes | str, *, mode: int = 0o644, replace: bool = True
 ) -> None:
@@ -91,6 +137,8 @@ def atomic_write(
     symlink, folder, device or FIFO at `path` is left alone. With
     `replace=False` an existing `path` raises FileExistsError, atomically.
     """
+    import tempfile  # only writers pay for it
+
     target = Path(path)
     raw = data.encode("utf-8") if isinstance(data, str) else data
     _check_replaceable(target, replace)

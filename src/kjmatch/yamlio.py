@@ -7,7 +7,6 @@ something is wrong; a valid dataset never pays for them.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 from typing import Any
@@ -15,10 +14,10 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 
-from .errors import Problem, UsageError
-from .safeio import FileTooLargeError, NotRegularFileError, read_regular
+from .errors import Problem
+from .safeio import UnreadableError, read_data_file
 
-MAX_FILE_BYTES: int | None = None  # tests may pin it; otherwise KJMATCH_MAX_FILE_MB or 64 MiB
+MAX_FILE_BYTES: int | None = None  # None: KJMATCH_MAX_FILE_MB, or 64 MiB
 MAX_NODES = 2_000_000  # after alias expansion; a billion-laughs file is stopped here
 MAX_DEPTH = 64
 MAX_INT_DIGITS = 100  # more digits than any dataset needs, and a float can still hold it
@@ -31,18 +30,6 @@ class YamlProblem(Exception):
     def __init__(self, problems: list[Problem]) -> None:
         self.problems = problems
         super().__init__("; ".join(str(p) for p in problems))
-
-
-def max_file_bytes() -> int:
-    """The per-file size limit; a malformed KJMATCH_MAX_FILE_MB is a usage error, not a crash."""
-    if MAX_FILE_BYTES is not None:
-        return MAX_FILE_BYTES
-    raw = os.environ.get("KJMATCH_MAX_FILE_MB", "").strip() or "64"
-    if not raw.isdecimal() or not 1 <= int(raw) <= 1 << 20:
-        raise UsageError(
-            f"KJMATCH_MAX_FILE_MB must be a whole number of MiB from 1 to 1048576, got {raw!r}"
-        )
-    return int(raw) * 1024 * 1024
 
 
 def _at(file: str, node: yaml.Node, message: str, path: str = "") -> Problem:
@@ -179,39 +166,10 @@ class _CountingLoader(_Loader):
 
 def read_bytes(path: Path, file: str) -> bytes:
     """Read a regular file whole, within the size limit; anything else is a located problem."""
-    limit = max_file_bytes()
     try:
-        return read_regular(path, limit)
-    except FileTooLargeError as exc:
-        # st_size is exact for a file that did not grow while read; otherwise say "over"
-        size = f"is {exc.size / 2**20:.0f} MiB, over" if exc.size > limit + 1 else "is over"
-        raise YamlProblem(
-            [
-                Problem(
-                    file,
-                    0,
-                    0,
-                    "",
-                    f"file {size} the {limit // 2**20} MiB limit (set KJMATCH_MAX_FILE_MB to raise it)",
-                )
-            ]
-        ) from None
-    except NotRegularFileError as exc:
-        raise YamlProblem(
-            [
-                Problem(
-                    file,
-                    0,
-                    0,
-                    "",
-                    f"cannot read file: it is {exc.kind}; only regular files are read",
-                )
-            ]
-        ) from None
-    except OSError as exc:
-        raise YamlProblem(
-            [Problem(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
-        ) from None
+        return read_data_file(path, file, MAX_FILE_BYTES)
+    except UnreadableError as exc:
+        raise YamlProblem([exc.problem]) from None
 
 
 def decode(raw: bytes, file: str) -> str:
