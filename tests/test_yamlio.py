@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -85,3 +86,106 @@ def test_syntax_error_has_position() -> None:
     with pytest.raises(YamlProblem) as exc:
         parse("a: [1, 2\nb: 3\n", "s.yaml")
     assert str(exc.value.problems[0]).startswith("s.yaml:2:")
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        '{"a":&a ["x","x","x","x","x","x","x","x","x","x"],',  # anchor right after a colon
+        "{a: !!seq &a [x,x,x,x,x,x,x,x,x,x],",  # a tag before the anchor
+        "{a:\n  &a\n  [x,x,x,x,x,x,x,x,x,x],",  # anchor alone on its line
+    ],
+    ids=["after-colon", "after-tag", "own-line"],
+)
+def test_alias_bomb_is_refused_whatever_the_style(style: str) -> None:
+    text = style + "".join(
+        f'"a{i}":&a{i} [' + ",".join([f"*{'a' if i == 1 else f'a{i - 1}'}"] * 10) + "],"
+        for i in range(1, 9)
+    )
+    text += "z: *a8}\n"
+    start = time.perf_counter()
+    with pytest.raises(YamlProblem, match="expands to more than"):
+        parse(text, "bomb.yaml")
+    assert time.perf_counter() - start < 5
+
+
+def test_anchor_without_alias_and_ampersand_in_text_load_fine() -> None:
+    data, _ = parse('a: &x R&D\nb: "AT&T"\nc: *x\n', "ok.yaml")
+    assert data == {"a": "R&D", "b": "AT&T", "c": "R&D"}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "message"),
+    [
+        ("a: 1\nyear: " + "9" * 5000 + "\n", "f.yaml:2:7", "number has 5,000 digits"),
+        ("a:\n  - 2024-02-30\n", "f.yaml:2:5", "cannot read `2024-02-30` as a date"),
+        ("as_of: !!int abc\n", "f.yaml:1:8", "cannot read `abc` as 'int'"),
+        ("a: !!timestamp soon\n", "f.yaml:1:4", "cannot read `soon` as a date"),
+        ("a: !!bool maybe\n", "f.yaml:1:4", "cannot read `maybe` as 'bool'"),
+        ("a: &x 1\nb: 2024-13-01\n", "f.yaml:2:4", "as a date"),  # the counting loader too
+    ],
+)
+def test_hostile_scalars_are_located(text: str, where: str, message: str) -> None:
+    with pytest.raises(YamlProblem) as exc:
+        parse(text, "f.yaml")
+    [problem] = exc.value.problems
+    assert str(problem).startswith(where + ": ") and message in str(problem)
+
+
+def test_long_numbers_in_json_are_located() -> None:
+    from kjmatch.yamlio import parse_json
+
+    with pytest.raises(YamlProblem) as exc:
+        parse_json('{"a": 1,\n "b": -' + "7" * 5000 + "}", "f.json")
+    assert str(exc.value.problems[0]).startswith("f.json:2:7: number has 5,000 digits")
+
+
+def test_raw_control_character_is_located() -> None:
+    with pytest.raises(YamlProblem) as exc:
+        parse("id: a\nname: 한국\x07어\n", "c.yaml")
+    assert str(exc.value.problems[0]).startswith(
+        "c.yaml:2:9: invalid YAML: control character U+0007 is not allowed"
+    )
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "0", "1e3", ""])
+def test_bad_size_limit_setting_is_a_usage_error(
+    value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kjmatch.errors import UsageError
+
+    p = tmp_path / "x.yaml"
+    p.write_text("a: 1\n")
+    monkeypatch.setenv("KJMATCH_MAX_FILE_MB", value)
+    if value == "":
+        assert read_text(p, "x.yaml") == "a: 1\n"  # unset or empty: the default
+        return
+    with pytest.raises(UsageError, match="KJMATCH_MAX_FILE_MB must be a whole number"):
+        read_text(p, "x.yaml")
+
+
+def test_size_limit_setting_is_read_when_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = tmp_path / "x.yaml"
+    p.write_bytes(b"a: " + b"x" * (2 * 2**20) + b"\n")
+    monkeypatch.setenv("KJMATCH_MAX_FILE_MB", "1")
+    with pytest.raises(YamlProblem, match=r"file is 2 MiB, over the 1 MiB limit"):
+        read_text(p, "x.yaml")
+
+
+def test_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    fifo = tmp_path / "zz.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(YamlProblem) as exc:
+        read_text(fifo, "zz.yaml")
+    assert str(exc.value.problems[0]) == (
+        "zz.yaml: cannot read file: it is a FIFO (named pipe); only regular files are read"
+    )
+
+
+def test_device_is_refused_even_though_its_size_is_zero(tmp_path: Path) -> None:
+    link = tmp_path / "w.yaml"
+    link.symlink_to("/dev/zero")
+    with pytest.raises(YamlProblem, match="it is a character device; only regular files"):
+        read_text(link, "w.yaml")

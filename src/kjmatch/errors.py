@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,8 +18,22 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}:{self.col}" if self.line else self.file
-        return f"{where}: {self.path}: {self.message}" if self.path else f"{where}: {self.message}"
+        file, path, message = _escape(self.file), _escape(self.path), _escape(self.message)
+        where = f"{file}:{self.line}:{self.col}" if self.line else file
+        return f"{where}: {path}: {message}" if path else f"{where}: {message}"
+
+
+# A file name or key may hold characters that would move the cursor, recolour the
+# terminal or reorder the line; they are shown escaped (Hangul and Kanji are left alone).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def _escape(text: str) -> str:
+    if text.isprintable():  # the usual case, and nothing in _UNSAFE is printable
+        return text
+    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
 
 
 class KjmatchError(Exception):

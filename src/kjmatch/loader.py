@@ -9,9 +9,11 @@ from __future__ import annotations
 import contextlib
 import gc
 import hashlib
+import hmac
 import io
 import os
 import pickle
+import stat
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -19,6 +21,13 @@ from typing import Any
 from . import __version__
 from . import model as m
 from .errors import DataError, Problem
+from .safeio import (
+    NotRegularFileError,
+    UnreadableError,
+    atomic_write,
+    read_data_file,
+    read_regular,
+)
 
 KIND_DIRS = ("sectors", "players", "relationships", "scenarios")
 SUFFIXES = (".yaml", ".yml", ".json")
@@ -48,25 +57,52 @@ def _fail(root: Path, message: str) -> DataError:
 
 
 def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
-    """The YAML files of each kind under `root`, in a stable order."""
+    """The YAML files of each kind under `root`, in a stable order.
+
+    Symlinks are followed only while they stay inside `root`; unreadable folders,
+    links leading out, loops and special files are all reported, never skipped.
+    """
     try:
         if not root.exists():
             raise _fail(root, "data folder not found")
         if not root.is_dir():
             raise _fail(root, "not a folder; --data-dir needs a dataset folder")
         os.listdir(root)
+        inside = root.resolve()
     except PermissionError:
         raise _fail(root, "data folder is not readable (permission denied)") from None
     except OSError as exc:
         raise _fail(root, f"cannot open data folder: {exc.strerror or exc}") from None
     found: dict[str, list[tuple[str, Path]]] = {k: [] for k in KIND_DIRS}
     problems: list[Problem] = []
+
+    def outside(path: Path) -> bool:
+        if not path.is_symlink():
+            return False
+        target = Path(os.path.realpath(path))
+        if target.is_relative_to(inside):
+            return False
+        problems.append(
+            Problem(
+                str(path),
+                0,
+                0,
+                "",
+                f"symlink to {target} leads outside the data folder; not followed",
+            )
+        )
+        return True
+
+    def walk_error(exc: OSError) -> None:
+        where = exc.filename if exc.filename is not None else root
+        problems.append(Problem(str(where), 0, 0, "", f"cannot read folder: {exc.strerror or exc}"))
+
     for kind in KIND_DIRS:
         base = root / kind
-        if not base.is_dir():
+        if outside(base) or not base.is_dir():
             continue
         seen_dirs: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(base, followlinks=True, onerror=None):
+        for dirpath, dirnames, filenames in os.walk(base, followlinks=True, onerror=walk_error):
             try:
                 st = os.stat(dirpath)
             except OSError as exc:
@@ -80,16 +116,30 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
                 dirnames[:] = []
                 continue
             seen_dirs.add((st.st_dev, st.st_ino))
-            dirnames.sort()
+            dirnames[:] = sorted(d for d in dirnames if not outside(Path(dirpath) / d))
             for name in sorted(filenames):
                 if not name.endswith(SUFFIXES) or name.startswith("."):
                     continue
                 path = Path(dirpath) / name
                 try:
-                    path.stat()
+                    fst = path.stat()
                 except OSError as exc:
                     why = "symlink loop or broken link" if exc.errno in (40, 2) else exc.strerror
                     problems.append(Problem(str(path), 0, 0, "", f"cannot read file: {why}"))
+                    continue
+                if outside(path):
+                    continue
+                if not stat.S_ISREG(fst.st_mode):
+                    kind_of = NotRegularFileError(path, fst.st_mode).kind
+                    problems.append(
+                        Problem(
+                            str(path),
+                            0,
+                            0,
+                            "",
+                            f"cannot read file: it is {kind_of}; only regular files are read",
+                        )
+                    )
                     continue
                 found[kind].append((str(path), path))
     if problems:
@@ -103,26 +153,105 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
     return found
 
 
+def read_files(
+    files: dict[str, list[tuple[str, Path]]],
+) -> tuple[dict[str, list[tuple[str, bytes]]], list[Problem]]:
+    """Each file's bytes, read once: the cache key and the build see the same content."""
+    contents: dict[str, list[tuple[str, bytes]]] = {k: [] for k in files}
+    problems: list[Problem] = []
+    for kind, entries in files.items():
+        for name, path in entries:
+            try:
+                contents[kind].append((name, read_data_file(path, name)))
+            except UnreadableError as exc:
+                problems.append(exc.problem)
+    return contents, problems
+
+
 # ---------------------------------------------------------------- cache
+#
+# A cache hit skips validation, so an entry is trusted only if this user wrote it:
+# it carries an HMAC made with a per-user secret key (a 0600 file in a 0700 folder),
+# and the folder, the key and the entry must be owned by this user and not writable
+# by anyone else. Anything else is ignored and rebuilt from the YAML.
+
+_FORMAT = b"kjmatch-cache-v2"
+_KEY_BYTES = 32
+_MAX_ENTRY = 1 << 32
 
 
 def cache_dir() -> Path | None:
+    """Where the cache lives, or None when it is off or there is no home to put it in."""
     if os.environ.get("KJMATCH_NO_CACHE"):
         return None
-    base = os.environ.get("KJMATCH_CACHE_DIR") or os.environ.get("XDG_CACHE_HOME")
-    return Path(base) / "kjmatch" if base else Path.home() / ".cache" / "kjmatch"
-
-
-def _content_key(files: dict[str, list[tuple[str, Path]]]) -> str | None:
-    h = hashlib.sha256(f"kjmatch {__version__} cache v1 {_model_shape()}\n".encode())
+    base = os.environ.get("KJMATCH_CACHE_DIR")
+    if base:
+        return Path(base) / "kjmatch"
+    xdg = os.environ.get("XDG_CACHE_HOME", "")
+    if os.path.isabs(xdg):  # the XDG spec says to ignore a relative one
+        return Path(xdg) / "kjmatch"
     try:
-        for kind in KIND_DIRS:
-            for name, path in files[kind]:
-                data = path.read_bytes()
-                h.update(f"{kind}\0{name}\0{len(data)}\0".encode())
-                h.update(hashlib.sha256(data).digest())
-    except OSError:
+        home = Path.home()
+    except (RuntimeError, KeyError, OSError):  # no HOME and no passwd entry
         return None
+    return home / ".cache" / "kjmatch" if home.is_absolute() else None
+
+
+class _Untrusted(PermissionError):
+    pass
+
+
+def _mine(st: os.stat_result, private: bool = False) -> None:
+    """Refuse what another user owns or could have written (or, for the key, read)."""
+    uid = os.getuid()
+    if st.st_uid != uid:
+        raise _Untrusted(f"owned by uid {st.st_uid}, not {uid}")
+    if st.st_mode & (0o077 if private else 0o022):
+        raise _Untrusted(f"mode {stat.S_IMODE(st.st_mode):o} lets others in")
+
+
+def _private_key(folder: Path) -> bytes:
+    """This user's cache key, created on first use; raises OSError if it cannot be trusted."""
+    path = folder / "key"
+    for _ in range(2):
+        try:
+            key = read_regular(
+                path,
+                _KEY_BYTES,
+                follow_symlinks=False,
+                check=lambda st: _mine(st, private=True),
+            )
+        except FileNotFoundError:
+            # an O_EXCL temp file and a no-clobber link: racing writers cannot mix keys
+            with contextlib.suppress(FileExistsError):
+                atomic_write(path, os.urandom(_KEY_BYTES), mode=0o600, replace=False)
+            continue
+        if len(key) != _KEY_BYTES:
+            raise _Untrusted("the cache key is damaged")
+        return key
+    raise _Untrusted("the cache key could not be created")
+
+
+def _open_cache(base: Path) -> tuple[Path, bytes]:
+    """The cache folder (created 0700) and its key; raises OSError if either is unsafe."""
+    if not hasattr(os, "getuid"):
+        raise _Untrusted("file ownership cannot be checked on this system")
+    base.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.suppress(FileExistsError):
+        os.mkdir(base, 0o700)
+    st = os.lstat(base)
+    if not stat.S_ISDIR(st.st_mode):
+        raise _Untrusted("not a folder")
+    _mine(st)
+    return base, _private_key(base)
+
+
+def _content_key(contents: dict[str, list[tuple[str, bytes]]]) -> str:
+    h = hashlib.sha256(f"kjmatch {__version__} cache v2 {_model_shape()}\n".encode())
+    for kind in KIND_DIRS:
+        for name, data in contents.get(kind, []):
+            h.update(f"{kind}\0{name}\0{len(data)}\0".encode())
+            h.update(hashlib.sha256(data).digest())
     return h.hexdigest()
 
 
@@ -146,12 +275,15 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing {module}.{name}")
 
 
-def _cache_file(root: Path) -> Path | None:
-    base = cache_dir()
-    if base is None:
-        return None
+def _entry_name(root: Path) -> str:
     tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
-    return base / f"dataset-{tag}.pickle"
+    return f"dataset-{tag}.pickle"
+
+
+def _mac(secret: bytes, key: str, payload: bytes) -> bytes:
+    mac = hmac.new(secret, f"{key}\n".encode("ascii"), hashlib.sha256)
+    mac.update(payload)
+    return mac.hexdigest().encode("ascii")
 
 
 @contextlib.contextmanager
@@ -167,28 +299,25 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _read_cache(path: Path, key: str) -> m.Dataset | None:
+def _read_cache(path: Path, secret: bytes, key: str) -> m.Dataset | None:
     try:
-        blob = path.read_bytes()
+        blob = read_regular(path, _MAX_ENTRY, follow_symlinks=False, check=_mine)
         header, _, payload = blob.partition(b"\n")
-        want_key, _, digest = header.decode("ascii").partition(" ")
-        if want_key != key or hashlib.sha256(payload).hexdigest() != digest:
+        fmt, _, mac = header.partition(b" ")
+        if fmt != _FORMAT or not hmac.compare_digest(mac, _mac(secret, key, payload)):
             return None
         with _gc_paused():
             ds = _SafeUnpickler(io.BytesIO(payload)).load()
-    except Exception:  # any damage means a rebuild, never a crash
+    except Exception:  # any damage or doubt means a rebuild, never a crash
         return None
     return ds if isinstance(ds, m.Dataset) else None
 
 
-def _write_cache(path: Path, key: str, ds: m.Dataset) -> None:
+def _write_cache(path: Path, secret: bytes, key: str, ds: m.Dataset) -> None:
     try:
         payload = pickle.dumps(ds, protocol=pickle.HIGHEST_PROTOCOL)
-        header = f"{key} {hashlib.sha256(payload).hexdigest()}\n".encode("ascii")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(header + payload)
-        os.replace(tmp, path)
+        header = _FORMAT + b" " + _mac(secret, key, payload) + b"\n"
+        atomic_write(path, header + payload, mode=0o600)
     except OSError:
         pass  # a cache is an optimisation; an unwritable cache dir must not fail a command
 
@@ -201,22 +330,38 @@ def load_dataset(
     *,
     use_cache: bool = True,
     progress: Progress | None = None,
+    warn: Callable[[str], None] | None = None,
 ) -> m.Dataset:
-    """Load and check a dataset folder; raise DataError listing every problem."""
+    """Load and check a dataset folder; raise DataError listing every problem.
+
+    `warn` gets a one-line notice when the cache has to be skipped (no home
+    folder, or a cache folder someone else could have written).
+    """
     root = resolve_data_dir(data_dir)
-    files = discover(root)
-    cache = _cache_file(root) if use_cache else None
-    key = _content_key(files) if cache else None
-    if cache and key:
-        ds = _read_cache(cache, key)
+    contents, unread = read_files(discover(root))
+    cache: tuple[Path, bytes] | None = None
+    if use_cache and not unread:
+        base = cache_dir()
+        if base is None and warn and not os.environ.get("KJMATCH_NO_CACHE"):
+            warn("kjmatch: warning: no home folder for the cache; loading without it")
+        elif base is not None:
+            try:
+                cache = _open_cache(base)
+            except OSError as exc:
+                if warn:
+                    why = exc.strerror or str(exc)
+                    warn(f"kjmatch: warning: not using the cache in {base}: {why}")
+    key = _content_key(contents)
+    if cache:
+        ds = _read_cache(cache[0] / _entry_name(root), cache[1], key)
         if ds is not None:
             ds.root = str(root)
             return ds
     from .validation import build
 
     with _gc_paused():
-        ds = build(files, progress=progress)
+        ds = build(contents, progress=progress, unread=unread)
     ds.root = str(root)
-    if cache and key:
-        _write_cache(cache, key, ds)
+    if cache:
+        _write_cache(cache[0] / _entry_name(root), cache[1], key, ds)
     return ds

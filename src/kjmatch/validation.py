@@ -8,11 +8,12 @@ Every problem is collected and reported at once, each located as
 from __future__ import annotations
 
 import dataclasses
+import re
 import types
 import typing
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import yaml
@@ -20,7 +21,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from . import model as m
 from .errors import DataError, Problem, nearest
-from .yamlio import YamlProblem, parse, parse_json, read_text
+from .yamlio import YamlProblem, decode, parse, parse_json
 
 KINDS: dict[str, type] = {
     "sectors": m.Sector,
@@ -268,6 +269,63 @@ def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | N
         return None
 
 
+# ---------------------------------------------------------------- text hygiene
+
+# Characters that can hide or reorder what a reader sees (Trojan Source, CVE-2021-42574)
+# or corrupt a terminal: C0/C1 controls and DEL (tab and newline are allowed: block
+# scalars hold multi-line notes), bidi marks, embeddings, overrides and isolates, zero-width
+# characters, the word joiner, the BOM, and the line and paragraph separators.
+UNSAFE_TEXT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
+def _unsafe_kind(ch: str) -> str:
+    cp = ord(ch)
+    if cp < 0xA0:
+        return "control character"
+    if cp in (0x061C, 0x200E, 0x200F) or 0x202A <= cp <= 0x202E or 0x2066 <= cp <= 0x2069:
+        return "bidirectional control character"
+    if cp in (0x2028, 0x2029):
+        return "line separator character"
+    return "invisible zero-width character"
+
+
+def _clean_text(checker: Checker, file: str, data: Any, path: Path_ = ()) -> Any:
+    """Every string (keys too) in NFC, so either form of a name finds the same firm; a
+    hidden or control character is reported at its path and dropped, so the schema
+    check that follows does not report it again."""
+    if isinstance(data, str):
+        if data.isascii():
+            bad = UNSAFE_TEXT.search(data)
+            if bad is None:
+                return data
+        else:
+            bad = UNSAFE_TEXT.search(data)
+            if not unicodedata.is_normalized("NFC", data):
+                data = unicodedata.normalize("NFC", data)
+                bad = UNSAFE_TEXT.search(data)
+            if bad is None:
+                return data
+        ch = bad.group()
+        checker.add(
+            file,
+            path,
+            f"text holds {_unsafe_kind(ch)} U+{ord(ch):04X} (at character {bad.start() + 1}); "
+            "remove it",
+        )
+        return UNSAFE_TEXT.sub("", data)
+    if isinstance(data, dict):
+        out: dict[Any, Any] = {}
+        for k, v in data.items():
+            key = _clean_text(checker, file, k, (*path, k)) if isinstance(k, str) else k
+            out[key] = _clean_text(checker, file, v, (*path, k))
+        return out
+    if isinstance(data, list):
+        return [_clean_text(checker, file, v, (*path, i)) for i, v in enumerate(data)]
+    return data
+
+
 # ---------------------------------------------------------------- cross-checks
 
 
@@ -371,21 +429,26 @@ def _check_strength(
 
 
 def build(
-    files: dict[str, list[tuple[str, Path]]],
+    files: dict[str, list[tuple[str, bytes]]],
     progress: Callable[[str, int, int], None] | None = None,
+    unread: Iterable[Problem] = (),
 ) -> m.Dataset:
-    """Read, validate and cross-check files grouped by kind; raise DataError listing every problem."""
+    """Parse, validate and cross-check files' bytes grouped by kind; raise DataError listing
+    every problem. `unread` are problems of files that could not be read (reported too)."""
     checker = Checker()
+    for problem in unread:
+        checker.problems.append(problem)
+        checker.broken_files.add(problem.file)
     parsed: dict[str, list[tuple[str, Any]]] = {k: [] for k in KINDS}
     total = sum(len(v) for v in files.values())
     done = 0
     for kind, entries in files.items():
-        for name, path in entries:
+        for name, raw in entries:
             done += 1
             if progress:
                 progress("Reading data", done, total)
             try:
-                text = read_text(path, name)
+                text = decode(raw, name)
                 checker.texts[name] = text
                 reader = parse_json if name.endswith(".json") else parse
                 data, duplicates = reader(text, name)
@@ -394,6 +457,7 @@ def build(
                 checker.broken_files.add(name)
                 continue
             checker.problems.extend(duplicates)
+            data = _clean_text(checker, name, data)
             obj = _validate_file(checker, name, kind, data)
             if obj is not None:
                 parsed[kind].append((name, obj))

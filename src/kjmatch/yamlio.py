@@ -7,22 +7,22 @@ something is wrong; a valid dataset never pays for them.
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 
 from .errors import Problem
+from .safeio import UnreadableError, read_data_file
 
-MAX_FILE_BYTES = int(os.environ.get("KJMATCH_MAX_FILE_MB", "64")) * 1024 * 1024
+MAX_FILE_BYTES: int | None = None  # None: KJMATCH_MAX_FILE_MB, or 64 MiB
 MAX_NODES = 2_000_000  # after alias expansion; a billion-laughs file is stopped here
 MAX_DEPTH = 64
+MAX_INT_DIGITS = 100  # more digits than any dataset needs, and a float can still hold it
 
 _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-_ANCHOR = re.compile(r"(?:^|[\s\[{,])&[^\s\[\]{},]")
 _DEEP_BLOCK = re.compile(rf"^(?: *- +){{{MAX_DEPTH}}}", re.MULTILINE)
 
 
@@ -32,67 +32,49 @@ class YamlProblem(Exception):
         super().__init__("; ".join(str(p) for p in problems))
 
 
-def _expanded_size(root: yaml.Node, file: str) -> None:
-    """Count nodes as aliases would expand them, without expanding anything."""
-    sizes: dict[int, int] = {}
-    # iterative post-order walk; (node, depth, children_done)
-    stack: list[tuple[yaml.Node, int, bool]] = [(root, 0, False)]
-    on_path: set[int] = set()
-    while stack:
-        node, depth, done = stack.pop()
-        key = id(node)
-        if done:
-            on_path.discard(key)
-            total = 1 + sum(sizes[id(c)] for c in _children(node))
-            if total > MAX_NODES:
-                raise YamlProblem(
-                    [
-                        _at(
-                            file,
-                            node,
-                            f"document expands to more than {MAX_NODES:,} nodes through aliases; refusing to load it",
-                        )
-                    ]
-                )
-            sizes[key] = total
-            continue
-        if key in sizes:
-            continue
-        if key in on_path:
-            raise YamlProblem([_at(file, node, "recursive alias: a node contains itself")])
-        if depth > MAX_DEPTH:
-            raise YamlProblem([_at(file, node, f"nesting deeper than {MAX_DEPTH} levels")])
-        on_path.add(key)
-        stack.append((node, depth, True))
-        for child in _children(node):
-            if id(child) not in sizes:
-                stack.append((child, depth + 1, False))
-
-
-def _children(node: yaml.Node) -> Iterator[yaml.Node]:
-    if isinstance(node, yaml.SequenceNode):
-        yield from node.value
-    elif isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            yield k
-            yield v
-
-
 def _at(file: str, node: yaml.Node, message: str, path: str = "") -> Problem:
-    mark = node.start_mark
+    return _at_mark(file, node.start_mark, message, path)
+
+
+def _at_mark(file: str, mark: Any, message: str, path: str = "") -> Problem:
     return Problem(file, mark.line + 1, mark.column + 1, path, message)
 
 
+def _short(value: object) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:20] + "…" + text[-10:]
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc]
-    """Safe loader that refuses alias bombs and reports duplicate keys."""
+    """Safe loader that reports duplicate keys and values PyYAML cannot construct."""
 
     file = "<yaml>"
-    may_alias = True
 
-    def construct_document(self, node: yaml.Node) -> Any:
-        if self.may_alias:
-            _expanded_size(node, self.file)
-        return super().construct_document(node)
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        try:
+            return super().construct_object(node, deep=deep)
+        except (ValueError, TypeError, KeyError, AttributeError, OverflowError) as exc:
+            # PyYAML's scalar constructors raise plain errors for `2024-02-30` or `!!int x`
+            kind = str(node.tag).rpartition(":")[2] or "a value"
+            what = "a date" if kind == "timestamp" else f"{kind!r}"
+            why = f": {exc}" if isinstance(exc, ValueError) and len(str(exc)) < 80 else ""
+            raise YamlProblem(
+                [_at(self.file, node, f"cannot read `{_short(node.value)}` as {what}{why}")]
+            ) from None
+
+    def construct_long_int(self, node: yaml.ScalarNode) -> Any:
+        digits = sum(c.isdigit() for c in str(node.value))
+        if digits > MAX_INT_DIGITS:
+            raise YamlProblem(
+                [
+                    _at(
+                        self.file,
+                        node,
+                        f"number has {digits:,} digits; at most {MAX_INT_DIGITS} are allowed",
+                    )
+                ]
+            )
+        return self.construct_yaml_int(node)
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
         seen: dict[Any, yaml.Node] = {}
@@ -113,27 +95,85 @@ class _Loader(_BaseLoader):  # type: ignore[misc]
         return super().construct_mapping(node, deep=deep)
 
 
-def read_text(path: Path, file: str) -> str:
-    """Read a file as UTF-8 (a BOM is fine), refusing huge or non-UTF-8 files."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
+_Loader.add_constructor("tag:yaml.org,2002:int", _Loader.construct_long_int)
+
+
+class _CountingLoader(_Loader):
+    """Composes in Python to count nodes as aliases would expand them, refusing early.
+
+    Each anchored node's expanded size is recorded when it is complete and added
+    again at every alias to it, so a billion-laughs document is stopped after a
+    few thousand events, whatever its style (block, flow, JSON-like).
+    """
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        Composer.__init__(self)
+        self.expanded = 0
+        self.depth = 0
+        self.sizes: dict[str, int] = {}
+
+    get_single_node = Composer.get_single_node
+    compose_document = Composer.compose_document
+    compose_scalar_node = Composer.compose_scalar_node
+    compose_sequence_node = Composer.compose_sequence_node
+    compose_mapping_node = Composer.compose_mapping_node
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> Any:
+        event = self.peek_event()
+        anchor: Any = event.anchor
+        if isinstance(event, yaml.AliasEvent):
+            if anchor in self.anchors:
+                size = self.sizes.get(anchor)
+                if size is None:
+                    raise YamlProblem(
+                        [
+                            _at_mark(
+                                self.file,
+                                event.start_mark,
+                                "recursive alias: a node contains itself",
+                            )
+                        ]
+                    )
+                self._grow(size, event.start_mark)
+            return Composer.compose_node(self, parent, index)
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise YamlProblem(
+                [_at_mark(self.file, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")]
+            )
+        start = self.expanded
+        self._grow(1, event.start_mark)
+        node = Composer.compose_node(self, parent, index)
+        self.depth -= 1
+        if anchor is not None:
+            self.sizes[anchor] = self.expanded - start
+        return node
+
+    def _grow(self, n: int, mark: Any) -> None:
+        self.expanded += n
+        if self.expanded > MAX_NODES:
             raise YamlProblem(
                 [
-                    Problem(
-                        file,
-                        0,
-                        0,
-                        "",
-                        f"file is {size / 2**20:.0f} MiB, over the {MAX_FILE_BYTES // 2**20} MiB limit (set KJMATCH_MAX_FILE_MB to raise it)",
+                    _at_mark(
+                        self.file,
+                        mark,
+                        f"document expands to more than {MAX_NODES:,} nodes through aliases; refusing to load it",
                     )
                 ]
             )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(
-            [Problem(file, 0, 0, "", f"cannot read file: {exc.strerror or exc}")]
-        ) from None
+
+
+def read_bytes(path: Path, file: str) -> bytes:
+    """Read a regular file whole, within the size limit; anything else is a located problem."""
+    try:
+        return read_data_file(path, file, MAX_FILE_BYTES)
+    except UnreadableError as exc:
+        raise YamlProblem([exc.problem]) from None
+
+
+def decode(raw: bytes, file: str) -> str:
+    """UTF-8 text (a BOM is fine); a bad byte is a located problem."""
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -149,6 +189,11 @@ def read_text(path: Path, file: str) -> str:
         ) from None
 
 
+def read_text(path: Path, file: str) -> str:
+    """Read a regular file as UTF-8 (a BOM is fine), refusing huge, special or non-UTF-8 files."""
+    return decode(read_bytes(path, file), file)
+
+
 def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     """Parse one YAML document with safe-load semantics.
 
@@ -157,17 +202,20 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     """
     if _DEEP_BLOCK.search(text):
         raise YamlProblem([Problem(file, 0, 0, "", f"nesting deeper than {MAX_DEPTH} levels")])
-    loader = _Loader(text)
+    # Every anchor is written with a literal '&' (no escape makes one), and an alias
+    # needs an anchor: a text without '&' cannot expand, so it keeps libyaml's fast
+    # composer. Any other text is composed by the counting loader.
+    loader = (_CountingLoader if "&" in text else _Loader)(text)
     loader.file = file
     loader.duplicates = []
-    # only documents with an anchor can expand through aliases; skip the walk otherwise
-    loader.may_alias = bool(_ANCHOR.search(text))
     try:
         data = loader.get_single_data()
     except YamlProblem:
         raise
     except yaml.MarkedYAMLError as exc:
         raise YamlProblem([_syntax_problem(exc, file, text)]) from None
+    except yaml.reader.ReaderError as exc:
+        raise YamlProblem([_reader_problem(exc, file, text)]) from None
     except yaml.YAMLError as exc:
         raise YamlProblem([Problem(file, 0, 0, "", f"invalid YAML: {exc}")]) from None
     except RecursionError:
@@ -175,6 +223,22 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
     finally:
         loader.dispose()
     return data, list(loader.duplicates)
+
+
+def _reader_problem(exc: yaml.reader.ReaderError, file: str, text: str) -> Problem:
+    """A character YAML refuses outright, located by its first occurrence."""
+    char = chr(exc.character) if isinstance(exc.character, int) else str(exc.character)
+    at = text.find(char)
+    line = text.count("\n", 0, at) + 1 if at >= 0 else 0
+    col = at - (text.rfind("\n", 0, at) + 1) + 1 if at >= 0 else 0
+    return Problem(
+        file,
+        line,
+        col,
+        "",
+        f"invalid YAML: control character U+{ord(char[:1] or '?'):04X} is not allowed; "
+        "remove it (or write it as an escape in double quotes)",
+    )
 
 
 def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
@@ -193,6 +257,11 @@ def _tab_at(text: str, line: int) -> bool:
     lines = text.splitlines()
     near = lines[max(0, line - 2) : line]
     return any(x.startswith("\t") for x in near)
+
+
+class _LongNumber(Exception):
+    def __init__(self, digits: str) -> None:
+        self.digits = digits
 
 
 def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
@@ -220,8 +289,31 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
                 seen.add(k)
         return obj
 
+    def parse_int(digits: str) -> int:
+        if len(digits.lstrip("-")) > MAX_INT_DIGITS:
+            raise _LongNumber(digits)
+        return int(digits)
+
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook)
+        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
+    except _LongNumber as exc:
+        # the decoder does not say where; the first run of these digits is the one
+        at = re.search(rf"(?<![\d.]){re.escape(exc.digits)}(?![\d.eE])", text)
+        pos = at.start() if at else -1
+        line = text.count("\n", 0, pos) + 1 if at else 0
+        col = pos - (text.rfind("\n", 0, pos) + 1) + 1 if at else 0
+        n = len(exc.digits.lstrip("-"))
+        raise YamlProblem(
+            [
+                Problem(
+                    file,
+                    line,
+                    col,
+                    "",
+                    f"number has {n:,} digits; at most {MAX_INT_DIGITS} are allowed",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as exc:
         raise YamlProblem(
             [Problem(file, exc.lineno, exc.colno, "", f"invalid JSON: {exc.msg}")]
