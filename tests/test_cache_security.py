@@ -148,12 +148,11 @@ def test_planted_temp_file_symlink_is_not_written_through(tiny: Path) -> None:
 def test_interrupted_cache_write_leaves_no_temp_file(
     tiny: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kjmatch import safeio
 
     def interrupt(src: object, dst: object) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(safeio.os, "replace", interrupt)
+    monkeypatch.setattr("os.replace", interrupt)
     with pytest.raises(KeyboardInterrupt):
         load_dataset(tiny)
     assert sorted(p.name for p in _cache_root().iterdir()) == ["key"]

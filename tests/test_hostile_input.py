@@ -68,8 +68,6 @@ def test_device_inside_the_root_is_refused(tiny: Path, monkeypatch: pytest.Monke
     """Even where a link stays inside the root (a bind mount, say), a device is not read."""
     import stat as stat_mod
 
-    from kjmatch import loader
-
     real_stat = Path.stat
 
     def as_device(self: Path, **kw: bool) -> os.stat_result:
@@ -80,7 +78,7 @@ def test_device_inside_the_root_is_refused(tiny: Path, monkeypatch: pytest.Monke
             return os.stat_result(fields)
         return st
 
-    monkeypatch.setattr(loader.Path, "stat", as_device)
+    monkeypatch.setattr("pathlib.Path.stat", as_device)
     assert _problems(tiny) == [
         f"{tiny}/relationships/all.yaml: cannot read file: it is a character device; "
         "only regular files are read"

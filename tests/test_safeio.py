@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from kjmatch import safeio
 from kjmatch.safeio import FileTooLargeError, NotRegularFileError, atomic_write, read_regular
 
 
@@ -127,7 +126,7 @@ def test_atomic_write_cleans_up_when_interrupted(
 
     p = tmp_path / "out.txt"
     p.write_text("old")
-    monkeypatch.setattr(safeio.os, "replace", boom)
+    monkeypatch.setattr("os.replace", boom)
     with pytest.raises(exc):
         atomic_write(p, "new")
     assert os.listdir(tmp_path) == ["out.txt"]

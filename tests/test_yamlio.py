@@ -152,7 +152,7 @@ def test_raw_control_character_is_located() -> None:
 def test_bad_size_limit_setting_is_a_usage_error(
     value: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from kjmatch.errors import UsageError
+    from kjmatch.errors import RequestError
 
     p = tmp_path / "x.yaml"
     p.write_text("a: 1\n")
@@ -160,7 +160,7 @@ def test_bad_size_limit_setting_is_a_usage_error(
     if value == "":
         assert read_text(p, "x.yaml") == "a: 1\n"  # unset or empty: the default
         return
-    with pytest.raises(UsageError, match="KJMATCH_MAX_FILE_MB must be a whole number"):
+    with pytest.raises(RequestError, match="KJMATCH_MAX_FILE_MB must be a whole number"):
         read_text(p, "x.yaml")
 
 

@@ -15,7 +15,7 @@ import stat
 from collections.abc import Callable
 from pathlib import Path
 
-from .errors import Problem, UsageError
+from .errors import Problem, RequestError
 
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -100,7 +100,7 @@ def data_file_limit() -> int:
     """The per-file size limit; a malformed KJMATCH_MAX_FILE_MB is a usage error, not a crash."""
     raw = os.environ.get("KJMATCH_MAX_FILE_MB", "").strip() or "64"
     if not raw.isdecimal() or not 1 <= int(raw) <= 1 << 20:
-        raise UsageError(
+        raise RequestError(
             f"KJMATCH_MAX_FILE_MB must be a whole number of MiB from 1 to 1048576, got {raw!r}"
         )
     return int(raw) * 1024 * 1024

@@ -357,3 +357,24 @@ def test_validate_errors_in_json(tmp_path: Path) -> None:
         and doc["problems"][0]["line"] == 2
         and "invalid YAML" in doc["problems"][0]["message"]
     )
+
+
+def test_output_extension_picks_the_format_and_json_flag_conflicts(
+    tiny: Path, tmp_path: Path
+) -> None:
+    target = tmp_path / "s.csv"
+    code, out, err = run("sectors", "--data-dir", str(tiny), "-o", str(target))
+    assert code == 0 and out == "" and err == ""
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows[0]["id"] == "widgets"
+    md = tmp_path / "s.md"
+    assert run("sectors", "--data-dir", str(tiny), "-o", str(md))[0] == 0
+    assert md.read_text(encoding="utf-8").startswith("## Sectors")
+    code, out, err = run("sectors", "--data-dir", str(tiny), "--json", "--format", "csv")
+    assert code == 2 and out == "" and "--json and --format csv disagree" in err
+
+
+def test_output_never_replaces_a_device(tiny: Path) -> None:
+    code, out, err = run("sectors", "--data-dir", str(tiny), "-o", "/dev/null", "--force")
+    assert code == 1 and out == "" and "not a regular file" in err
+    assert Path("/dev/null").is_char_device()

@@ -7,7 +7,6 @@ import contextlib
 import functools
 import inspect
 import io
-import os
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -103,25 +102,18 @@ def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
-    """Write via a temporary file and a rename; never replace a file without --force."""
-    if path.exists() and not force:
-        raise OutputError(f"{path} already exists; use --force to replace it")
-    if path.is_dir():
-        raise OutputError(f"{path} is a folder")
-    parent = path.parent if str(path.parent) else Path(".")
-    tmp = parent / f".{path.name}.{os.getpid()}.tmp"
+    """Write a file all at once (`safeio.atomic_write`); never replace one without --force,
+    and never replace anything but a regular file (a device, folder or link)."""
+    from kjmatch.safeio import NotRegularFileError, atomic_write
+
     try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:  # including Ctrl-C: never leave a half-written temp file
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-        if isinstance(exc, OSError):
-            raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
-        raise
+        atomic_write(path, text, replace=force)
+    except FileExistsError:
+        raise OutputError(f"{path} already exists; use --force to replace it") from None
+    except NotRegularFileError:
+        raise OutputError(f"{path} is not a regular file; refusing to replace it") from None
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
@@ -132,7 +124,7 @@ def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False)
         write(out, fmt, sys.stdout, Target(terminal=isatty(sys.stdout)))
         sys.stdout.flush()
         return
-    if output.exists() and not force:
+    if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")
     buf = io.StringIO()
     write(out, fmt, buf, Target(file=True))
