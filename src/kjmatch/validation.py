@@ -379,28 +379,16 @@ def _check_sector(checker: Checker, file: str, sector: m.Sector) -> None:
 
 def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     """A cycle in `graph` (node → inputs) as a list of nodes, or None."""
-    state: dict[str, int] = {}
-    for start in graph:
-        if state.get(start):
-            continue
-        stack: list[tuple[str, int]] = [(start, 0)]
-        path: list[str] = []
-        while stack:
-            node, i = stack.pop()
-            if i == 0:
-                state[node] = 1
-                path.append(node)
-            nexts = [n for n in graph.get(node, []) if n in graph]
-            if i < len(nexts):
-                stack.append((node, i + 1))
-                nxt = nexts[i]
-                if state.get(nxt) == 1:
-                    return path[path.index(nxt) :]
-                if not state.get(nxt):
-                    stack.append((nxt, 0))
-            else:
-                state[node] = 2
-                path.pop()
+    import graphlib
+
+    known = {node: [n for n in inputs if n in graph] for node, inputs in graph.items()}
+    try:
+        graphlib.TopologicalSorter(known).prepare()
+    except graphlib.CycleError as exc:
+        # graphlib lists [a, b, ..., a] with each node an input of the next; report it
+        # the other way round, as `inputs` are read: each node's input follows it
+        cycle: list[str] = exc.args[1]
+        return cycle[::-1][:-1]
     return None
 
 
