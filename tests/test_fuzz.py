@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,101 @@ def test_random_valid_datasets_load_and_match(
         assert [(p.korea.id, p.japan.id, p.score) for p in r1.pairings] == [
             (p.korea.id, p.japan.id, p.score) for p in r2.pairings
         ]
+
+
+# ---------------------------------------------------------------- hostile corruption
+
+HOSTILE_SETTINGS = settings(
+    max_examples=int(__import__("os").environ.get("KJMATCH_FUZZ_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+)
+HIDDEN = [chr(c) for c in (*range(0x20), 0x7F, 0x85, 0x9B)] + [
+    *"\u200b\u200c\u200d\u200e\u200f\u2028\u2029\u202a\u202b\u202c\u202d\u202e",
+    *"\u2066\u2067\u2068\u2069\u2060\ufeff\u061c",
+    "e\u0301",  # NFD
+    "\u1100\u1161\u11a8",  # Hangul jamo: NFD of 각
+]
+ESCAPES = [' "\\x07"', ' "\\u202e"', ' "\\x1b[2J"', ' "\\U0001F600"', ' "a\\tb\\nc"', ' "\\_\\L"']
+# a file-level problem has no line; every other problem must point into the file
+FILE_LEVEL = ("nesting", "file is empty", "top level is")
+
+
+def _bomb(flow: bool, depth: int, width: int) -> str:
+    if not flow:
+        lines = ["x0: &x0 [" + ",".join(["lol"] * width) + "]"]
+        lines += [
+            f"x{i}: &x{i} [" + ", ".join([f"*x{i - 1}"] * width) + "]" for i in range(1, depth)
+        ]
+        return "\n".join(lines) + "\n"
+    parts = ['"x0":&x0 [' + ",".join(['"lol"'] * width) + "]"]
+    parts += [f'"x{i}":&x{i} [' + ",".join([f"*x{i - 1}"] * width) + "]" for i in range(1, depth)]
+    return "{" + ",".join(parts) + "}\n"
+
+
+@st.composite
+def hostile_text(draw: st.DrawFn, text: str) -> str:
+    lines = text.splitlines(keepends=True)
+    for _ in range(draw(st.integers(1, 3))):
+        action = draw(
+            st.sampled_from(
+                ["char", "escape", "anchor", "alias", "bomb", "int", "date", "delete", "dup"]
+            )
+        )
+        i = draw(st.integers(0, max(len(lines) - 1, 0)))
+        line = lines[i] if lines else ""
+        if action == "char":
+            pos = draw(st.integers(0, len(line)))
+            lines[i : i + 1] = [line[:pos] + draw(st.sampled_from(HIDDEN)) + line[pos:]]
+        elif action == "escape" and ":" in line:
+            head = line.split(":", 1)[0]
+            lines[i] = head + ":" + draw(st.sampled_from(ESCAPES)) + "\n"
+        elif action == "anchor" and ":" in line:
+            head, _, tail = line.partition(":")
+            sep = draw(st.sampled_from(["", " ", "\n  "]))  # flow: right after the colon
+            lines[i] = f"{head}:{sep}&a{draw(st.integers(0, 2))} {tail.lstrip()}"
+        elif action == "alias" and ":" in line:
+            head = line.split(":", 1)[0]
+            lines[i] = f"{head}: *a{draw(st.integers(0, 2))}\n"
+        elif action == "bomb":  # as extra top-level keys, in the file's own style
+            flow = "".join(lines).lstrip().startswith("{")
+            bomb = _bomb(flow, draw(st.integers(2, 9)), draw(st.integers(2, 9)))
+            if flow:
+                text = "".join(lines).replace("{", bomb.rstrip().rstrip("}") + ",", 1)
+                lines = text.splitlines(keepends=True)
+            else:
+                lines.insert(0, bomb)
+        elif action in ("int", "date"):
+            value = (
+                "9" * draw(st.sampled_from([20, 101, 400, 4301, 5000]))
+                if action == "int"
+                else draw(st.sampled_from(["2024-02-30", "2023-13-01", "2024-00-10", "1999-9-9"]))
+            )
+            lines[i] = re.sub(r"(?<=: )\S+$", value, line.rstrip("\n"), count=1) + "\n"
+        elif action == "delete" and lines:
+            del lines[i]
+        elif action == "dup" and lines:
+            lines.insert(i, line)
+    return "".join(lines)
+
+
+@HOSTILE_SETTINGS
+@given(st.data())
+def test_hostile_corruption_ends_in_located_problems_or_success(data: st.DataObject) -> None:
+    flow = data.draw(st.booleans())
+    files: dict[str, Any] = {
+        k: yaml.safe_dump(v, allow_unicode=True, sort_keys=False, default_flow_style=flow)
+        for k, v in FILES.items()
+    }
+    name = data.draw(st.sampled_from(sorted(files)))
+    files[name] = data.draw(hostile_text(files[name]))
+    with tempfile.TemporaryDirectory() as d:
+        root = write_dataset(Path(d) / "data", files)
+        try:
+            load_dataset(root, use_cache=False)
+        except DataError as exc:
+            assert exc.problems
+            for p in exc.problems:
+                assert p.file.startswith(str(root)), p
+                assert p.line > 0 or p.message.startswith(FILE_LEVEL), str(p)
+                assert "\x1b" not in str(p) and "\u202e" not in str(p)

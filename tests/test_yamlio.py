@@ -189,3 +189,14 @@ def test_device_is_refused_even_though_its_size_is_zero(tmp_path: Path) -> None:
     link.symlink_to("/dev/zero")
     with pytest.raises(YamlProblem, match="it is a character device; only regular files"):
         read_text(link, "w.yaml")
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\nb: &x 2\n", "{a: &x 1, b: &x [*x]}\n"])
+def test_duplicate_anchor_is_located(text: str) -> None:
+    with pytest.raises(YamlProblem) as exc:
+        parse(text, "f.yaml")
+    assert str(exc.value.problems[0]) == (
+        f"f.yaml:{text.count(chr(10), 0, text.rindex('&')) + 1}:"
+        f"{text.rindex('&') - text.rfind(chr(10), 0, text.rindex('&'))}: "
+        "invalid YAML: found duplicate anchor 'x' (first defined on line 1)"
+    )

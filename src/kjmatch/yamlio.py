@@ -245,6 +245,9 @@ def _syntax_problem(exc: yaml.MarkedYAMLError, file: str, text: str) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
     problem = (exc.problem or exc.context or "invalid YAML").strip()
+    if problem == "second occurrence" and exc.context and exc.context_mark:
+        first = exc.context.removesuffix("; first occurrence")
+        problem = f"{first} (first defined on line {exc.context_mark.line + 1})"
     if "\t" in problem or "'\\t'" in problem or _tab_at(text, line):
         problem = "tab character used for indentation; YAML needs spaces"
     elif "exceeded maximum nesting depth" in problem:
