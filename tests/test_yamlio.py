@@ -175,10 +175,21 @@ def test_size_limit_setting_is_read_when_used(
 
 
 def test_fifo_is_refused_without_hanging(tmp_path: Path) -> None:
+    import signal
+
+    def expire(signum: int, frame: object) -> None:
+        raise TimeoutError("hung opening a FIFO")
+
     fifo = tmp_path / "zz.yaml"
     os.mkfifo(fifo)
-    with pytest.raises(YamlProblem) as exc:
-        read_text(fifo, "zz.yaml")
+    old = signal.signal(signal.SIGALRM, expire)
+    signal.alarm(10)
+    try:
+        with pytest.raises(YamlProblem) as exc:
+            read_text(fifo, "zz.yaml")
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
     assert str(exc.value.problems[0]) == (
         "zz.yaml: cannot read file: it is a FIFO (named pipe); only regular files are read"
     )
