@@ -166,7 +166,8 @@ def combine(
     The one score formula: ranking, explain and stability all call it."""
     total = sum(weights[c] for c in vals)
     contributions = {c: round(100 * weights[c] * v / total, 2) for c, v in vals.items()}
-    return contributions, round(sum(contributions.values()), 2)
+    # each contribution is rounded, so their sum may overshoot 100 by a hundredth
+    return contributions, min(100.0, round(sum(contributions.values()), 2))
 
 
 # ---------------------------------------------------------------- weights
