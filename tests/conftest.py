@@ -19,12 +19,13 @@ def names(en: str) -> dict[str, str]:
 
 
 def stage(sid: str, kind: str, inputs: list[str], hs: list[str] | None = None) -> dict[str, Any]:
+    """A stage with one product of the same id (tests of products add their own)."""
     return {
         "id": sid,
         "name": names(sid.title()),
         "kind": kind,
-        "hs_codes": hs or [],
         "inputs": inputs,
+        "products": [{"id": sid, "name": names(sid.title()), "hs_codes": hs or []}],
     }
 
 
@@ -85,7 +86,7 @@ RELATIONSHIPS: dict[str, Any] = {
             "id": "cellco-filmco-supply",
             "korea": "kr-cellco",
             "japan": "jp-filmco",
-            "sector": "widgets",
+            "sectors": ["widgets"],
             "type": "supply",
             "year": 2023,
             "status": "active",

@@ -19,6 +19,7 @@ LAYERS = {
     "kjmatch.yamlio": 1,
     "kjmatch.loader": 1,
     "kjmatch.validation": 1,
+    "kjmatch.checks": 1,
     "kjmatch.schema": 1,
     "kjmatch.scaffold": 1,
     "kjmatch.report": 1,

@@ -57,9 +57,22 @@ StageKind = Literal[
     "raw_material", "material", "component", "equipment", "manufacturing", "end_use", "service"
 ]
 RelationshipType = Literal[
-    "supply", "jv", "equity", "licence", "customer_order", "rnd", "mou_study"
+    "supply",
+    "customer_order",
+    "jv",
+    "equity",
+    "licence",
+    "rnd",
+    "mou_study",
+    "joint_procurement",
+    "consortium",
 ]
-RelationshipStatus = Literal["announced", "active", "ended"]
+# ties of these types between makers of one product are cooperation, not rivalry
+HORIZONTAL_TYPES = frozenset(
+    {"jv", "equity", "licence", "rnd", "mou_study", "joint_procurement", "consortium"}
+)
+RelationshipStatus = Literal["announced", "active", "completed", "suspended", "ended"]
+ControlStatus = Literal["in_force", "suspended", "lifted"]
 PlayerKind = Literal["company", "institution"]
 
 _FORBID: dict[str, Any] = {"extra": "forbid"}
@@ -92,49 +105,67 @@ class Source:
 
 @dataclass(frozen=True, kw_only=True)
 class ImportShare:
-    """Japan's share of Korea's imports of this stage's goods."""
+    """A partner's share of one country's imports of some products, in one year.
+
+    The partner is the other country of the pair (KR or JP: a dependence the pair can
+    serve) or a third country (an exposure the pair can cut)."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    importer: Country
+    partner: CountryCode
     value: Share
+    products: tuple[Slug, ...] = ()
+    hs_codes: tuple[HsCode, ...] = ()
     item: Text
     year: Year
     source: Source
     note: str = ""
-
-
-@dataclass(frozen=True, kw_only=True)
-class ThirdCountryShare(ImportShare):
-    """A third country's share of Korea's imports of this stage's goods."""
-
-    country: CountryCode
 
 
 @dataclass(frozen=True, kw_only=True)
 class ExportControl:
-    """An export control that has touched this stage's goods."""
+    """An export control that has touched some products (named by id or HS code)."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     imposed_by: CountryCode
+    products: tuple[Slug, ...] = ()
+    hs_codes: tuple[HsCode, ...] = ()
     item: Text
     year: Year
-    status: Literal["in_force", "lifted"]
+    status: ControlStatus
     source: Source
     note: str = ""
 
 
+Fact = ImportShare | ExportControl
+
+
 @dataclass(frozen=True, kw_only=True)
 class StageContext:
-    """Country-level facts about a stage, each with its year and source."""
+    """Dated facts about a stage's products, each naming the products it concerns."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
-    japan_import_share: tuple[ImportShare, ...] = ()
-    third_country_import_share: tuple[ThirdCountryShare, ...] = ()
+    import_shares: tuple[ImportShare, ...] = ()
     export_controls: tuple[ExportControl, ...] = ()
 
     def is_empty(self) -> bool:
-        return not (
-            self.japan_import_share or self.third_country_import_share or self.export_controls
-        )
+        return not (self.import_shares or self.export_controls)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product:
+    """A product inside a stage: the unit the matcher links, gaps and evidence attach to.
+
+    `inputs` names the products (anywhere in the sector) this one is made from; when it
+    is absent, every product of the stage's `inputs` stages counts as an input."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    id: Slug
+    name: Names
+    hs_codes: tuple[HsCode, ...] = ()
+    hs_note: str = ""
+    description: str = ""
+    inputs: tuple[Slug, ...] | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -144,9 +175,23 @@ class Stage:
     name: Names
     kind: StageKind
     description: str = ""
-    hs_codes: tuple[HsCode, ...] = ()
     inputs: tuple[Slug, ...] = ()
+    products: Annotated[tuple[Product, ...], at.MinLen(1)]
     context: StageContext = field(default_factory=StageContext)
+
+    @property
+    def hs_codes(self) -> tuple[str, ...]:
+        return tuple(dict.fromkeys(code for p in self.products for code in p.hs_codes))
+
+
+@dataclass(frozen=True, kw_only=True)
+class Complement:
+    """Two products of one stage whose makers cooperate rather than compete."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    products: Annotated[tuple[Slug, ...], at.MinLen(2), at.MaxLen(2)]
+    reason: Text
+    source: Source
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,7 +202,8 @@ class Sector:
     id: Slug
     name: Names
     summary: Text
-    stages: Annotated[tuple[Stage, ...], at.MinLen(5), at.MaxLen(8)]
+    stages: Annotated[tuple[Stage, ...], at.MinLen(5), at.MaxLen(10)]
+    complements: tuple[Complement, ...] = ()
     sources: tuple[Source, ...] = ()
 
     def stage(self, stage_id: str) -> Stage | None:
@@ -166,15 +212,23 @@ class Sector:
                 return st
         return None
 
+    def products(self) -> dict[str, tuple[Stage, Product]]:
+        """Product id → its stage and the product, upstream first."""
+        return {p.id: (st, p) for st in self.stages for p in st.products}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Strength:
-    """A player's capability at one stage of one sector."""
+    """A player's capability at one stage of one sector, product by product.
+
+    `level` is the player's standing at the stage; `products` gives a level per product
+    it makes there (filled from `level` when the stage has a single product)."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     sector: Slug
     stage: Slug
     level: Level
+    products: dict[Slug, Level] = field(default_factory=dict)
     tags: tuple[Text, ...] = ()
     note: Text
     as_of: Year
@@ -225,11 +279,13 @@ class Relationship:
     id: Slug
     korea: Slug
     japan: Slug
-    sector: Slug
+    sectors: Annotated[tuple[Slug, ...], at.MinLen(1)]
+    products: tuple[Slug, ...] = ()
     type: RelationshipType
     year: Year
     status: RelationshipStatus
     ended: Year | None = None
+    last_confirmed: Year | None = None
     summary: Text
     value: Text | None = None
     sources: Annotated[tuple[Source, ...], at.MinLen(1)]
@@ -268,6 +324,7 @@ class Dataset:
     relationships: tuple[Relationship, ...]
     scenarios: dict[str, Scenario]
     root: str = ""
+    as_of: int = 0  # the newest year in the data: facts and ties age from it
 
     def players_in(self, sector: str, country: str | None = None) -> list[Player]:
         return [

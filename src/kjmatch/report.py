@@ -80,7 +80,7 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
                 "korea_players": len(kr),
                 "japan_players": len(jp),
                 "strengths": sum(1 for p in kr + jp for s in p.strengths if s.sector == sector.id),
-                "relationships": sum(1 for r in ds.relationships if r.sector == sector.id),
+                "relationships": sum(1 for r in ds.relationships if sector.id in r.sectors),
                 "stages_with_context": sum(1 for st in sector.stages if not st.context.is_empty()),
             }
         )

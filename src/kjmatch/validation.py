@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from pydantic import TypeAdapter, ValidationError
 
+from . import checks
 from . import model as m
 from .errors import DataError, Problem, nearest
 from .yamlio import YamlProblem, decode, parse, parse_json
@@ -183,6 +184,9 @@ def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
         allowed = _fields_at(kind_type, loc[:-1])
         close = nearest(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
+        moved = checks.RENAMED.get(str(loc[-1]))
+        if moved and not close:
+            hint = f"; data format 2 replaced it with {moved} (see data/README.md)"
         return loc, f"unknown key {str(loc[-1])!r}{hint} (allowed: {', '.join(allowed)})"
     if kind in ("missing", "missing_keyword_argument"):
         return loc, "required field is missing"
@@ -339,83 +343,6 @@ def _shadow_ids(checker: Checker, kind: str, data: Any) -> None:
                 checker.shadow["players"].add(p["id"])
 
 
-def _check_sources(checker: Checker, file: str, path: Path_, sources: Iterable[m.Source]) -> None:
-    for i, src in enumerate(sources):
-        if not (src.publisher or src.title):
-            checker.add(file, (*path, i), "a source needs a publisher or a title")
-
-
-def _check_sector(checker: Checker, file: str, sector: m.Sector) -> None:
-    ids = [s.id for s in sector.stages]
-    seen: set[str] = set()
-    for i, st in enumerate(sector.stages):
-        if st.id in seen:
-            checker.add(file, ("stages", i, "id"), f"duplicate stage id {st.id!r}")
-        seen.add(st.id)
-        for j, inp in enumerate(st.inputs):
-            if inp == st.id:
-                checker.add(file, ("stages", i, "inputs", j), f"stage {st.id!r} cannot feed itself")
-            elif inp not in ids:
-                checker.add(
-                    file,
-                    ("stages", i, "inputs", j),
-                    _unknown("stage", inp, ids, f"in sector {sector.id!r}"),
-                )
-        ctx = st.context
-        for key in ("japan_import_share", "third_country_import_share", "export_controls"):
-            for j, item in enumerate(getattr(ctx, key)):
-                loc: Path_ = ("stages", i, "context", key, j, "source")
-                _check_sources(checker, file, loc, [item.source])
-    _check_sources(checker, file, ("sources",), sector.sources)
-    cycle = find_cycle({st.id: list(st.inputs) for st in sector.stages})
-    if cycle:
-        i = ids.index(cycle[0])
-        checker.add(
-            file,
-            ("stages", i, "inputs"),
-            "value chain has a cycle: " + " → ".join([*cycle, cycle[0]]),
-        )
-
-
-def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """A cycle in `graph` (node → inputs) as a list of nodes, or None."""
-    import graphlib
-
-    known = {node: [n for n in inputs if n in graph] for node, inputs in graph.items()}
-    try:
-        graphlib.TopologicalSorter(known).prepare()
-    except graphlib.CycleError as exc:
-        # graphlib lists [a, b, ..., a] with each node an input of the next; report it
-        # the other way round, as `inputs` are read: each node's input follows it
-        cycle: list[str] = exc.args[1]
-        return cycle[::-1][:-1]
-    return None
-
-
-def _unknown(kind: str, name: str, valid: Iterable[str], where: str = "") -> str:
-    close = nearest(name, valid, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    return f"unknown {kind} {name!r}{' ' + where if where else ''}{hint}"
-
-
-def _check_strength(
-    checker: Checker, file: str, path: Path_, s: m.Strength, sectors: dict[str, m.Sector]
-) -> bool:
-    _check_sources(checker, file, (*path, "sources"), s.sources)
-    sector = sectors.get(s.sector)
-    if sector is None:
-        if not checker.known("sectors", s.sector):
-            checker.add(file, (*path, "sector"), _unknown("sector", s.sector, sectors))
-        return False
-    if sector.stage(s.stage) is None:
-        ids = [st.id for st in sector.stages]
-        checker.add(
-            file, (*path, "stage"), _unknown("stage", s.stage, ids, f"in sector {s.sector!r}")
-        )
-        return False
-    return True
-
-
 def build(
     files: dict[str, list[tuple[str, bytes]]],
     progress: Callable[[str, int, int], None] | None = None,
@@ -458,7 +385,7 @@ def build(
             checker.add(file, ("id",), f"duplicate sector id {sector.id!r}")
             continue
         sectors[sector.id] = sector
-        _check_sector(checker, file, sector)
+        checks.check_sector(checker, file, sector)
 
     players: dict[str, m.Player] = {}
     extra: dict[str, list[m.Strength]] = {}
@@ -483,27 +410,29 @@ def build(
                 continue
             players[p.id] = p
             for j, op in enumerate(p.partner_country_operations):
-                _check_sources(
+                checks.check_sources(
                     checker,
                     file,
                     ("players", i, "partner_country_operations", j, "source"),
                     [op.source],
                 )
+            filled = []
             for j, s in enumerate(p.strengths):
                 loc: Path_ = ("players", i, "strengths", j)
-                _check_strength(checker, file, loc, s, sectors)
-                note_strength(file, loc, p.id, s)
+                full = checks.check_strength(checker, file, loc, s, sectors)
+                if note_strength(file, loc, p.id, s) and full is not None:
+                    filled.append(full)
+            players[p.id] = dataclasses.replace(p, strengths=tuple(filled))
     for file, pf in parsed["players"]:
         for i, e in enumerate(pf.strengths):
             loc = ("strengths", i)
             if e.player not in players:
                 if not checker.known("players", e.player):
-                    checker.add(file, (*loc, "player"), _unknown("player", e.player, players))
+                    checker.add(file, (*loc, "player"), checks.unknown("player", e.player, players))
                 continue
-            if _check_strength(checker, file, loc, e, sectors) and note_strength(
-                file, loc, e.player, e
-            ):
-                fields = {f.name: getattr(e, f.name) for f in dataclasses.fields(m.Strength)}
+            full = checks.check_strength(checker, file, loc, e, sectors)
+            if full is not None and note_strength(file, loc, e.player, e):
+                fields = {f.name: getattr(full, f.name) for f in dataclasses.fields(m.Strength)}
                 extra.setdefault(e.player, []).append(m.Strength(**fields))
     for pid, more in extra.items():
         p = players[pid]
@@ -514,33 +443,11 @@ def build(
     for file, rf in parsed["relationships"]:
         for i, r in enumerate(rf.relationships):
             loc = ("relationships", i)
-            ok = True
-            if r.id in rel_ids:
+            ok = r.id not in rel_ids
+            if not ok:
                 checker.add(file, (*loc, "id"), f"duplicate relationship id {r.id!r}")
-                ok = False
             rel_ids.add(r.id)
-            for side, country in (("korea", "KR"), ("japan", "JP")):
-                pid = getattr(r, side)
-                if pid not in players:
-                    if not checker.known("players", pid):
-                        checker.add(file, (*loc, side), _unknown("player", pid, players))
-                    ok = False
-                elif players[pid].country != country:
-                    checker.add(
-                        file,
-                        (*loc, side),
-                        f"{pid!r} is a {players[pid].country} player; {side} needs a {country} player",
-                    )
-                    ok = False
-            if r.sector not in sectors:
-                if not checker.known("sectors", r.sector):
-                    checker.add(file, (*loc, "sector"), _unknown("sector", r.sector, sectors))
-                ok = False
-            if r.status == "ended" and r.ended is None:
-                checker.add(file, (*loc, "status"), "an ended relationship needs an 'ended' year")
-            if r.ended is not None and r.ended < r.year:
-                checker.add(file, (*loc, "ended"), f"ended ({r.ended}) is before year ({r.year})")
-            _check_sources(checker, file, (*loc, "sources"), r.sources)
+            ok = checks.check_relationship(checker, file, loc, r, players, sectors) and ok
             if ok:
                 relationships.append(r)
 
@@ -558,7 +465,7 @@ def build(
                 checker.add(
                     file,
                     ("weights", name),
-                    _unknown("weight", name, components) + f" (valid: {', '.join(components)})",
+                    checks.unknown("weight", name, components),
                 )
         if not any({**default_weights(), **sc.weights}.values()):
             checker.add(file, ("weights",), "at least one weight must be above zero")
@@ -572,4 +479,5 @@ def build(
         players=players,
         relationships=tuple(relationships),
         scenarios=scenarios,
+        as_of=checks.newest_year(sectors.values(), players.values(), relationships),
     )

@@ -19,12 +19,20 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
-Direction = Literal["jp-to-kr", "kr-to-jp", "same-stage"]
-DIRECTIONS: tuple[Direction, ...] = ("jp-to-kr", "kr-to-jp", "same-stage")
+Direction = Literal["jp-to-kr", "kr-to-jp", "horizontal", "same-stage"]
+DIRECTIONS: tuple[Direction, ...] = ("jp-to-kr", "kr-to-jp", "horizontal", "same-stage")
+# direction → (short label for tables and CSV, arrow, words)
+DIRECTION_LABELS: dict[str, tuple[str, str, str]] = {
+    "jp-to-kr": ("JP→KR", "◀", "Japan → Korea"),
+    "kr-to-jp": ("KR→JP", "▶", "Korea → Japan"),
+    "horizontal": ("partners", "⇄", "horizontal cooperation"),
+    "same-stage": ("rivals", "≈", "same product (rivals)"),
+}
 
 MAX_WEIGHT = 100.0
-FIT = {0: 0.1, 1: 1.0, 2: 0.5}  # hops between the two stages → fit
-TIE_VALUE = {"active": 1.0, "announced": 0.6, "ended": 0.3}
+FIT = {0: 0.1, 1: 1.0, 2: 0.5}  # hops between the two products → fit
+HORIZONTAL_FIT = 0.75  # documented cooperation between makers of one product or stage
+TIE_VALUE = {"active": 1.0, "completed": 0.7, "announced": 0.6, "suspended": 0.4, "ended": 0.3}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +40,7 @@ class LinkFacts:
     """All a component may read about one linked pair of strengths."""
 
     direction: Direction
-    hops: int  # 0 same stage, 1 direct input, 2 two steps upstream
+    hops: int  # 0 same product or horizontal, 1 direct input, 2 two steps upstream
     korea_level: int
     japan_level: int
     gap: float  # how far the supplier fills a gap in the buyer country's chain, in [0, 1]
@@ -54,7 +62,7 @@ class Component:
 
 
 def _fit(f: LinkFacts) -> float:
-    return FIT[f.hops]
+    return HORIZONTAL_FIT if f.direction == "horizontal" else FIT[f.hops]
 
 
 def _strength(f: LinkFacts) -> float:
@@ -68,9 +76,9 @@ _REGISTRY: dict[str, Component] = {
             "fit",
             0.35,
             "fit",
-            "value-chain fit between the two stages",
+            "value-chain fit between the two products",
             _fit,
-            detail="**1.0** when the supplier's stage is a direct input of the buyer's, **0.5** two steps upstream, **0.1** at the same stage (rivals more than partners). Stages three or more steps apart are not paired.",
+            detail="**1.0** when the supplier's product is a direct input of the buyer's, **0.5** two steps upstream, **0.75** for a horizontal link (makers of one product or stage with a documented cooperative tie, or products the sector declares complementary), **0.1** for the same product without one (rivals more than partners). Products three or more steps apart, and different products of one stage, are not paired.",
         ),
         Component(
             "strength",
@@ -78,7 +86,7 @@ _REGISTRY: dict[str, Component] = {
             "str",
             "capability of both sides",
             _strength,
-            detail="the mean of (level − 1)/4 over the two strengths.",
+            detail="the mean of (level − 1)/4 over the two firms' levels at the linked products.",
         ),
         Component(
             "gap",
@@ -86,15 +94,15 @@ _REGISTRY: dict[str, Component] = {
             "gap",
             "how far the supplier fills a gap in the buyer country's own chain",
             lambda f: f.gap,
-            detail="(supplier level − best level of the buyer country's *other* players there)/4, clipped to [0, 1]; the level/4 if the buyer country has nobody there. For a Japanese supplier, Japan's documented share of Korea's imports at that stage raises it (the most recent figure per item; a figure about other goods at the stage counts half).",
+            detail="(supplier level − best level of the buyer country's *other* players at the supplier's product)/4, clipped to [0, 1]; the level/4 if the buyer country has nobody there. The supplier country's documented share of the buyer country's imports of that product raises it (the most recent figure per item, aged: × 0.5^(age/5 years)). 0 for horizontal and same-product links.",
         ),
         Component(
             "security",
             0.10,
             "sec",
-            "how far a Japanese supplier cuts Korea's reliance on third countries",
+            "how far the supplier cuts the buyer country's reliance on third countries",
             lambda f: f.security,
-            detail="(level − 1)/4 × Korea's exposure at the stage: the largest of third-country import shares (most recent figure per item) and third-country export controls (0.6 in force, 0.3 lifted); facts about other goods count half. A third-country control counts nothing where Japan enforces its own control at the same stage. Stages without documented context score 0, and the reasons say so.",
+            detail="(supplier level − 1)/4 × the buyer country's exposure at the supplier's product: the largest of third-country import shares (most recent figure per item) and third-country export controls (0.6 in force, 0.45 suspended, 0.2 lifted), each aged × 0.5^(age/5 years). A third-country control counts nothing where the supplier's own country enforces a control on the product. For a horizontal link: the weaker firm's (level − 1)/4 × either country's exposure at the two products. Facts about other products never count; products without documented facts score 0, and the reasons say so.",
         ),
         Component(
             "relationship",
@@ -102,7 +110,7 @@ _REGISTRY: dict[str, Component] = {
             "tie",
             "an existing documented tie",
             lambda f: f.tie,
-            detail="1 active, 0.6 announced, 0.3 ended, 0 none, over the ties documented between the two in the sector being ranked.",
+            detail="the best of the pair's ties that concern the sector (and the linked products, when a tie names products): 1 active, 0.7 completed, 0.6 announced, 0.4 suspended, 0.3 ended, each aged × 0.5^(age/8 years) from its last confirmation (or end); 0 none.",
         ),
         Component(
             "novelty",
@@ -110,7 +118,7 @@ _REGISTRY: dict[str, Component] = {
             "new",
             "no documented tie yet",
             lambda f: 0.0 if f.tied else 1.0,
-            detail="1 when the pair has no documented tie of any status, else 0 (used by the `new-partners` scenario).",
+            detail="1 when the pair has no documented tie of any status in any sector, else 0 (used by the `new-partners` scenario).",
         ),
     )
 }

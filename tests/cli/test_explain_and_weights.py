@@ -150,7 +150,9 @@ def test_user_scenario_file(tmp_path: Path) -> None:
     }
     data = write_dataset(tmp_path / "d", files)
     doc = jrun("match", "-s", "widgets", "--data-dir", str(data), "--scenario", "mine")
-    assert doc["pairings"][0]["korea"]["id"] == "kr-cellco" and doc["pairings"][0]["score"] == 100.0
+    # the tie (2023) is a year older than the data's newest year, so it counts 0.5^(1/8)
+    assert doc["pairings"][0]["korea"]["id"] == "kr-cellco"
+    assert doc["pairings"][0]["score"] == pytest.approx(91.7, abs=0.01)
 
 
 def test_stability_is_reproducible_and_well_formed() -> None:

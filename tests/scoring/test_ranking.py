@@ -13,15 +13,16 @@ from hypothesis import strategies as st
 
 from kjmatch.loader import load_dataset
 from kjmatch.model import (
+    Complement,
     Dataset,
     ExportControl,
     ImportShare,
     Player,
+    Product,
     Relationship,
     Source,
     StageContext,
     Strength,
-    ThirdCountryShare,
 )
 from kjmatch.scoring.ranking import MatchResult, match
 from kjmatch.weights import WeightError, default_weights, names, resolve_weights
@@ -71,7 +72,9 @@ def test_known_relationship_is_attached_and_counted(ds: Dataset) -> None:
     p = _pair(match(ds, "widgets", top=None), "kr-cellco", "jp-filmco")
     assert p is not None
     assert [r.id for r in p.relationships] == ["cellco-filmco-supply"]
-    assert p.best.components["relationship"] == 1.0 and p.best.components["novelty"] == 0.0
+    # an active tie from 2023, one year before the data's newest year: aged by one year
+    assert p.best.components["relationship"] == pytest.approx(0.5 ** (1 / 8), abs=1e-4)
+    assert p.best.components["novelty"] == 0.0
 
 
 def test_contributions_add_up_to_score(ds: Dataset) -> None:
@@ -107,42 +110,61 @@ from kjmatch.validation import adapter  # noqa: E402
 SECTOR_OBJ = adapter("sectors").validate_python(SECTOR)
 
 
-CONTROL_STATUS: list[Literal["in_force", "lifted"]] = ["in_force", "lifted"]
-WORDS = ["film", "ore", "coating", "cells", "salt"]  # tags, notes and fact items share these
+CONTROL_STATUS: list[Literal["in_force", "suspended", "lifted"]] = [
+    "in_force",
+    "suspended",
+    "lifted",
+]
+IMPORTERS: list[Literal["KR", "JP"]] = ["KR", "JP"]
+STATUSES: list[Literal["announced", "active", "completed", "suspended", "ended"]] = [
+    "announced",
+    "active",
+    "completed",
+    "suspended",
+    "ended",
+]
+# the film stage holds two products: film feeds cells, salt does not (and is complementary)
+FILM_PRODUCTS = (
+    Product(id="film", name=SECTOR_OBJ.stages[1].products[0].name, hs_codes=("3920.10",)),
+    Product(
+        id="salt", name=SECTOR_OBJ.stages[1].products[0].name, hs_codes=("2826.90",), inputs=()
+    ),
+)
 
 
 @st.composite
-def contexts(draw: st.DrawFn) -> StageContext:
-    """Stage facts whose items may or may not concern a supplier's tags or note."""
-    item = st.sampled_from(WORDS)
+def contexts(draw: st.DrawFn, products: tuple[str, ...]) -> StageContext:
+    """Dated facts of both importing countries, each about one of the stage's products."""
+    prods = st.sampled_from(products).map(lambda p: (p,))
+    years = st.integers(2010, 2025)
     return StageContext(
-        japan_import_share=tuple(
-            ImportShare(value=v, item=i, year=y, source=SRC)
-            for v, i, y in draw(
-                st.lists(st.tuples(st.floats(0, 1), item, st.integers(2015, 2025)), max_size=2)
+        import_shares=tuple(
+            ImportShare(
+                importer=imp, partner=par, value=v, products=pr, item=f"i{n}", year=y, source=SRC
             )
-        ),
-        third_country_import_share=tuple(
-            ThirdCountryShare(value=v, item=i, year=y, source=SRC, country=c)
-            for v, i, y, c in draw(
-                st.lists(
-                    st.tuples(
-                        st.floats(0, 1),
-                        item,
-                        st.integers(2015, 2025),
-                        st.sampled_from(["CN", "US"]),
-                    ),
-                    max_size=2,
+            for n, (imp, par, v, pr, y) in enumerate(
+                draw(
+                    st.lists(
+                        st.tuples(
+                            st.sampled_from(IMPORTERS),
+                            st.sampled_from(["KR", "JP", "CN", "US"]),
+                            st.floats(0, 1),
+                            prods,
+                            years,
+                        ).filter(lambda t: t[0] != t[1]),
+                        max_size=3,
+                    )
                 )
             )
         ),
         export_controls=tuple(
-            ExportControl(imposed_by=c, item=i, year=2023, status=status, source=SRC)
-            for c, i, status in draw(
+            ExportControl(imposed_by=c, products=pr, item="x", year=y, status=status, source=SRC)
+            for c, pr, y, status in draw(
                 st.lists(
                     st.tuples(
                         st.sampled_from(["CN", "JP", "KR"]),
-                        item,
+                        prods,
+                        years,
                         st.sampled_from(CONTROL_STATUS),
                     ),
                     max_size=2,
@@ -154,49 +176,71 @@ def contexts(draw: st.DrawFn) -> StageContext:
 
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
-    """Random players, ties, tags, notes and stage context on the tiny chain."""
-    stages = tuple(dataclasses.replace(st_, context=draw(contexts())) for st_ in SECTOR_OBJ.stages)
-    sector = dataclasses.replace(SECTOR_OBJ, stages=stages)
+    """Random players with product levels, ties of every status and kind (horizontal too),
+    facts of both countries, complements and ageing, on the tiny chain."""
+    stages = []
+    for st_ in SECTOR_OBJ.stages:
+        if st_.id == "film":
+            st_ = dataclasses.replace(st_, products=FILM_PRODUCTS)
+        ids = tuple(p.id for p in st_.products)
+        stages.append(dataclasses.replace(st_, context=draw(contexts(ids))))
+    complements: tuple[Complement, ...] = ()
+    if draw(st.booleans()):
+        complements = (Complement(products=("film", "salt"), reason="r", source=SRC),)
+    sector = dataclasses.replace(SECTOR_OBJ, stages=tuple(stages), complements=complements)
+    products = {st_.id: [p.id for p in st_.products] for st_ in stages}
     players: dict[str, Player] = {}
     for country in ("KR", "JP"):
         for i in range(draw(st.integers(1, 5))):
             at = draw(st.lists(st.sampled_from(STAGES), min_size=1, max_size=3, unique=True))
-            strengths = tuple(
-                Strength(
-                    sector="widgets",
-                    stage=s,
-                    level=draw(st.integers(1, 5)),
-                    tags=tuple(draw(st.lists(st.sampled_from(WORDS), max_size=2))),
-                    note=draw(st.sampled_from(["n", *WORDS])),
-                    as_of=2024,
-                    sources=(SRC,),
+            strengths = []
+            for s in at:
+                own = draw(
+                    st.lists(st.sampled_from(products[s]), min_size=1, max_size=2, unique=True)
                 )
-                for s in at
-            )
+                levels = {p: draw(st.integers(1, 5)) for p in own}
+                strengths.append(
+                    Strength(
+                        sector="widgets",
+                        stage=s,
+                        level=max(levels.values()),
+                        products=levels,
+                        note="n",
+                        as_of=2024,
+                        sources=(SRC,),
+                    )
+                )
             pid = f"{country.lower()}-{i}"
             players[pid] = Player(
-                id=pid, name=pid, native_name=pid, country=country, strengths=strengths
+                id=pid, name=pid, native_name=pid, country=country, strengths=tuple(strengths)
             )
     kr = [p for p in players if p.startswith("kr")]
     jp = [p for p in players if p.startswith("jp")]
     rels = []
-    for n in range(draw(st.integers(0, 3))):
+    for n in range(draw(st.integers(0, 4))):
+        status = draw(st.sampled_from(STATUSES))
         rels.append(
             Relationship(
                 id=f"r{n}",
                 korea=draw(st.sampled_from(kr)),
                 japan=draw(st.sampled_from(jp)),
-                sector="widgets",
-                type="supply",
-                year=2020,
-                status=draw(st.sampled_from(["announced", "active", "ended"])),
-                ended=2024,
+                sectors=draw(st.sampled_from([("widgets",), ("elsewhere",)])),
+                products=draw(st.sampled_from([(), ("film",), ("cells",)])),
+                type=draw(st.sampled_from(["supply", "jv", "rnd", "joint_procurement"])),
+                year=draw(st.integers(2005, 2024)),
+                status=status,
+                ended=2024 if status == "ended" else None,
+                last_confirmed=draw(st.sampled_from([None, 2025])),
                 summary="s",
                 sources=(SRC,),
             )
         )
     return Dataset(
-        sectors={"widgets": sector}, players=players, relationships=tuple(rels), scenarios={}
+        sectors={"widgets": sector},
+        players=players,
+        relationships=tuple(rels),
+        scenarios={},
+        as_of=draw(st.integers(2024, 2030)),
     )
 
 
@@ -212,9 +256,13 @@ def test_scores_in_range_sorted_and_ranked(d: Dataset, w: dict[str, float]) -> N
     r = match(d, "widgets", weights=w, top=None)
     scores = [p.score for p in r.pairings]
     assert all(0 <= s <= 100 for s in scores)
-    keys = [(-p.score, p.korea.id, p.japan.id) for p in r.pairings]
+    keys = [p.order() for p in r.pairings]
     assert keys == sorted(keys)
-    assert [p.rank for p in r.pairings] == list(range(1, len(r.pairings) + 1))
+    # competition ranks: a shared score shares the first position's rank
+    for p in r.pairings:
+        first = next(j for j, q in enumerate(r.pairings) if q.score == p.score)
+        assert p.rank == first + 1
+        assert p.shared_rank == (sum(q.score == p.score for q in r.pairings) > 1)
 
 
 @FAST
@@ -240,7 +288,8 @@ def test_higher_strength_never_lowers_a_pairs_score(d: Dataset, data: st.DataObj
     player = d.players[pid]
     i = data.draw(st.integers(0, len(player.strengths) - 1))
     s = player.strengths[i]
-    raised = dataclasses.replace(s, level=min(5, s.level + 1))
+    prod = data.draw(st.sampled_from(sorted(s.products)))
+    raised = dataclasses.replace(s, products={**s.products, prod: min(5, s.products[prod] + 1)})
     new_player = dataclasses.replace(
         player, strengths=(*player.strengths[:i], raised, *player.strengths[i + 1 :])
     )
@@ -258,7 +307,12 @@ def test_fast_top_n_equals_exhaustive(
 ) -> None:
     dirs = data.draw(
         st.sampled_from(
-            [("jp-to-kr", "kr-to-jp", "same-stage"), ("jp-to-kr",), ("kr-to-jp", "same-stage")]
+            [
+                ("jp-to-kr", "kr-to-jp", "horizontal", "same-stage"),
+                ("jp-to-kr",),
+                ("kr-to-jp", "same-stage"),
+                ("horizontal",),
+            ]
         )
     )
     fast = match(d, "widgets", weights=w, top=top, min_score=floor, directions=dirs)
@@ -270,12 +324,14 @@ def test_fast_top_n_equals_exhaustive(
         return [
             (
                 p.rank,
+                p.shared_rank,
                 p.korea.id,
                 p.japan.id,
                 p.score,
-                p.best.korea_stage.id,
-                p.best.japan_stage.id,
+                p.best.korea_product.id,
+                p.best.japan_product.id,
                 p.best.reasons,
+                p.best.evidence,
             )
             for p in r.pairings
         ]

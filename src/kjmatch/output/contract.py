@@ -14,7 +14,7 @@ from typing import Literal, NotRequired
 
 from typing_extensions import TypedDict
 
-CONTRACT = 2
+CONTRACT = 3
 
 
 class Meta(TypedDict):
@@ -41,11 +41,18 @@ class Source(TypedDict):
     url: str | None
 
 
+class ProductLevel(TypedDict):
+    id: str
+    name: str
+    level: int
+
+
 class Strength(TypedDict):
     sector: str
     stage: str
     stage_name: str
     level: int
+    products: list[ProductLevel]
     tags: list[str]
     note: str
     as_of: int
@@ -56,11 +63,13 @@ class Relationship(TypedDict):
     id: str
     korea: str
     japan: str
-    sector: str
+    sectors: list[str]
+    products: list[str]
     type: str
     status: str
     year: int
     ended: int | None
+    last_confirmed: int | None
     summary: str
     value: str | None
     sources: list[Source]
@@ -114,7 +123,9 @@ class Side(TypedDict):
     native_name: str
     stage: str
     stage_name: str
-    level: int
+    product: str
+    product_name: str
+    level: int  # the firm's level at `product`
 
 
 class PairStability(TypedDict):
@@ -132,10 +143,27 @@ class StabilitySummary(TypedDict):
     kendall_tau_min: float
 
 
+Direction = Literal["jp-to-kr", "kr-to-jp", "horizontal", "same-stage"]
+
+
+class Evidence(TypedDict):
+    component: str  # gap, security or relationship
+    kind: str  # import_share, export_control or tie
+    product: str  # the product it concerns ("" for a tie)
+    text: str
+    year: int
+    age: int  # years before the ranking's as_of year
+    discount: float  # 0.5^(age / half-life)
+    value: float
+    counted: float  # value × discount
+    source: str
+
+
 class Pairing(TypedDict):
-    rank: int
+    rank: int  # equal scores share a rank
+    tied: bool  # another pairing has the same score (and so the same rank)
     score: float
-    direction: Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+    direction: Direction
     korea: Side
     japan: Side
     components: dict[str, float]
@@ -151,20 +179,26 @@ class MatchDoc(TypedDict):
     sector: Ref
     scenario: str | None
     weights: dict[str, float]
+    as_of: int  # the year evidence was aged from
     candidates: int
     pairings: list[Pairing]
     stability: NotRequired[StabilitySummary]
 
 
 class Link(TypedDict):
-    direction: Literal["jp-to-kr", "kr-to-jp", "same-stage"]
+    direction: Direction
     korea_stage: str
     japan_stage: str
+    korea_product: str
+    japan_product: str
+    korea_level: int
+    japan_level: int
     hops: int
     score: float
     components: dict[str, float]
     contributions: dict[str, float]
     reasons: list[str]
+    evidence: list[Evidence]  # the dated facts behind gap, security and relationship
     korea_strength: Strength
     japan_strength: Strength
 
@@ -172,6 +206,7 @@ class Link(TypedDict):
 class ExplainSector(TypedDict):
     sector: Ref
     rank: int | None  # None: too many pairs in the sector to rank them all
+    tied: bool
     score: float
     links: list[Link]
     relationships: list[Relationship]
@@ -183,6 +218,7 @@ class ExplainDoc(TypedDict):
     japan: Player
     scenario: str | None
     weights: dict[str, float]
+    as_of: int
     sectors: list[ExplainSector]
 
 
@@ -194,21 +230,36 @@ class StagePlayer(TypedDict):
 
 class ExportControl(TypedDict):
     imposed_by: str
+    products: list[str]
+    hs_codes: list[str]
     item: str
     year: int
-    status: Literal["in_force", "lifted"]
+    status: Literal["in_force", "suspended", "lifted"]
     source: Source
 
 
 class ImportShare(TypedDict):
+    importer: Literal["KR", "JP"]
+    partner: str
+    products: list[str]
+    hs_codes: list[str]
     value: float
     item: str
     year: int
     source: Source
 
 
-class ThirdCountryShare(ImportShare):
-    country: str
+class ChainProduct(TypedDict):
+    id: str
+    name: str
+    names: Names
+    hs_codes: list[str]
+    inputs: list[str]  # product ids (its own, or its stage's fallback)
+    feeds: list[str]
+    korea: list[StagePlayer]  # strongest first
+    japan: list[StagePlayer]
+    stronger: Literal["KR", "JP", "even", "none"]
+    gap: Literal["KR", "JP"] | None
 
 
 class ChainStage(TypedDict):
@@ -216,9 +267,10 @@ class ChainStage(TypedDict):
     name: str
     names: Names
     kind: str
-    hs_codes: list[str]
-    inputs: list[str]
+    hs_codes: list[str]  # all its products' codes
+    inputs: list[str]  # stage ids
     feeds: list[str]
+    products: list[ChainProduct]
     korea: list[StagePlayer]  # strongest first (the top 3 in `chain`, all in `show sector`)
     japan: list[StagePlayer]
     korea_count: int
@@ -227,8 +279,7 @@ class ChainStage(TypedDict):
     gap: Literal["KR", "JP"] | None
     export_control_sensitive: bool
     export_controls: list[ExportControl]
-    japan_import_share: list[ImportShare]
-    third_country_import_share: list[ThirdCountryShare]
+    import_shares: list[ImportShare]  # newest first
 
 
 class ChainDoc(TypedDict):

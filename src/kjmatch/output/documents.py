@@ -11,15 +11,25 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kjmatch import __version__
+from kjmatch.checks import product_inputs
 from kjmatch.errors import Problem
-from kjmatch.model import Dataset, Player, Relationship, Sector, Source, Strength
+from kjmatch.model import (
+    Dataset,
+    ExportControl,
+    ImportShare,
+    Player,
+    Relationship,
+    Sector,
+    Source,
+    Strength,
+)
 from kjmatch.report import Summary
 from kjmatch.scoring.chain import Chain
 
 if TYPE_CHECKING:
     from . import contract as c
 
-CONTRACT = 2  # kept equal to contract.CONTRACT by a test (contract.py is imported lazily)
+CONTRACT = 3  # kept equal to contract.CONTRACT by a test (contract.py is imported lazily)
 
 
 @dataclass
@@ -53,6 +63,10 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
         "stage": s.stage,
         "stage_name": stage.name.en if stage else s.stage,
         "level": s.level,
+        "products": [
+            {"id": pid, "name": _product_name(ds, s.sector, pid), "level": lv}
+            for pid, lv in s.products.items()
+        ],
         "tags": list(s.tags),
         "note": s.note,
         "as_of": s.as_of,
@@ -60,16 +74,23 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
     }
 
 
+def _product_name(ds: Dataset, sector: str, pid: str) -> str:
+    found = ds.sectors[sector].products().get(pid)
+    return found[1].name.en if found else pid
+
+
 def relationship_doc(r: Relationship) -> c.Relationship:
     return {
         "id": r.id,
         "korea": r.korea,
         "japan": r.japan,
-        "sector": r.sector,
+        "sectors": list(r.sectors),
+        "products": list(r.products),
         "type": r.type,
         "status": r.status,
         "year": r.year,
         "ended": r.ended,
+        "last_confirmed": r.last_confirmed,
         "summary": r.summary,
         "value": r.value,
         "sources": [source_doc(x) for x in r.sources],
@@ -113,7 +134,7 @@ def sectors_output(ds: Dataset) -> Output:
             "stages": len(sector.stages),
             "korea_players": len(ds.players_in(sector.id, "KR")),
             "japan_players": len(ds.players_in(sector.id, "JP")),
-            "relationships": sum(1 for r in ds.relationships if r.sector == sector.id),
+            "relationships": sum(1 for r in ds.relationships if sector.id in r.sectors),
             "stage_ids": [st.id for st in sector.stages],
         }
         docs.append(row)
@@ -175,17 +196,77 @@ def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) 
     )
 
 
+def _share_doc(x: ImportShare) -> c.ImportShare:
+    return {
+        "importer": x.importer,
+        "partner": x.partner,
+        "products": list(x.products),
+        "hs_codes": list(x.hs_codes),
+        "value": x.value,
+        "item": x.item,
+        "year": x.year,
+        "source": source_doc(x.source),
+    }
+
+
+def _control_doc(x: ExportControl) -> c.ExportControl:
+    return {
+        "imposed_by": x.imposed_by,
+        "products": list(x.products),
+        "hs_codes": list(x.hs_codes),
+        "item": x.item,
+        "year": x.year,
+        "status": x.status,
+        "source": source_doc(x.source),
+    }
+
+
+def _ordered(entries: Iterable[tuple[int, str, str]]) -> list[c.StagePlayer]:
+    ordered = sorted(entries, key=lambda e: (-e[0], e[1]))
+    return [{"id": pid, "name": name, "level": lv} for lv, name, pid in ordered]
+
+
+def _lead(kr: list[c.StagePlayer], jp: list[c.StagePlayer]) -> tuple[Any, Any]:
+    k = kr[0]["level"] if kr else 0
+    j = jp[0]["level"] if jp else 0
+    lead = "none" if not (k or j) else "even" if k == j else "KR" if k > j else "JP"
+    return lead, "KR" if j and not k else "JP" if k and not j else None
+
+
 def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage]:
-    """Each stage with its leading players per country, gaps, controls and import shares."""
+    """Each stage and its products with their leading players per country, gaps,
+    controls and import shares."""
     chain = Chain(ds, sector)
+    at_stage: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for p in ds.players.values():
+        for s in p.strengths:
+            if s.sector == sector.id:
+                at_stage.setdefault((p.country, s.stage), []).append((s.level, p.name, p.id))
+    inputs = product_inputs(sector)
     stages: list[c.ChainStage] = []
     for st in sector.stages:
-        sides: dict[str, list[c.StagePlayer]] = {"KR": [], "JP": []}
-        for country in ("KR", "JP"):
-            entries = chain.ranked.get((country, st.id), [])
-            ordered = sorted(entries, key=lambda e: (-e[0], e[1]))
-            sides[country] = [{"id": pid, "name": name, "level": lv} for lv, name, pid in ordered]
-        stronger, gap = chain.stronger(st.id)
+        products: list[c.ChainProduct] = []
+        for prod in st.products:
+            kr = _ordered(chain.ranked.get(("KR", prod.id), []))
+            jp = _ordered(chain.ranked.get(("JP", prod.id), []))
+            stronger, gap = _lead(kr, jp)
+            products.append(
+                {
+                    "id": prod.id,
+                    "name": prod.name.en,
+                    "names": names_doc(prod.name),
+                    "hs_codes": list(prod.hs_codes),
+                    "inputs": inputs[prod.id],
+                    "feeds": chain.feeds[prod.id],
+                    "korea": kr[:top],
+                    "japan": jp[:top],
+                    "stronger": stronger,
+                    "gap": gap,
+                }
+            )
+        kr = _ordered(at_stage.get(("KR", st.id), []))
+        jp = _ordered(at_stage.get(("JP", st.id), []))
+        stronger, gap = _lead(kr, jp)
         ctx = st.context
         stages.append(
             {
@@ -195,42 +276,18 @@ def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage
                 "kind": st.kind,
                 "hs_codes": list(st.hs_codes),
                 "inputs": list(st.inputs),
-                "feeds": chain.feeds[st.id],
-                "korea": sides["KR"][:top],
-                "japan": sides["JP"][:top],
-                "korea_count": len(sides["KR"]),
-                "japan_count": len(sides["JP"]),
-                "stronger": stronger,  # type: ignore[typeddict-item]
-                "gap": gap,  # type: ignore[typeddict-item]
+                "feeds": [x.id for x in sector.stages if st.id in x.inputs],
+                "products": products,
+                "korea": kr[:top],
+                "japan": jp[:top],
+                "korea_count": len(kr),
+                "japan_count": len(jp),
+                "stronger": stronger,
+                "gap": gap,
                 "export_control_sensitive": bool(ctx.export_controls),
-                "export_controls": [
-                    {
-                        "imposed_by": x.imposed_by,
-                        "item": x.item,
-                        "year": x.year,
-                        "status": x.status,
-                        "source": source_doc(x.source),
-                    }
-                    for x in ctx.export_controls
-                ],
-                "japan_import_share": [
-                    {
-                        "value": x.value,
-                        "item": x.item,
-                        "year": x.year,
-                        "source": source_doc(x.source),
-                    }
-                    for x in sorted(ctx.japan_import_share, key=lambda x: -x.year)
-                ],
-                "third_country_import_share": [
-                    {
-                        "country": x.country,
-                        "value": x.value,
-                        "item": x.item,
-                        "year": x.year,
-                        "source": source_doc(x.source),
-                    }
-                    for x in sorted(ctx.third_country_import_share, key=lambda x: -x.year)
+                "export_controls": [_control_doc(x) for x in ctx.export_controls],
+                "import_shares": [
+                    _share_doc(x) for x in sorted(ctx.import_shares, key=lambda x: -x.year)
                 ],
             }
         )
@@ -311,7 +368,7 @@ def sector_output(ds: Dataset, sector: Sector) -> Output:
         "summary": sector.summary,
         "sources": [source_doc(s) for s in sector.sources],
         "stages": stages,
-        "relationships": [relationship_doc(r) for r in ds.relationships if r.sector == sector.id],
+        "relationships": [relationship_doc(r) for r in ds.relationships if sector.id in r.sectors],
     }
     rows = [
         [

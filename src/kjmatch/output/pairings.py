@@ -8,35 +8,58 @@ from typing import TYPE_CHECKING, Any
 from kjmatch.model import Dataset, Player
 from kjmatch.scoring.links import Link
 from kjmatch.scoring.ranking import MatchResult, Pairing
-from kjmatch.weights import components
+from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
 
 if TYPE_CHECKING:
     from . import contract as c
 
-ARROW = {"jp-to-kr": "JP→KR", "kr-to-jp": "KR→JP", "same-stage": "rivals"}
+ARROW = {d: labels[0] for d, labels in DIRECTION_LABELS.items()}
 
 
-def _side(p: Player, stage_id: str, stage_name: str, level: int) -> c.Side:
+def _side(p: Player, link: Link, korea: bool) -> c.Side:
+    stage = link.korea_stage if korea else link.japan_stage
+    product = link.korea_product if korea else link.japan_product
     return {
         "id": p.id,
         "name": p.name,
         "native_name": p.native_name,
-        "stage": stage_id,
-        "stage_name": stage_name,
-        "level": level,
+        "stage": stage.id,
+        "stage_name": stage.name.en,
+        "product": product.id,
+        "product_name": product.name.en,
+        "level": link.korea_level if korea else link.japan_level,
     }
+
+
+def evidence_doc(link: Link) -> list[c.Evidence]:
+    return [
+        {
+            "component": e.component,
+            "kind": e.kind,
+            "product": e.product,
+            "text": e.text,
+            "year": e.year,
+            "age": e.age,
+            "discount": e.discount,
+            "value": e.value,
+            "counted": e.counted,
+            "source": e.source,
+        }
+        for e in link.evidence
+    ]
 
 
 def pairing_doc(p: Pairing) -> c.Pairing:
     b = p.best
     doc: c.Pairing = {
         "rank": p.rank,
+        "tied": p.shared_rank,
         "score": p.score,
         "direction": b.direction,
-        "korea": _side(p.korea, b.korea_stage.id, b.korea_stage.name.en, b.korea_strength.level),
-        "japan": _side(p.japan, b.japan_stage.id, b.japan_stage.name.en, b.japan_strength.level),
+        "korea": _side(p.korea, b, korea=True),
+        "japan": _side(p.japan, b, korea=False),
         "components": dict(b.components),
         "contributions": dict(b.contributions),
         "reasons": list(b.reasons),
@@ -64,6 +87,7 @@ def match_output(result: MatchResult) -> Output:
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
         "scenario": result.scenario,
         "weights": result.weights,
+        "as_of": result.as_of,
         "candidates": result.candidates,
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
@@ -83,28 +107,30 @@ def match_output(result: MatchResult) -> Output:
         b = p.best
         row: list[Any] = [
             p.rank,
+            "yes" if p.shared_rank else "",
             f"{p.score:.2f}",
             b.direction,
             p.korea.name,
-            b.korea_stage.name.en,
-            b.korea_strength.level,
+            b.korea_product.name.en,
+            b.korea_level,
             p.japan.name,
-            b.japan_stage.name.en,
-            b.japan_strength.level,
+            b.japan_product.name.en,
+            b.japan_level,
             *(f"{b.contributions[name]:.2f}" for name in comps),
             "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
         ]
         if p.stability is not None:
             row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
         rows.append(row)
-    columns = ["rank", "score", "direction", "korea", "korea_stage", "korea_level"]
-    columns += ["japan", "japan_stage", "japan_level", *comps, "relationships"]
+    columns = ["rank", "tied", "score", "direction", "korea", "korea_product", "korea_level"]
+    columns += ["japan", "japan_product", "japan_level", *comps, "relationships"]
     if result.stability is not None:
         columns += ["top_share", "rank_min", "rank_max"]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
         + (f"; scenario {result.scenario}" if result.scenario else "")
-        + ". `kjmatch explain KOREA JAPAN` shows any pairing in full."
+        + f"; evidence aged from {result.as_of}; `=` marks a shared rank."
+        + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
     return Output(
         kind="match",
@@ -123,11 +149,16 @@ def link_doc(link: Link, ds: Dataset) -> c.Link:
         "direction": link.direction,
         "korea_stage": link.korea_stage.id,
         "japan_stage": link.japan_stage.id,
+        "korea_product": link.korea_product.id,
+        "japan_product": link.japan_product.id,
+        "korea_level": link.korea_level,
+        "japan_level": link.japan_level,
         "hops": link.hops,
         "score": link.score,
         "components": dict(link.components),
         "contributions": dict(link.contributions),
         "reasons": list(link.reasons),
+        "evidence": evidence_doc(link),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),
     }
@@ -140,6 +171,7 @@ def explain_output(
     pairings: list[Pairing],
     weights: dict[str, float],
     scenario: str | None,
+    as_of: int | None = None,
 ) -> Output:
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
@@ -149,10 +181,10 @@ def explain_output(
             rows.append(
                 [
                     sector.id,
-                    p.rank or "",
+                    f"{p.rank}=" if p.shared_rank else p.rank or "",
                     ARROW[link.direction],
-                    link.korea_stage.name.en,
-                    link.japan_stage.name.en,
+                    link.korea_product.name.en,
+                    link.japan_product.name.en,
                     f"{link.score:.2f}",
                     *(f"{link.contributions[name]:.2f}" for name in weights),
                 ]
@@ -161,6 +193,7 @@ def explain_output(
             {
                 "sector": {"id": sector.id, "name": sector.name.en},
                 "rank": p.rank or None,
+                "tied": p.shared_rank,
                 "score": p.score,
                 "links": [link_doc(link, ds) for link in p.links],
                 "relationships": [relationship_doc(r) for r in p.relationships],
@@ -172,13 +205,14 @@ def explain_output(
         "japan": player_doc(japan, ds),
         "scenario": scenario,
         "weights": weights,
+        "as_of": as_of or ds.as_of,
         "sectors": sectors,
     }
     return Output(
         kind="explain",
         data=data,
         records="sectors",
-        columns=["sector", "rank", "dir", "Korea stage", "Japan stage", "score", *weights],
+        columns=["sector", "rank", "dir", "Korea product", "Japan product", "score", *weights],
         rows=rows,
         title=f"{korea.name} × {japan.name}",
         numeric=frozenset({"rank", "score", *weights}),

@@ -16,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kjmatch.weights import components
+from kjmatch.weights import DIRECTION_LABELS, components
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
@@ -42,8 +42,9 @@ KIND_LABEL = {
     "end_use": "end use",
     "service": "service",
 }
-ARROW = {"jp-to-kr": "◀", "kr-to-jp": "▶", "same-stage": "≈"}
-ARROW_WORDS = {"jp-to-kr": "Japan → Korea", "kr-to-jp": "Korea → Japan", "same-stage": "same stage"}
+ARROW = {d: labels[1] for d, labels in DIRECTION_LABELS.items()}
+ARROW_WORDS = {d: labels[2] for d, labels in DIRECTION_LABELS.items()}
+COUNTRY = {"KR": "Korea", "JP": "Japan"}
 FLAG = {"KR": "KR", "JP": "JP"}
 STYLE = {"KR": "bold blue", "JP": "bold red"}
 
@@ -96,13 +97,22 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
         if st["gap"]:
             who = "Korean" if st["gap"] == "KR" else "Japanese"
             status.append(f"  ◆ gap: no {who} player", style="bold yellow")
-        for share in st["japan_import_share"][:1]:
+        for share in [x for x in st["import_shares"] if x["partner"] in COUNTRY][:2]:
             status.append(
-                f"  JP {share['value']:.0%} of KR {share['item']} imports ({share['year']})",
+                f"  {share['partner']} {share['value']:.0%} of {share['importer']} "
+                f"{share['item']} imports ({share['year']})",
                 style="dim",
             )
         if status.plain:
             body.append(status)
+        if len(st["products"]) > 1:
+            for prod in st["products"]:
+                line = Text(f"· {prod['name']}: ", style="dim")
+                for country, key in (("KR", "korea"), ("JP", "japan")):
+                    best = prod[key][0] if prod[key] else None
+                    who = f"{best['name']} ({best['level']})" if best else "—"
+                    line.append(f"{country} {who}  ", style=STYLE[country] if best else "dim")
+                body.append(line)
         for c in st["export_controls"]:
             body.append(
                 Text(
@@ -144,14 +154,25 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
         )
         return
     for sec in doc["sectors"]:
-        rank = f"rank {sec['rank']}" if sec["rank"] else "rank not computed (too many pairs)"
+        rank = (
+            f"rank {sec['rank']}{'=' if sec['tied'] else ''}"
+            if sec["rank"]
+            else "rank not computed (too many pairs)"
+        )
         con.print(
             Text(f"\n{sec['sector']['name']}: {rank}, score {sec['score']:.2f}", style="bold")
         )
+        names = {
+            pr["id"]: pr["name"]
+            for link in sec["links"]
+            for side in ("korea_strength", "japan_strength")
+            for pr in link[side]["products"]
+        }
         for n, link in enumerate(sec["links"], 1):
             head = (
-                f"link {n}: {ARROW_WORDS[link['direction']]} · {link['korea_strength']['stage_name']} (KR) ↔ "
-                f"{link['japan_strength']['stage_name']} (JP) · score {link['score']:.2f}"
+                f"link {n}: {ARROW_WORDS[link['direction']]} · {names[link['korea_product']]} (KR, "
+                f"L{link['korea_level']}) ↔ {names[link['japan_product']]} (JP, "
+                f"L{link['japan_level']}) · score {link['score']:.2f}"
             )
             con.print(Text(head, style="bold"))
             t = Table(show_edge=False, pad_edge=False)
@@ -170,6 +191,15 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             con.print(t)
             for reason in link["reasons"]:
                 con.print(Text("  • " + reason))
+            for e in link["evidence"]:
+                age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+                con.print(
+                    Text(
+                        f"  [{e['component']}] {e['text']} ({e['year']}; {age}) → "
+                        f"{e['counted']:.2f} · {e['source']}",
+                        style="dim",
+                    )
+                )
             for side in ("korea_strength", "japan_strength"):
                 s = link[side]
                 who = k["name"] if side == "korea_strength" else j["name"]
@@ -213,7 +243,7 @@ def _relationships(con: Console, rels: list[dict[str, Any]], *, with_sector: boo
         return
     con.print(Text("\nRelationships", style="bold"))
     for r in rels:
-        where = f" ({r['sector']})" if with_sector else ""
+        where = f" ({', '.join(r['sectors'])})" if with_sector else ""
         con.print(Text(f"{r['korea']} × {r['japan']}{where}", style="bold"))
         _relationship(con, r)
 
@@ -227,24 +257,20 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
         con.print(Text(f"\n{st['name']} ({KIND_LABEL[st['kind']]}) [{st['id']}]", style="bold"))
         if st["description"]:
             con.print(Text(st["description"]))
-        if st["hs_codes"]:
-            con.print(Text("HS: " + " ".join(st["hs_codes"]), style="dim"))
+        for prod in st["products"]:
+            hs = f" — HS {' '.join(prod['hs_codes'])}" if prod["hs_codes"] else ""
+            con.print(Text(f"· {prod['name']} [{prod['id']}]{hs}", style="dim"))
         if st["inputs"]:
             con.print(Text("inputs: " + ", ".join(st["inputs"]), style="dim"))
         for country, key in (("KR", "korea"), ("JP", "japan")):
             players = ", ".join(f"{p['name']} ({p['level']})" for p in st[key]) or "none"
             con.print(Text(f"{country}: {players}"))
-        for x in st["japan_import_share"]:
+        for x in st["import_shares"]:
+            partner = COUNTRY.get(x["partner"], x["partner"])
             con.print(
                 Text(
-                    f"Japan's share of Korea's {x['item']} imports: {x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
-                    style="dim",
-                )
-            )
-        for x in st["third_country_import_share"]:
-            con.print(
-                Text(
-                    f"{x['country']} share of Korea's {x['item']} imports: {x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
+                    f"{partner}'s share of {COUNTRY[x['importer']]}'s {x['item']} imports: "
+                    f"{x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
                     style="dim",
                 )
             )
@@ -316,9 +342,9 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
     for p in doc["pairings"]:
         k, j = p["korea"], p["japan"]
         kr = Text(k["name"], style=STYLE["KR"])
-        kr.append(f"\n{k['stage_name']} · L{k['level']}", style="dim")
+        kr.append(f"\n{k['product_name']} · L{k['level']}", style="dim")
         jp = Text(j["name"], style=STYLE["JP"])
-        jp.append(f"\n{j['stage_name']} · L{j['level']}", style="dim")
+        jp.append(f"\n{j['product_name']} · L{j['level']}", style="dim")
         why = Text(" ".join(f"{p['contributions'][c]:.0f}" for c in comps))
         if p["relationships"]:
             r = p["relationships"][0]
@@ -327,7 +353,7 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
                 f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
             )
         row: list[str | Text] = [
-            str(p["rank"]),
+            f"{p['rank']}{'=' if p['tied'] else ''}",
             f"{p['score']:.1f}",
             kr,
             ARROW[p["direction"]],
@@ -341,7 +367,9 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
     con.print(t)
     con.print(
         Text(
-            "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   ≈ same stage",
+            "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   "
+            "⇄ documented cooperation   ≈ same product (rivals)   3= shared rank   "
+            f"evidence aged from {doc['as_of']}",
             style="dim",
         )
     )

@@ -1,20 +1,31 @@
-"""A sector's value chain as a feed graph: hop distances, leaders and gaps per stage."""
+"""A sector's value chain as a product feed graph: hop distances, leaders, gaps, facts."""
 
 from __future__ import annotations
 
 from collections import deque
 
-from kjmatch.model import Dataset, Sector, Stage
+from kjmatch.checks import concerns, product_inputs
+from kjmatch.model import Dataset, ExportControl, ImportShare, Product, Sector, Stage
 from kjmatch.weights import Direction
+
+Offer = tuple[int, str, str]  # (level, player name, player id)
 
 
 class Chain:
-    """A sector's feed graph with hop distances and per-country best levels."""
+    """A sector's product feed graph, per-country best levels per product, and the dated
+    facts that concern each product."""
 
-    def __init__(self, ds: Dataset, sector: Sector) -> None:
+    def __init__(self, ds: Dataset, sector: Sector, as_of: int | None = None) -> None:
         self.sector = sector
+        self.as_of = as_of or ds.as_of
         self.stages: dict[str, Stage] = {st.id: st for st in sector.stages}
-        self.feeds: dict[str, list[str]] = feeds(sector)
+        located = sector.products()
+        self.products: dict[str, Product] = {pid: p for pid, (_, p) in located.items()}
+        self.stage_of: dict[str, str] = {pid: st.id for pid, (st, _) in located.items()}
+        self.feeds: dict[str, list[str]] = {pid: [] for pid in self.products}
+        for pid, inputs in product_inputs(sector).items():
+            for inp in inputs:
+                self.feeds[inp].append(pid)
         self.hops: dict[tuple[str, str], int] = {}  # (upstream, downstream) → 1 or 2
         for start in self.feeds:
             seen = {start: 0}
@@ -30,51 +41,66 @@ class Chain:
             for other, d in seen.items():
                 if d:
                     self.hops[(start, other)] = d
-        # (country, stage) → [(level, name, id)], strongest first
-        self.ranked: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+        # (country, product) → offers, strongest first
+        self.ranked: dict[tuple[str, str], list[Offer]] = {}
         for p in ds.players.values():
             for s in p.strengths:
                 if s.sector == sector.id:
-                    self.ranked.setdefault((p.country, s.stage), []).append((s.level, p.name, p.id))
+                    for pid, level in s.products.items():
+                        self.ranked.setdefault((p.country, pid), []).append((level, p.name, p.id))
         for entries in self.ranked.values():
             entries.sort(key=lambda e: (-e[0], e[2]))
+        self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
+        self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}
+        for st in sector.stages:
+            for prod in st.products:
+                self.shares[prod.id] = [x for x in st.context.import_shares if concerns(x, prod)]
+                self.controls[prod.id] = [
+                    x for x in st.context.export_controls if concerns(x, prod)
+                ]
+        self.complements: set[tuple[str, str]] = set()
+        for c in sector.complements:
+            a, b = c.products
+            self.complements |= {(a, b), (b, a)}
 
-    def leader(self, country: str, stage: str) -> str:
-        """Id of the strongest player of `country` at `stage` (ties: lowest id)."""
-        entries = self.ranked.get((country, stage))
+    def stage(self, product: str) -> Stage:
+        return self.stages[self.stage_of[product]]
+
+    def leader(self, country: str, product: str) -> str:
+        """Id of the strongest player of `country` at `product` (ties: lowest id)."""
+        entries = self.ranked.get((country, product))
         return entries[0][2] if entries else ""
 
-    def best(self, country: str, stage: str, excluding: str) -> tuple[int, str]:
-        """The strongest player of `country` at `stage` other than `excluding` (the buyer itself,
-        so that a pair's own strengths never lower its score)."""
-        for level, name, pid in self.ranked.get((country, stage), []):
+    def best(self, country: str, product: str, excluding: str) -> tuple[int, str]:
+        """The strongest player of `country` at `product` other than `excluding` (the buyer
+        itself, so that a pair's own strengths never lower its score)."""
+        for level, name, pid in self.ranked.get((country, product), []):
             if pid != excluding:
                 return level, name
         return 0, ""
 
-    def relation(self, korea_stage: str, japan_stage: str) -> tuple[Direction, int] | None:
-        """How two stages are linked: direction and hops, or None when they are not."""
-        if korea_stage == japan_stage:
+    def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
+        """How two products are linked: direction and hops, or None when they are not.
+
+        The same product is rivalry ("same-stage"); two products of one stage are linked
+        only when the sector declares them complementary ("horizontal")."""
+        if korea_product == japan_product:
             return "same-stage", 0
-        if (japan_stage, korea_stage) in self.hops:
-            return "jp-to-kr", self.hops[(japan_stage, korea_stage)]
-        if (korea_stage, japan_stage) in self.hops:
-            return "kr-to-jp", self.hops[(korea_stage, japan_stage)]
+        if (japan_product, korea_product) in self.hops:
+            return "jp-to-kr", self.hops[(japan_product, korea_product)]
+        if (korea_product, japan_product) in self.hops:
+            return "kr-to-jp", self.hops[(korea_product, japan_product)]
+        if (korea_product, japan_product) in self.complements:
+            return "horizontal", 0
         return None
 
-    def stronger(self, stage: str) -> tuple[str, str | None]:
-        """Which country leads a stage ("KR", "JP", "even", "none") and which lacks it."""
-        kr = self.ranked.get(("KR", stage), [(0, "", "")])[0][0]
-        jp = self.ranked.get(("JP", stage), [(0, "", "")])[0][0]
+    def same_stage(self, a: str, b: str) -> bool:
+        return self.stage_of[a] == self.stage_of[b]
+
+    def stronger(self, product: str) -> tuple[str, str | None]:
+        """Which country leads a product ("KR", "JP", "even", "none") and which lacks it."""
+        kr = self.ranked.get(("KR", product), [(0, "", "")])[0][0]
+        jp = self.ranked.get(("JP", product), [(0, "", "")])[0][0]
         lead = "none" if not (kr or jp) else "even" if kr == jp else "KR" if kr > jp else "JP"
         gap = "KR" if jp and not kr else "JP" if kr and not jp else None
         return lead, gap
-
-
-def feeds(sector: Sector) -> dict[str, list[str]]:
-    """Stage id → the stages it feeds (the reverse of `inputs`)."""
-    out: dict[str, list[str]] = {st.id: [] for st in sector.stages}
-    for st in sector.stages:
-        for inp in st.inputs:
-            out[inp].append(st.id)
-    return out

@@ -1,155 +1,274 @@
-"""The dated facts behind `gap` and `security`: who else the buyer country has at a
-stage, its import shares and third-country exposure, export controls.
+"""The dated facts behind `gap`, `security` and `relationship`.
 
-Each function returns a value in [0, 1] and the reasons, in words, with sources.
+Facts attach to products (by id or HS code, see `checks.concerns`), never by words,
+and they age: a fact counts × 0.5^(age / half-life), age counted from the dataset's
+newest year. Each function returns a value in [0, 1], the reasons in words, and the
+evidence items that drove it.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Iterable
-from typing import TypeVar
+from dataclasses import dataclass
 
-from kjmatch.model import ImportShare, Strength, ThirdCountryShare
-from kjmatch.weights import Direction
+from kjmatch.model import ExportControl, ImportShare, Relationship
+from kjmatch.weights import TIE_VALUE
 
 from .chain import Chain
 
 COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
-CONTROL_VALUE = {"in_force": 0.6, "lifted": 0.3}  # third-country export controls at a stage
-UNMATCHED_FACTOR = 0.5  # a stage-wide figure counts half for a supplier of other goods there
-_STOP = {"and", "the", "for", "with", "from", "imports", "import", "material", "materials"}
-_STOP |= {"products"}
+PAIR = ("KR", "JP")
+FACT_HALF_LIFE = 5.0  # years: a trade share or control is half as telling five years on
+TIE_HALF_LIFE = 8.0  # years since a tie was last confirmed (or ended)
+CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """One dated fact and what it counted for in one component."""
+
+    component: str  # gap, security or relationship
+    kind: str  # import_share, export_control or tie
+    product: str  # the product id it concerns ("" for a tie about the whole pair)
+    text: str
+    year: int
+    age: int
+    discount: float  # 0.5^(age / half-life)
+    value: float  # the fact's own value (a share, a control's or tie's weight)
+    counted: float  # value × discount: what it offered the component
+    source: str
+
+
+def aged(year: int, as_of: int, half_life: float) -> tuple[int, float]:
+    age = max(0, as_of - year)
+    return age, round(0.5 ** (age / half_life), 4)
 
 
 def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-@functools.lru_cache(maxsize=4096)
-def _words(text: str) -> frozenset[str]:
-    out = set()
-    for raw in text.lower().replace("-", " ").replace("/", " ").split():
-        w = raw.strip(".,;:()[]'\"")
-        if len(w) >= 2 and w not in _STOP:
-            out.add(w[:-1] if w.endswith("s") and len(w) > 3 else w)
-    return frozenset(out)
+def _age_words(age: int, discount: float, half_life: float) -> str:
+    if age == 0:
+        return "current"
+    return f"{age} year{'s' if age > 1 else ''} old, counted at {discount:.2f}× (half-life {half_life:g} years)"
 
 
-ShareT = TypeVar("ShareT", ImportShare, ThirdCountryShare)
-
-
-def latest(items: Iterable[ShareT]) -> list[ShareT]:
-    """The most recent figure for each item (older ones are history, not current exposure)."""
-    best: dict[tuple[str, str], ShareT] = {}
+def latest(items: Iterable[ImportShare]) -> list[ImportShare]:
+    """The most recent figure for each (importer, partner, item): older ones are history."""
+    best: dict[tuple[str, str, str], ImportShare] = {}
     for x in items:
-        key = (getattr(x, "country", "JP"), x.item)
+        key = (x.importer, x.partner, x.item)
         if key not in best or (x.year, x.value) > (best[key].year, best[key].value):
             best[key] = x
     return list(best.values())
 
 
-def concerns(item: str, s: Strength) -> bool:
-    """Whether a stage-level fact about `item` concerns this supplier's goods (tags or note)."""
-    return bool(_words(item) & _words(" ".join(s.tags) + " " + s.note))
+def _share_evidence(chain: Chain, component: str, product: str, x: ImportShare) -> Evidence:
+    age, d = aged(x.year, chain.as_of, FACT_HALF_LIFE)
+    return Evidence(
+        component,
+        "import_share",
+        product,
+        x.item,
+        x.year,
+        age,
+        d,
+        x.value,
+        round(x.value * d, 4),
+        x.source.label(),
+    )
 
 
 def gap(
-    chain: Chain, supplier_name: str, s: Strength, buyer_country: str, buyer_id: str
-) -> tuple[float, list[str]]:
-    """How far supplier strength `s` fills a gap in the buyer country's chain at its stage.
+    chain: Chain,
+    supplier_name: str,
+    supplier_country: str,
+    product: str,
+    level: int,
+    buyer_country: str,
+    buyer_id: str,
+) -> tuple[float, list[str], list[Evidence]]:
+    """How far a supplier at `product` (at `level`) fills a gap in the buyer country's chain.
 
-    Measured against the buyer country's best player other than the buyer itself."""
-    stage = chain.stages[s.stage]
+    Measured against the buyer country's best player at that product other than the
+    buyer itself, then raised by the supplier country's aged share of the buyer
+    country's imports of it."""
+    name = chain.products[product].name.en
     buyer = COUNTRY_NAME[buyer_country]
-    level, who = chain.best(buyer_country, s.stage, excluding=buyer_id)
-    if level:
-        value = max(0.0, min(1.0, (s.level - level) / 4))
+    best, who = chain.best(buyer_country, product, excluding=buyer_id)
+    if best:
+        value = max(0.0, min(1.0, (level - best) / 4))
         why = (
-            f"{buyer}'s strongest at {stage.name.en} is {who} (level {level}); "
-            f"{supplier_name} at level {s.level} "
+            f"{buyer}'s strongest at {name} is {who} (level {best}); {supplier_name} at level "
+            f"{level} "
             + (
-                f"fills a gap of {s.level - level} level(s)."
-                if s.level > level
+                f"fills a gap of {level - best} level(s)."
+                if level > best
                 else "adds no capability gap."
             )
         )
     else:
-        value = min(1.0, s.level / 4)
+        value = min(1.0, level / 4)
         why = (
-            f"{buyer} has no other player at {stage.name.en} in the dataset; "
-            f"{supplier_name} fills that gap."
+            f"{buyer} has no other player at {name} in the dataset; {supplier_name} fills that gap."
         )
     reasons = [why]
-    if buyer_country == "KR":
-        shares = latest(stage.context.japan_import_share)
-        if shares:
-            scored = [
-                (x.value * (1.0 if concerns(x.item, s) else UNMATCHED_FACTOR), x) for x in shares
-            ]
-            eff, top = max(scored, key=lambda t: (t[0], t[1].year))
-            value = max(value, eff)
-            own = concerns(top.item, s)
+    shares = [
+        x
+        for x in latest(chain.shares[product])
+        if x.importer == buyer_country and x.partner == supplier_country
+    ]
+    evidence = [_share_evidence(chain, "gap", product, x) for x in shares]
+    if evidence:
+        top = max(evidence, key=lambda e: (e.counted, e.year))
+        value = max(value, top.counted)
+        for e, x in zip(evidence, shares, strict=True):
             reasons.append(
-                f"Japan supplied {_pct(top.value)} of Korea's {top.item} imports in {top.year} "
-                f"({top.source.label()})"
-                + (
-                    "."
-                    if own
-                    else f"; a stage-wide figure, counted at {UNMATCHED_FACTOR:g}× for {supplier_name}."
-                )
+                f"{COUNTRY_NAME[supplier_country]} supplied {_pct(x.value)} of {buyer}'s "
+                f"{x.item} imports in {x.year} ({e.source}); "
+                f"{_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
             )
-        else:
-            reasons.append(
-                f"No documented figure for Japan's share of Korea's imports at {stage.name.en}."
-            )
-    return value, reasons
+    else:
+        reasons.append(
+            f"No documented figure for {COUNTRY_NAME[supplier_country]}'s share of {buyer}'s "
+            f"imports of {name}."
+        )
+    return round(value, 4), reasons, evidence
 
 
-def security(chain: Chain, s: Strength, direction: Direction) -> tuple[float, list[str]]:
-    """How far a Japanese supplier cuts Korea's exposure to third countries at its stage."""
-    stage = chain.stages[s.stage]
-    if direction != "jp-to-kr":
-        return 0.0, []
-    ctx = stage.context
-    capability = (s.level - 1) / 4
+def _exposure(
+    chain: Chain, product: str, importers: tuple[str, ...], supplier_country: str | None
+) -> tuple[float, list[str], list[Evidence]]:
+    """The importers' aged third-country exposure at `product`, with reasons."""
     exposure = 0.0
     reasons: list[str] = []
-    for t in latest(ctx.third_country_import_share):
-        own = concerns(t.item, s)
-        exposure = max(exposure, t.value * (1.0 if own else UNMATCHED_FACTOR))
+    evidence: list[Evidence] = []
+    for x in latest(chain.shares[product]):
+        if x.importer not in importers or x.partner in PAIR:
+            continue
+        e = _share_evidence(chain, "security", product, x)
+        evidence.append(e)
+        exposure = max(exposure, e.counted)
         reasons.append(
-            f"Korea sourced {_pct(t.value)} of its {t.item} imports from {t.country} in {t.year} "
-            f"({t.source.label()}); "
-            + (
-                "this supplier offers an alternative."
-                if own
-                else "a stage-wide figure, counted at half."
-            )
+            f"{COUNTRY_NAME[x.importer]} sourced {_pct(x.value)} of its {x.item} imports from "
+            f"{x.partner} in {x.year} ({e.source}); {_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
         )
-    japan_controls = any(
-        c.imposed_by == "JP" and c.status == "in_force" for c in ctx.export_controls
-    )
-    for c in ctx.export_controls:
+    controls = chain.controls[product]
+    own_control = any(c.imposed_by == supplier_country and c.status == "in_force" for c in controls)
+    for c in controls:
         status = c.status.replace("_", " ")
-        if c.imposed_by not in ("KR", "JP") and japan_controls:
-            reasons.append(
-                f"{c.imposed_by} export controls on {c.item} ({c.year}) are matched by Japan's own "
-                "controls at this stage, so a Japanese source does not escape them."
-            )
-        elif c.imposed_by in ("KR", "JP"):
+        if c.imposed_by in PAIR:
             reasons.append(
                 f"Risk: {c.imposed_by} export controls on {c.item} ({c.year}, {status})."
             )
-        else:
-            own = concerns(c.item, s)
-            exposure = max(exposure, CONTROL_VALUE[c.status] * (1.0 if own else UNMATCHED_FACTOR))
+            continue
+        if own_control:
             reasons.append(
-                f"{c.imposed_by} export controls on {c.item} ({c.year}, {status}) "
-                f"make a non-{c.imposed_by} source valuable."
+                f"{c.imposed_by} export controls on {c.item} ({c.year}) are matched by "
+                f"{COUNTRY_NAME[supplier_country or 'JP']}'s own controls on this product, so "
+                "this source does not escape them."
             )
+            continue
+        e = _control_evidence(chain, product, c)
+        evidence.append(e)
+        exposure = max(exposure, e.counted)
+        reasons.append(
+            f"{c.imposed_by} export controls on {c.item} ({c.year}, {status}) make a "
+            f"non-{c.imposed_by} source valuable; {_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
+        )
+    return exposure, reasons, evidence
+
+
+def _control_evidence(chain: Chain, product: str, c: ExportControl) -> Evidence:
+    age, d = aged(c.year, chain.as_of, FACT_HALF_LIFE)
+    value = CONTROL_VALUE[c.status]
+    return Evidence(
+        "security",
+        "export_control",
+        product,
+        f"{c.imposed_by} controls on {c.item} ({c.status})",
+        c.year,
+        age,
+        d,
+        value,
+        round(value * d, 4),
+        c.source.label(),
+    )
+
+
+def security(
+    chain: Chain, product: str, level: int, buyer_country: str, supplier_country: str
+) -> tuple[float, list[str], list[Evidence]]:
+    """How far a supplier at `product` cuts the buyer country's third-country exposure."""
+    exposure, reasons, evidence = _exposure(chain, product, (buyer_country,), supplier_country)
     if not reasons:
         reasons.append(
-            f"No documented third-country dependence or export control at {stage.name.en}."
+            f"No documented third-country dependence or export control for "
+            f"{COUNTRY_NAME[buyer_country]} at {chain.products[product].name.en}."
         )
-    return capability * exposure, reasons
+    return round((level - 1) / 4 * exposure, 4), reasons, evidence
+
+
+def joint_security(
+    chain: Chain, korea_product: str, japan_product: str, weaker_level: int
+) -> tuple[float, list[str], list[Evidence]]:
+    """For a horizontal link: how far cooperating cuts either country's third-country
+    exposure at the two products."""
+    exposure = 0.0
+    reasons: list[str] = []
+    evidence: list[Evidence] = []
+    for product in dict.fromkeys((korea_product, japan_product)):
+        e, r, ev = _exposure(chain, product, PAIR, None)
+        exposure = max(exposure, e)
+        reasons += r
+        evidence += ev
+    if not reasons:
+        reasons.append(
+            "No documented third-country dependence or export control at these products."
+        )
+    return round((weaker_level - 1) / 4 * exposure, 4), reasons, evidence
+
+
+def tie_applies(r: Relationship, sector: str, products: tuple[str, str]) -> bool:
+    return sector in r.sectors and (not r.products or any(p in r.products for p in products))
+
+
+def tie_value(
+    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
+) -> tuple[float, list[Evidence]]:
+    """The best aged tie that concerns this sector and these products."""
+    evidence = []
+    for r in relationships:
+        if not tie_applies(r, chain.sector.id, products):
+            continue
+        confirmed = r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
+        age, d = aged(confirmed, chain.as_of, TIE_HALF_LIFE)
+        value = TIE_VALUE[r.status]
+        kind = r.type.replace("_", " ")
+        evidence.append(
+            Evidence(
+                "relationship",
+                "tie",
+                "",
+                f"{kind} ({r.status}, {r.year}): {r.id}",
+                confirmed,
+                age,
+                d,
+                value,
+                round(value * d, 4),
+                r.sources[0].label(),
+            )
+        )
+    return max((e.counted for e in evidence), default=0.0), evidence
+
+
+def tie_reason(r: Relationship, chain: Chain) -> str:
+    kind = r.type.replace("_", " ")
+    where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
+    confirmed = r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
+    age, d = aged(confirmed, chain.as_of, TIE_HALF_LIFE)
+    return (
+        f"Existing tie{where}: {kind} ({r.status}, {r.year}): {r.summary} "
+        f"[{_age_words(age, d, TIE_HALF_LIFE)}]"
+    )

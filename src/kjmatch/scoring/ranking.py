@@ -1,24 +1,28 @@
 """Rank Korea–Japan player pairs in a sector, best first, and explain one pair.
 
 Two ways to rank give the same answer: `_all_pairs` scores every pair (the
-reference); `_top_pairs` scores each group of alike strengths once. That is sound
-because a link's score depends only on its `LinkFacts` (see `kjmatch.weights`), and
-a group is defined by every fact that can differ: levels, stages, gap and security.
+reference); `_top_pairs` scores each group of alike product offers once. That is
+sound because a link's score depends only on its `LinkFacts` (see `kjmatch.weights`),
+and a group is defined by every fact that can differ: levels, products, gap and
+security. Pairs with a documented tie are scored one by one.
+
+Order: score, then the weaker side's level at the best link (a pairing of two strong
+firms before a strong and a weak one), then Korean id and Japanese id. Equal scores
+share a rank (competition ranking: 1, 2, 2, 4).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import heapq
-import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
-from kjmatch.model import Dataset, Player, Relationship, Sector, Strength
+from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, resolve_weights
 
 from .chain import Chain
-from .evidence import gap, security
+from .evidence import gap, joint_security, security
 from .links import Link, pair_links, score_facts
 from .stability import PairStability, StabilitySummary, analyse
 
@@ -37,6 +41,7 @@ class Pairing:
     links: tuple[Link, ...]  # best first
     relationships: tuple[Relationship, ...]
     rank: int = 0  # 0: not ranked (explain above EXPLAIN_RANK_LIMIT)
+    shared_rank: bool = False  # another pairing has the same score and rank
     stability: PairStability | None = None
 
     @property
@@ -46,6 +51,9 @@ class Pairing:
     @property
     def score(self) -> float:
         return self.links[0].score
+
+    def order(self) -> tuple[float, int, str, str]:
+        return (-self.score, -self.links[0].weaker, self.korea.id, self.japan.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,14 +74,14 @@ class MatchResult:
     candidates: int  # player pairs linked along the chain, before filters on score and rank
     ranked: list[Pairing] = field(default_factory=list)  # the ranked pool behind `pairings`
     stability: StabilitySummary | None = None
+    as_of: int = 0  # the year evidence was aged from
 
 
-def ties_in(ds: Dataset, sector_id: str) -> dict[tuple[str, str], tuple[Relationship, ...]]:
-    """(Korean id, Japanese id) → the pair's ties in the sector, oldest first."""
+def ties_of(ds: Dataset) -> dict[tuple[str, str], tuple[Relationship, ...]]:
+    """(Korean id, Japanese id) → the pair's ties in every sector, oldest first."""
     ties: dict[tuple[str, str], tuple[Relationship, ...]] = {}
     for r in sorted(ds.relationships, key=lambda r: (r.year, r.id)):
-        if r.sector == sector_id:
-            ties[(r.korea, r.japan)] = (*ties.get((r.korea, r.japan), ()), r)
+        ties[(r.korea, r.japan)] = (*ties.get((r.korea, r.japan), ()), r)
     return ties
 
 
@@ -91,20 +99,22 @@ def match(
     exhaustive: bool = False,
     stability: StabilityRequest | None = None,
     progress: Progress | None = None,
+    as_of: int | None = None,
 ) -> MatchResult:
-    """Rank Korea–Japan player pairs in a sector, best first; ties broken by ids.
+    """Rank Korea–Japan player pairs in a sector, best first (see the module's order).
 
     With `top` set only the best pairs are built (see `_top_pairs`); `exhaustive`
     scores every pair, which `top=None` always does. With `stability`, a pool of
     the best pairs is re-ranked under perturbed weights and each shown pairing
-    carries how stable its rank is."""
+    carries how stable its rank is. Evidence ages from `as_of` (default: the
+    dataset's newest year)."""
     w = resolve_weights(weights)
     sector = ds.sectors[sector_id]
-    chain = Chain(ds, sector)
+    chain = Chain(ds, sector, as_of)
     dirs = tuple(d for d in DIRECTIONS if d in set(directions))
     kr = [p for p in ds.players_in(sector_id, "KR") if korea is None or p.id == korea]
     jp = [p for p in ds.players_in(sector_id, "JP") if japan is None or p.id == japan]
-    ties = ties_in(ds, sector_id)
+    ties = ties_of(ds)
     pool = 0
     if stability is not None and top is not None:
         pool = max(top * STABILITY_POOL, STABILITY_MIN_POOL)
@@ -113,8 +123,11 @@ def match(
         candidates = len(ranked)
     else:
         ranked, candidates = _top_pairs(
-            chain, kr, jp, ties, w, dirs, max(top, pool), min_score, progress
+            chain, kr, jp, ties, w, dirs, max(top, pool) + 1, min_score, progress
         )
+    ranked = _ranks(ranked)
+    if top is not None and not exhaustive:
+        ranked = ranked[: max(top, pool)]  # the one extra only told whether the last ties
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -139,7 +152,19 @@ def match(
         candidates=candidates,
         ranked=ranked,
         stability=summary,
+        as_of=chain.as_of,
     )
+
+
+def _ranks(ordered: list[Pairing]) -> list[Pairing]:
+    """Competition ranks: equal scores share the rank of the first of them."""
+    out: list[Pairing] = []
+    for i, p in enumerate(ordered):
+        same_prev = i > 0 and ordered[i - 1].score == p.score
+        same_next = i + 1 < len(ordered) and ordered[i + 1].score == p.score
+        rank = out[-1].rank if same_prev else i + 1
+        out.append(dataclasses.replace(p, rank=rank, shared_rank=same_prev or same_next))
+    return out
 
 
 def _all_pairs(
@@ -161,12 +186,15 @@ def _all_pairs(
             links = pair_links(chain, kp, jpp, rels, w, dirs)
             if links:
                 found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    found.sort(key=lambda p: (-p.score, p.korea.id, p.japan.id))
-    return [dataclasses.replace(p, rank=i) for i, p in enumerate(found, 1)]
+    found.sort(key=Pairing.order)
+    return found
 
 
-Member = tuple[Player, Strength]
+Member = tuple[Player, int]  # a player and its level at one product
 GroupKey = tuple[float, ...]
+Key = tuple[
+    float, int, str, str, int, str, str
+]  # Pairing.order, then the link's direction, products
 
 
 def _top_pairs(
@@ -182,70 +210,42 @@ def _top_pairs(
 ) -> tuple[list[Pairing], int]:
     """The best pairs without scoring all of them.
 
-    Strengths at a stage are grouped by the facts they give a link; each pair of
+    Offers at a product are grouped by the facts they give a link; each pair of
     groups is scored once from those facts, and the groups' pairs are merged lazily
-    in (score, Korean id, Japanese id) order. Pairs with a documented tie are scored
-    one by one. Cost grows with players and groups plus the pairs taken, not with
-    the number of candidate pairs."""
+    in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
+    with players and groups plus the pairs taken, not with the candidate pairs."""
     sector = chain.sector.id
-    by_stage: dict[tuple[str, str], list[Member]] = {}
+    by_product: dict[tuple[str, str], list[Member]] = {}
     for p in (*kr, *jp):
         for s in p.strengths:
             if s.sector == sector:
-                by_stage.setdefault((p.country, s.stage), []).append((p, s))
-    streams: list[Iterator[tuple[float, str, str, int, str, str]]] = []
-    memo: dict[tuple[object, ...], dict[GroupKey, list[Member]]] = {}
+                for pid, level in s.products.items():
+                    by_product.setdefault((p.country, pid), []).append((p, level))
+    streams: list[Iterator[Key]] = []
+    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]] = {}
     players = {p.id: p for p in (*kr, *jp)}
     tied = {k for k in ties if k[0] in players and k[1] in players}
-    stage_pairs = list(itertools.product(chain.stages, chain.stages))
-    for n, (kst, jst) in enumerate(stage_pairs, 1):
+    kprods = [pid for (c, pid) in by_product if c == "KR"]
+    jprods = [pid for (c, pid) in by_product if c == "JP"]
+    for n, kprod in enumerate(kprods, 1):
         if progress:
-            progress("Matching", n, len(stage_pairs))
-        rel = chain.relation(kst, jst)
-        if rel is None or rel[0] not in dirs:
-            continue
-        ks_list, js_list = by_stage.get(("KR", kst)), by_stage.get(("JP", jst))
-        if not ks_list or not js_list:
-            continue
-        direction, hops = rel
-        order = DIRECTIONS.index(direction)
-        if direction == "same-stage":
-            kgroups = _level_groups(ks_list)
-            jgroups = _level_groups(js_list)
-            for (klevel,), kmembers in kgroups.items():
-                for (jlevel,), jmembers in jgroups.items():
-                    facts = _facts(direction, hops, int(klevel), int(jlevel), 0.0, 0.0)
-                    score = score_facts(facts, w)
-                    streams.append(_stream(score, kmembers, jmembers, order, kst, jst, tied))
-            continue
-        buyer_country = "KR" if direction == "jp-to-kr" else "JP"
-        sup_list, buy_list = (js_list, ks_list) if direction == "jp-to-kr" else (ks_list, js_list)
-        sup_stage = jst if direction == "jp-to-kr" else kst
-        leader = chain.leader(buyer_country, sup_stage)
-        sup_groups = _supplier_groups(chain, sup_list, direction, buyer_country, leader, memo)
-        buy_groups = _buyer_groups(buy_list, leader)
-        for (slevel, gap_other, gap_leader, sec), smembers in sup_groups.items():
-            for (blevel, is_leader), bmembers in buy_groups.items():
-                levels = (int(blevel), int(slevel))
-                if direction == "kr-to-jp":
-                    levels = (int(slevel), int(blevel))
-                gap_value = gap_leader if is_leader else gap_other
-                facts = _facts(direction, hops, *levels, gap_value, sec)
-                score = score_facts(facts, w)
-                kmembers, jmembers = (
-                    (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
-                )
-                streams.append(_stream(score, kmembers, jmembers, order, kst, jst, tied))
+            progress("Matching", n, len(kprods))
+        for jprod in jprods:
+            rel = chain.relation(kprod, jprod)
+            if rel is None or rel[0] not in dirs:
+                continue
+            k_list, j_list = by_product[("KR", kprod)], by_product[("JP", jprod)]
+            streams += _group_streams(chain, rel, kprod, jprod, k_list, j_list, w, memo, tied)
     for kid, jid in sorted(tied):
         links = pair_links(chain, players[kid], players[jid], ties[(kid, jid)], w, dirs)
         if links:
             b = links[0]
             order = DIRECTIONS.index(b.direction)
-            key = (-b.score, kid, jid, order, b.korea_stage.id, b.japan_stage.id)
+            key = (-b.score, -b.weaker, kid, jid, order, b.korea_product.id, b.japan_product.id)
             streams.append(iter([key]))
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
-    for neg_score, kid, jid, *_ in heapq.merge(*streams):
+    for neg_score, _, kid, jid, *_ in heapq.merge(*streams):
         if (kid, jid) in seen:
             continue  # a pair's later entries are its weaker links
         seen.add((kid, jid))
@@ -254,9 +254,56 @@ def _top_pairs(
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())
         links = pair_links(chain, kp, jpp, rels, w, dirs)
-        pairing = Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels)
-        ranked.append(dataclasses.replace(pairing, rank=len(ranked) + 1))
-    return ranked, _count_linked(chain, kr, jp, dirs)
+        ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
+    return ranked, _count_linked(chain, kr, jp, ties, w, dirs)
+
+
+def _group_streams(
+    chain: Chain,
+    rel: tuple[Direction, int],
+    kprod: str,
+    jprod: str,
+    k_list: list[Member],
+    j_list: list[Member],
+    w: Mapping[str, float],
+    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]],
+    tied: set[tuple[str, str]],
+) -> list[Iterator[Key]]:
+    """One lazily merged stream per pair of groups at two linked products."""
+    direction, hops = rel
+    order = DIRECTIONS.index(direction)
+    out = []
+    if direction in ("same-stage", "horizontal"):
+        for (klevel,), kmembers in _level_groups(k_list).items():
+            for (jlevel,), jmembers in _level_groups(j_list).items():
+                weaker = int(min(klevel, jlevel))
+                sec = 0.0
+                if direction == "horizontal":
+                    sec = joint_security(chain, kprod, jprod, weaker)[0]
+                facts = _facts(direction, hops, int(klevel), int(jlevel), 0.0, sec)
+                score = score_facts(facts, w)
+                head = (-score, -weaker)
+                out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
+        return out
+    buyer_country, supplier_country = ("KR", "JP") if direction == "jp-to-kr" else ("JP", "KR")
+    sup_list, buy_list = (j_list, k_list) if direction == "jp-to-kr" else (k_list, j_list)
+    sup_prod = jprod if direction == "jp-to-kr" else kprod
+    leader = chain.leader(buyer_country, sup_prod)
+    sup_groups = _supplier_groups(chain, sup_list, sup_prod, supplier_country, leader, memo)
+    buy_groups = _buyer_groups(buy_list, leader)
+    for (slevel, gap_other, gap_leader, sec), smembers in sup_groups.items():
+        for (blevel, is_leader), bmembers in buy_groups.items():
+            levels = (int(blevel), int(slevel))
+            if direction == "kr-to-jp":
+                levels = (int(slevel), int(blevel))
+            gap_value = gap_leader if is_leader else gap_other
+            facts = _facts(direction, hops, *levels, gap_value, sec)
+            head = (-score_facts(facts, w), -min(levels))
+            kmembers, jmembers = (
+                (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
+            )
+            out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
+    return out
 
 
 def _facts(
@@ -272,82 +319,100 @@ def _sorted_groups(groups: dict[GroupKey, list[Member]]) -> dict[GroupKey, list[
 
 def _level_groups(members: list[Member]) -> dict[GroupKey, list[Member]]:
     groups: dict[GroupKey, list[Member]] = {}
-    for p, s in members:
-        groups.setdefault((float(s.level),), []).append((p, s))
+    for p, level in members:
+        groups.setdefault((float(level),), []).append((p, level))
     return _sorted_groups(groups)
 
 
 def _buyer_groups(members: list[Member], leader: str) -> dict[GroupKey, list[Member]]:
-    """Buyers by level and by whether they lead their country at the supplier's stage
+    """Buyers by level and by whether they lead their country at the supplier's product
     (a leader's gap is measured against the next best player)."""
     groups: dict[GroupKey, list[Member]] = {}
-    for p, s in members:
-        groups.setdefault((float(s.level), float(p.id == leader)), []).append((p, s))
+    for p, level in members:
+        groups.setdefault((float(level), float(p.id == leader)), []).append((p, level))
     return _sorted_groups(groups)
 
 
 def _supplier_groups(
     chain: Chain,
     members: list[Member],
-    direction: Direction,
-    buyer_country: str,
+    product: str,
+    supplier_country: str,
     leader: str,
-    memo: dict[tuple[object, ...], dict[GroupKey, list[Member]]],
+    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]],
 ) -> dict[GroupKey, list[Member]]:
     """Suppliers by level, gap (for any buyer, and for the buyer country's leader) and
-    security: everything a supplier contributes to `LinkFacts`. Memoised per stage."""
-    memo_key = (members[0][0].country, members[0][1].stage, direction)
+    security: everything a supplier contributes to `LinkFacts`. Memoised per product."""
+    memo_key = (supplier_country, product, leader)
     if memo_key in memo:
         return memo[memo_key]
+    buyer = "KR" if supplier_country == "JP" else "JP"
+    by_level: dict[int, GroupKey] = {}
     groups: dict[GroupKey, list[Member]] = {}
-    for p, s in members:
-        key = (
-            float(s.level),
-            gap(chain, p.name, s, buyer_country, "")[0],
-            gap(chain, p.name, s, buyer_country, leader)[0],
-            security(chain, s, direction)[0],
-        )
-        groups.setdefault(key, []).append((p, s))
+    for p, level in members:
+        if level not in by_level:
+            by_level[level] = (
+                float(level),
+                gap(chain, "", supplier_country, product, level, buyer, "")[0],
+                gap(chain, "", supplier_country, product, level, buyer, leader)[0],
+                security(chain, product, level, buyer, supplier_country)[0],
+            )
+        groups.setdefault(by_level[level], []).append((p, level))
     memo[memo_key] = _sorted_groups(groups)
     return memo[memo_key]
 
 
 def _stream(
-    score: float,
+    head: tuple[float, int],
     kmembers: list[Member],
     jmembers: list[Member],
     order: int,
-    kst: str,
-    jst: str,
+    kprod: str,
+    jprod: str,
     tied: set[tuple[str, str]],
-) -> Iterator[tuple[float, str, str, int, str, str]]:
+) -> Iterator[Key]:
     """All pairs of two groups in (Korean id, Japanese id) order; tied pairs are scored apart."""
     for kp, _ in kmembers:
         for jpp, _ in jmembers:
             if (kp.id, jpp.id) not in tied:
-                yield (-score, kp.id, jpp.id, order, kst, jst)
+                yield (*head, kp.id, jpp.id, order, kprod, jprod)
 
 
-def _count_linked(chain: Chain, kr: list[Player], jp: list[Player], dirs: tuple[str, ...]) -> int:
-    """How many Korea–Japan player pairs share at least one link (grouped by stage sets)."""
+def _count_linked(
+    chain: Chain,
+    kr: list[Player],
+    jp: list[Player],
+    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    w: Mapping[str, float],
+    dirs: tuple[str, ...],
+) -> int:
+    """How many Korea–Japan player pairs share at least one link (grouped by product sets;
+    tied pairs, whose ties can add horizontal links, are checked one by one)."""
     sector = chain.sector.id
 
     def signature(p: Player) -> frozenset[str]:
-        return frozenset(s.stage for s in p.strengths if s.sector == sector)
+        return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.products)
 
-    ksig: dict[frozenset[str], int] = {}
-    jsig: dict[frozenset[str], int] = {}
+    def linked(ks: frozenset[str], js: frozenset[str]) -> bool:
+        return any((r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js)
+
+    ksig: dict[frozenset[str], list[Player]] = {}
+    jsig: dict[frozenset[str], list[Player]] = {}
     for p in kr:
-        ksig[signature(p)] = ksig.get(signature(p), 0) + 1
+        ksig.setdefault(signature(p), []).append(p)
     for p in jp:
-        jsig[signature(p)] = jsig.get(signature(p), 0) + 1
+        jsig.setdefault(signature(p), []).append(p)
     total = 0
-    for ks, kn in ksig.items():
-        for js, jn in jsig.items():
-            if any(
-                (r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js
-            ):
-                total += kn * jn
+    for ks, kps in ksig.items():
+        for js, jps in jsig.items():
+            if linked(ks, js):
+                total += len(kps) * len(jps)
+    ids = {p.id: p for p in (*kr, *jp)}
+    for (kid, jid), rels in ties.items():
+        if kid in ids and jid in ids:
+            # a tie can turn rivals into partners (or add a link): judge tied pairs alone
+            total -= linked(signature(ids[kid]), signature(ids[jid]))
+            total += bool(pair_links(chain, ids[kid], ids[jid], rels, w, dirs))
     return total
 
 
@@ -358,8 +423,10 @@ def explain(
     *,
     sector: str | None = None,
     weights: Mapping[str, float] | None = None,
+    as_of: int | None = None,
 ) -> list[Pairing]:
-    """Every linked pair of stages between two players, per shared sector, ranked as in `match`.
+    """Every linked pair of products between two players, per shared sector, ranked as in
+    `match`.
 
     The rank needs every pair of the sector scored; above EXPLAIN_RANK_LIMIT player
     pairs it is left at 0 (unknown) and only this pair is scored."""
@@ -375,12 +442,12 @@ def explain(
         if size <= EXPLAIN_RANK_LIMIT:
             out += [
                 p
-                for p in match(ds, sid, weights=w, top=None).ranked
+                for p in match(ds, sid, weights=w, top=None, as_of=as_of).ranked
                 if p.korea.id == korea and p.japan.id == japan
             ]
             continue
-        rels = ties_in(ds, sid).get((korea, japan), ())
-        links = pair_links(Chain(ds, ds.sectors[sid]), kp, jpp, rels, w)
+        rels = ties_of(ds).get((korea, japan), ())
+        links = pair_links(Chain(ds, ds.sectors[sid], as_of), kp, jpp, rels, w)
         if links:
             out.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
     return out

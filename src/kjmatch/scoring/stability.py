@@ -72,15 +72,22 @@ def analyse(
     keys = [(p.korea.id, p.japan.id) for p in ranked]
     baseline_top = keys[:top]
     in_top = dict.fromkeys(keys, 0)
-    rank_lo = {k: i for i, k in enumerate(keys, 1)}
+    rank_lo = {k: p.rank or i for i, (k, p) in enumerate(zip(keys, ranked, strict=True), 1)}
     rank_hi = dict(rank_lo)
     taus: list[float] = []
     for _ in range(samples):
         w = {c: v * (1 + rng.uniform(-spread, spread)) for c, v in weights.items()}
         if not any(w.values()):
             w = dict(weights)
-        order = sorted(range(len(ranked)), key=lambda i: (-rescore(ranked[i], w), keys[i]))
-        rank = {keys[i]: r for r, i in enumerate(order, 1)}
+        scores = [rescore(p, w) for p in ranked]
+        order = sorted(range(len(ranked)), key=lambda i: (-scores[i], keys[i]))
+        rank: dict[tuple[str, str], int] = {}
+        for r, i in enumerate(order, 1):
+            # competition ranks, as in the ranking itself: equal scores share a rank
+            prev = order[r - 2] if r > 1 else None
+            rank[keys[i]] = (
+                rank[keys[prev]] if prev is not None and scores[prev] == scores[i] else r
+            )
         for k in keys:
             rank_lo[k] = min(rank_lo[k], rank[k])
             rank_hi[k] = max(rank_hi[k], rank[k])

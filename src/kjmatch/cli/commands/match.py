@@ -21,6 +21,7 @@ from kjmatch.cli.options import (
 class Direction(str, Enum):
     jp_to_kr = "jp-to-kr"
     kr_to_jp = "kr-to-jp"
+    horizontal = "horizontal"
     same_stage = "same-stage"
     all = "all"
 
@@ -50,7 +51,7 @@ def match(
             "--direction",
             "-d",
             case_sensitive=False,
-            help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, same-stage, or all. Repeatable.",
+            help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, horizontal (documented cooperation), same-stage (same-product rivals), or all. Repeatable.",
         ),
     ] = None,
     scenario: ScenarioOpt = None,
