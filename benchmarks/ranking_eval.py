@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
             ds, (r for r in ds.relationships if (r.korea, r.japan) in positives)
         )
         recent = [r for r in ds.relationships if r.year >= 2023]
-        held = {(r.korea, r.japan) for r in recent if r.sector == sector}
+        held = {(r.korea, r.japan) for r in recent if sector in r.sectors}
         held |= {
             (e["korea"], e["japan"])
             for e in mine

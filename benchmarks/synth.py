@@ -58,22 +58,40 @@ def sector_yaml() -> str:
             f"  - id: {sid}",
             f"    name: {{en: {sid.title()}, ko: {sid}, ja: {sid}}}",
             f"    kind: {kind}",
-            f"    hs_codes: [{', '.join(_q(h) for h in hs)}]",
             f"    inputs: [{', '.join(inputs)}]",
+            "    products:",
         ]
+        for pid, codes in _products(sid, hs):
+            lines.append(
+                f"      - {{id: {pid}, name: {{en: {pid}, ko: {pid}, ja: {pid}}}, "
+                f"hs_codes: [{', '.join(_q(h) for h in codes)}]}}"
+            )
     lines += [
         "    context:",
-        "      third_country_import_share:",
-        "        - {country: CN, value: 0.75, item: cathode, year: 2025, source: {publisher: Synthetic, year: 2025}}",
+        "      import_shares:",
+        "        - {importer: KR, partner: CN, value: 0.75, products: [recycling], item: scrap, year: 2025, source: {publisher: Synthetic, year: 2025}}",
+        "        - {importer: JP, partner: KR, value: 0.4, products: [recycling], item: scrap, year: 2021, source: {publisher: Synthetic, year: 2025}}",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _products(sid: str, hs: list[str]) -> list[tuple[str, list[str]]]:
+    """One product per stage, except one product per HS code where a stage has several."""
+    if len(hs) < 2:
+        return [(sid, hs)]
+    return [(f"{sid}-{n}", [code]) for n, code in enumerate(hs, 1)]
 
 
 def _strength(rng: random.Random, stage: str) -> str:
     level = rng.choices(LEVELS, LEVEL_WEIGHTS)[0]
     tags = ", ".join(rng.sample(TAGS, 2))
+    hs = next(s[3] for s in STAGES if s[0] == stage)
+    own = [pid for pid, _ in _products(stage, hs)]
+    chosen = rng.sample(own, rng.randint(1, len(own)))
+    products = ", ".join(f"{pid}: {max(1, level - rng.randint(0, 1))}" for pid in chosen)
     return (
-        f"      - {{sector: synthetic, stage: {stage}, level: {level}, tags: [{tags}], "
+        f"      - {{sector: synthetic, stage: {stage}, level: {level}, products: {{{products}}}, "
+        f"tags: [{tags}], "
         f'note: "Level {level}: synthetic.", as_of: 2025, '
         f"sources: [{{publisher: Synthetic, year: 2025}}]}}"
     )
@@ -135,7 +153,7 @@ def generate(
             f"  - id: tie-{n:06d}",
             f"    korea: {k}",
             f"    japan: {j}",
-            "    sector: synthetic",
+            "    sectors: [synthetic]",
             "    type: supply",
             "    year: 2022",
             f"    status: {status}{ended}",

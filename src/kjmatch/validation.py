@@ -185,7 +185,7 @@ def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
         close = nearest(str(loc[-1]), allowed, n=1)
         hint = f"; did you mean {close[0]!r}?" if close else ""
         moved = checks.RENAMED.get(str(loc[-1]))
-        if moved and not close:
+        if moved:
             hint = f"; data format 2 replaced it with {moved} (see data/README.md)"
         return loc, f"unknown key {str(loc[-1])!r}{hint} (allowed: {', '.join(allowed)})"
     if kind in ("missing", "missing_keyword_argument"):

@@ -1,0 +1,388 @@
+"""Matcher v2 rules: products inside stages, facts by product and country, ageing,
+horizontal links and ties that belong to the pair."""
+
+from __future__ import annotations
+
+import copy
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from conftest import PLAYERS, RELATIONSHIPS, SECTOR, SRC, names, player, strength, write_dataset
+from kjmatch.errors import DataError
+from kjmatch.loader import load_dataset
+from kjmatch.model import Dataset
+from kjmatch.scoring.ranking import Pairing, explain, match, ties_of
+
+
+def film_stage_with_two_products(sector: dict[str, Any]) -> dict[str, Any]:
+    """The film stage makes film (an input of cells) and salt (an input of nothing here)."""
+    film: dict[str, Any] = sector["stages"][1]
+    film["products"] = [
+        {"id": "film", "name": names("Film"), "hs_codes": ["3920.10"]},
+        {"id": "salt", "name": names("Salt"), "hs_codes": ["2826.90"], "inputs": []},
+    ]
+    return film
+
+
+def base_players() -> list[dict[str, Any]]:
+    """The tiny dataset's players, with the film makers' strengths at the film product."""
+    out: list[dict[str, Any]] = copy.deepcopy(PLAYERS["players"])
+    for p in out:
+        for s in p["strengths"]:
+            if s["stage"] == "film":
+                s["products"] = {"film": s["level"]}
+    return out
+
+
+def build(
+    tmp_path: Path,
+    *,
+    facts: dict[str, list[dict[str, Any]]] | None = None,
+    stage_facts: dict[str, dict[str, list[dict[str, Any]]]] | None = None,
+    players: list[dict[str, Any]] | None = None,
+    ties: list[dict[str, Any]] | None = None,
+    complements: list[dict[str, Any]] | None = None,
+) -> Dataset:
+    sector = copy.deepcopy(SECTOR)
+    film = film_stage_with_two_products(sector)
+    if facts:
+        film["context"] = facts
+    for st in sector["stages"]:
+        if stage_facts and st["id"] in stage_facts:
+            st["context"] = stage_facts[st["id"]]
+    if complements:
+        sector["complements"] = complements
+    rels = copy.deepcopy(RELATIONSHIPS)
+    rels["relationships"] += ties or []
+    files = {
+        "sectors/widgets.yaml": sector,
+        "players/all.yaml": {"players": base_players() + (players or [])},
+        "relationships/all.yaml": rels,
+    }
+    return load_dataset(write_dataset(tmp_path / "d", files), use_cache=False)
+
+
+def with_products(stage_id: str, level: int, products: dict[str, int]) -> dict[str, Any]:
+    return {**strength(stage_id, level), "products": products}
+
+
+SALT_MAKERS = [
+    player("jp-saltco", "JP", with_products("film", 5, {"salt": 5})),
+    player("kr-saltco", "KR", with_products("film", 2, {"salt": 2})),
+]
+
+
+def pair(ds: Dataset, korea: str, japan: str, **kw: Any) -> Pairing | None:
+    r = match(ds, "widgets", top=None, **kw)
+    return next((p for p in r.pairings if p.korea.id == korea and p.japan.id == japan), None)
+
+
+def share(importer: str, partner: str, value: float, year: int, **about: Any) -> dict[str, Any]:
+    return {
+        "importer": importer,
+        "partner": partner,
+        "value": value,
+        "item": "test goods",
+        "year": year,
+        "source": SRC,
+        **about,
+    }
+
+
+# ---------------------------------------------------------------- facts attach by product
+
+
+def test_a_fact_counts_only_for_the_product_it_concerns(tmp_path: Path) -> None:
+    """A CN share of Korea's salt imports gives no security credit to a film supplier."""
+    ds = build(
+        tmp_path,
+        facts={"import_shares": [share("KR", "CN", 0.9, 2024, products=["salt"])]},
+        players=[player("jp-filmsalt", "JP", with_products("film", 5, {"film": 5, "salt": 3}))],
+    )
+    film_only = pair(ds, "kr-cellco", "jp-filmco")
+    assert film_only is not None and film_only.best.components["security"] == 0
+    assert not film_only.best.evidence or all(e.product != "salt" for e in film_only.best.evidence)
+    # the two-product firm's film link feeds cells; its salt offer feeds nothing, so the fact
+    # never reaches the cells buyer through it
+    both = pair(ds, "kr-cellco", "jp-filmsalt")
+    assert both is not None and both.best.japan_product.id == "film"
+    assert all(e.product == "film" for e in both.best.evidence)
+
+
+def test_a_fact_named_by_hs_code_reaches_products_sharing_the_code(tmp_path: Path) -> None:
+    ds = build(
+        tmp_path,
+        facts={"import_shares": [share("KR", "JP", 0.8, 2024, hs_codes=["3920"])]},
+    )
+    p = pair(ds, "kr-cellco", "jp-filmco")
+    assert p is not None
+    assert [e.kind for e in p.best.evidence if e.component == "gap"] == ["import_share"]
+    assert p.best.components["gap"] >= 0.8
+
+
+def test_gap_is_measured_at_the_product_not_the_stage(tmp_path: Path) -> None:
+    """A strong Korean salt maker does not close the gap for a Japanese film supplier."""
+    ds = build(
+        tmp_path,
+        players=[player("kr-bigsalt", "KR", with_products("film", 5, {"salt": 5}))],
+    )
+    p = pair(ds, "kr-cellco", "jp-filmco")
+    assert p is not None
+    # Korea's best at film is kr-filmco (level 2); jp-filmco is level 5: a gap of 3 levels
+    assert p.best.components["gap"] == pytest.approx(0.75)
+
+
+# ---------------------------------------------------------------- both countries
+
+
+def test_korea_to_japan_pairs_get_gap_and_security_from_japan_side_facts(tmp_path: Path) -> None:
+    plain = pair(build(tmp_path / "a"), "kr-cellco", "jp-carco")
+    facts = {
+        "import_shares": [
+            share("JP", "KR", 0.9, 2024, products=["cells"]),
+            share("JP", "CN", 0.7, 2024, products=["cells"]),
+        ]
+    }
+    ds = build(tmp_path / "b", stage_facts={"cells": facts})
+    informed = pair(ds, "kr-cellco", "jp-carco")
+    assert plain is not None and informed is not None
+    assert informed.best.direction == "kr-to-jp"
+    assert informed.best.components["gap"] > plain.best.components["gap"]
+    assert informed.best.components["security"] > 0 == plain.best.components["security"]
+    assert informed.score > plain.score
+    # a Korean-import fact about the same product does not credit the Korea→Japan pair
+    ds_kr = build(
+        tmp_path / "c",
+        stage_facts={
+            "cells": {"import_shares": [share("KR", "CN", 0.7, 2024, products=["cells"])]}
+        },
+    )
+    other = pair(ds_kr, "kr-cellco", "jp-carco")
+    assert other is not None and other.best.components["security"] == 0
+
+
+# ---------------------------------------------------------------- ageing
+
+
+def test_facts_age_and_explain_says_how_much(tmp_path: Path) -> None:
+    fresh = build(
+        tmp_path / "a", facts={"import_shares": [share("KR", "JP", 1.0, 2024, products=["film"])]}
+    )
+    old = build(
+        tmp_path / "b", facts={"import_shares": [share("KR", "JP", 1.0, 2014, products=["film"])]}
+    )
+    # kr-filmco is level 2 at film, so jp-filmco's own gap is 0.75 without the fact
+    p_fresh = pair(fresh, "kr-cellco", "jp-filmco")
+    p_old = pair(old, "kr-cellco", "jp-filmco")
+    assert p_fresh is not None and p_old is not None
+    assert p_fresh.best.components["gap"] == 1.0
+    assert p_old.best.components["gap"] == 0.75  # 1.0 × 0.5^(10/5) = 0.25 < 0.75
+    (e,) = [e for e in p_old.best.evidence if e.component == "gap"]
+    assert e.age == 10 and e.discount == 0.25 and e.counted == 0.25
+    assert any("10 years old, counted at 0.25×" in r for r in p_old.best.reasons)
+
+
+def test_ties_age_from_their_last_confirmation(tmp_path: Path) -> None:
+    old = {
+        "id": "old-tie",
+        "korea": "kr-carco",
+        "japan": "jp-toolco",
+        "sectors": ["widgets"],
+        "type": "supply",
+        "year": 2008,
+        "status": "active",
+        "summary": "An old tie.",
+        "sources": [SRC],
+    }
+    unconfirmed = build(tmp_path / "a", ties=[old])
+    confirmed = build(tmp_path / "b", ties=[{**old, "last_confirmed": 2024}])
+    for ds in (unconfirmed, confirmed):
+        rels = ties_of(ds)[("kr-carco", "jp-toolco")]
+        assert [r.id for r in rels] == ["old-tie"]
+    # kr-carco (cars) and jp-toolco (tools) are three steps apart: no link; check the value
+    from kjmatch.scoring.chain import Chain
+    from kjmatch.scoring.evidence import tie_value
+
+    chain_u = Chain(unconfirmed, unconfirmed.sectors["widgets"])
+    chain_c = Chain(confirmed, confirmed.sectors["widgets"])
+    v_u, _ = tie_value(chain_u, ties_of(unconfirmed)[("kr-carco", "jp-toolco")], ("a", "b"))
+    v_c, _ = tie_value(chain_c, ties_of(confirmed)[("kr-carco", "jp-toolco")], ("a", "b"))
+    assert v_c == 1.0 and v_u == pytest.approx(0.5 ** (16 / 8), abs=1e-4)
+
+
+# ---------------------------------------------------------------- horizontal links
+
+
+def jv(korea: str, japan: str, **extra: Any) -> dict[str, Any]:
+    return {
+        "id": f"{korea}-{japan}-jv",
+        "korea": korea,
+        "japan": japan,
+        "sectors": ["widgets"],
+        "type": "jv",
+        "year": 2024,
+        "status": "active",
+        "summary": "A joint venture.",
+        "sources": [SRC],
+        **extra,
+    }
+
+
+def test_same_product_makers_are_rivals_without_a_cooperative_tie(tmp_path: Path) -> None:
+    ds = build(tmp_path, players=SALT_MAKERS)
+    p = pair(ds, "kr-saltco", "jp-saltco")
+    assert p is not None and p.best.direction == "same-stage"
+    assert pair(ds, "kr-saltco", "jp-saltco", directions=["horizontal"]) is None
+
+
+def test_a_cooperative_tie_makes_same_product_makers_horizontal_partners(tmp_path: Path) -> None:
+    rivals = pair(build(tmp_path / "a", players=SALT_MAKERS), "kr-saltco", "jp-saltco")
+    ds = build(tmp_path / "b", players=SALT_MAKERS, ties=[jv("kr-saltco", "jp-saltco")])
+    partners = pair(ds, "kr-saltco", "jp-saltco")
+    assert rivals is not None and partners is not None
+    assert partners.best.direction == "horizontal" and partners.score > rivals.score
+    assert pair(ds, "kr-saltco", "jp-saltco", directions=["horizontal"]) is not None
+    # a supply tie is not cooperation between rivals
+    supply = build(
+        tmp_path / "c", players=SALT_MAKERS, ties=[jv("kr-saltco", "jp-saltco", type="supply")]
+    )
+    p = pair(supply, "kr-saltco", "jp-saltco")
+    assert p is not None and p.best.direction == "same-stage"
+
+
+def test_different_products_of_one_stage_link_only_when_declared_complementary(
+    tmp_path: Path,
+) -> None:
+    # kr-filmco makes film, jp-saltco salt: same stage, different products, no feed
+    plain = build(tmp_path / "a", players=SALT_MAKERS)
+    assert pair(plain, "kr-filmco", "jp-saltco") is None
+    declared = build(
+        tmp_path / "b",
+        players=SALT_MAKERS,
+        complements=[{"products": ["film", "salt"], "reason": "sold together", "source": SRC}],
+    )
+    p = pair(declared, "kr-filmco", "jp-saltco")
+    assert p is not None and p.best.direction == "horizontal"
+
+
+# ---------------------------------------------------------------- ties belong to the pair
+
+
+def test_a_tie_in_another_sector_makes_the_pair_non_novel(tmp_path: Path) -> None:
+    elsewhere = {
+        "id": "elsewhere",
+        "name": names("Elsewhere"),
+        "summary": "Another sector.",
+        "stages": copy.deepcopy(SECTOR["stages"]),
+    }
+    sector = copy.deepcopy(SECTOR)
+    tie = jv("kr-carco", "jp-cellco", sectors=["elsewhere"], type="supply")
+    rels = copy.deepcopy(RELATIONSHIPS)
+    rels["relationships"].append(tie)
+    files = {
+        "sectors/widgets.yaml": sector,
+        "sectors/elsewhere.yaml": {**elsewhere, "id": "elsewhere"},
+        "players/all.yaml": copy.deepcopy(PLAYERS),
+        "relationships/all.yaml": rels,
+    }
+    ds = load_dataset(write_dataset(tmp_path / "d", files), use_cache=False)
+    p = pair(ds, "kr-carco", "jp-cellco")
+    assert p is not None
+    assert p.best.components["novelty"] == 0.0  # tied elsewhere
+    assert p.best.components["relationship"] == 0.0  # but the tie is not about widgets
+    assert any("[in elsewhere]" in r for r in p.best.reasons)
+
+
+def test_bundled_new_partners_lists_no_pair_tied_in_any_sector(bundled: Dataset) -> None:
+    tied = set(ties_of(bundled))
+    weights = dict(bundled.scenarios["new-partners"].weights)
+    for sector in bundled.sectors:
+        for p in match(bundled, sector, top=None, weights=weights).pairings:
+            new = p.best.components["novelty"] == 1.0
+            assert new == ((p.korea.id, p.japan.id) not in tied), (sector, p.korea.id, p.japan.id)
+
+
+# ---------------------------------------------------------------- shared ranks
+
+
+def test_equal_scores_share_a_rank(tmp_path: Path) -> None:
+    twins = [
+        player("jp-twin-a", "JP", with_products("film", 5, {"film": 5})),
+        player("jp-twin-b", "JP", with_products("film", 5, {"film": 5})),
+    ]
+    r = match(build(tmp_path, players=twins), "widgets", top=None)
+    a = next(p for p in r.pairings if p.japan.id == "jp-twin-a" and p.korea.id == "kr-cellco")
+    b = next(p for p in r.pairings if p.japan.id == "jp-twin-b" and p.korea.id == "kr-cellco")
+    assert a.score == b.score and a.rank == b.rank and a.shared_rank and b.shared_rank
+
+
+def test_explain_lists_products_and_dated_facts(tmp_path: Path) -> None:
+    ds = build(
+        tmp_path,
+        facts={"import_shares": [share("KR", "JP", 0.6, 2021, products=["film"])]},
+    )
+    (p,) = explain(ds, "kr-cellco", "jp-filmco")
+    link = p.best
+    assert (link.korea_product.id, link.japan_product.id) == ("cells", "film")
+    kinds = {(e.component, e.kind, e.product, e.year) for e in link.evidence}
+    assert ("gap", "import_share", "film", 2021) in kinds
+    assert ("relationship", "tie", "", 2023) in kinds
+
+
+# ---------------------------------------------------------------- validation
+
+
+def problems(tmp_path: Path, mutate: Any) -> list[str]:
+    files: dict[str, Any] = {
+        "sectors/widgets.yaml": copy.deepcopy(SECTOR),
+        "players/all.yaml": {"players": base_players()},
+        "relationships/all.yaml": copy.deepcopy(RELATIONSHIPS),
+    }
+    film_stage_with_two_products(files["sectors/widgets.yaml"])
+    mutate(files)
+    with pytest.raises(DataError) as exc:
+        load_dataset(write_dataset(tmp_path / "d", files), use_cache=False)
+    return [f"{p.path}: {p.message}" for p in exc.value.problems]
+
+
+def test_a_strength_at_a_multi_product_stage_names_its_products(tmp_path: Path) -> None:
+    def mutate(files: dict[str, Any]) -> None:
+        files["players/all.yaml"]["players"][1]["strengths"][0].pop("products", None)
+
+    (msg,) = problems(tmp_path, mutate)
+    assert msg.startswith("players[1].strengths[0]: stage 'film' has several products")
+    assert "products: film, salt" in msg
+
+
+def test_unknown_products_and_unattached_facts_are_located(tmp_path: Path) -> None:
+    def mutate(files: dict[str, Any]) -> None:
+        files["players/all.yaml"]["players"][1]["strengths"][0]["products"] = {"flim": 2}
+        stage = files["sectors/widgets.yaml"]["stages"][1]
+        stage["context"] = {
+            "import_shares": [
+                share("KR", "JP", 0.5, 2024),
+                share("KR", "KR", 0.5, 2024, hs_codes=["8507"]),
+            ]
+        }
+
+    msgs = problems(tmp_path, mutate)
+    assert any(
+        m.startswith("players[1].strengths[0].products.flim: unknown product 'flim'")
+        and "did you mean 'film'?" in m
+        for m in msgs
+    )
+    assert any(
+        m.startswith("stages[1].context.import_shares[0]: a fact names the products") for m in msgs
+    )
+    assert any("HS code '8507' matches no product at 'film'" in m for m in msgs)
+    assert any("a country does not import from itself" in m for m in msgs)
+
+
+def test_format_1_keys_say_where_they_went(tmp_path: Path) -> None:
+    def mutate(files: dict[str, Any]) -> None:
+        files["sectors/widgets.yaml"]["stages"][0]["context"] = {"japan_import_share": []}
+
+    (msg,) = problems(tmp_path, mutate)
+    assert "data format 2 replaced it with import_shares" in msg
