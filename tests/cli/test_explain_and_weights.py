@@ -207,3 +207,36 @@ def test_explain_over_the_rank_limit_scores_the_pair_alone(
     alone = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny))["sectors"][0]
     assert alone["rank"] is None and full["rank"] == 1
     assert alone["score"] == full["score"] and alone["links"] == full["links"]
+
+
+def test_as_of_ages_evidence_from_the_year_given(tiny: Path) -> None:
+    base = jrun("match", "-s", "widgets", "--data-dir", str(tiny))
+    later = jrun("match", "-s", "widgets", "--data-dir", str(tiny), "--as-of", "2034")
+    assert base["as_of"] == 2024 and later["as_of"] == 2034
+
+    def tie(doc: dict) -> float:  # type: ignore[type-arg]
+        p = next(p for p in doc["pairings"] if p["japan"]["id"] == "jp-filmco")
+        return float(p["components"]["relationship"])
+
+    # the 2023 tie is 1 year old by default and 11 years old in 2034 (half-life 8 years)
+    assert tie(base) == pytest.approx(0.5 ** (1 / 8), abs=1e-4)
+    assert tie(later) == pytest.approx(0.5 ** (11 / 8), abs=1e-4)
+    doc = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny), "--as-of", "2034")
+    assert doc["as_of"] == 2034
+    (ev,) = [e for e in doc["sectors"][0]["links"][0]["evidence"] if e["kind"] == "tie"]
+    assert ev["age"] == 11 and ev["year"] == 2023
+    code, out, err = run("match", "-s", "widgets", "--data-dir", str(tiny), "--as-of", "1800")
+    assert code == 2 and out == "" and "--as-of" in err
+
+
+def test_shared_ranks_are_marked_in_json_and_tables(tiny: Path) -> None:
+    doc = jrun("match", "-s", "widgets", "--data-dir", str(tiny), "--top", "50")
+    ranks = [(p["rank"], p["tied"], p["score"]) for p in doc["pairings"]]
+    shared = [r for r in ranks if r[1]]
+    assert shared, "the tiny dataset has pairs with equal scores"
+    for rank, _, score in shared:
+        assert sum(1 for r in ranks if r[2] == score) > 1
+        assert rank == 1 + sum(1 for r in ranks if r[2] > score)
+    code, out, err = run("match", "-s", "widgets", "--data-dir", str(tiny), "--top", "50")
+    assert code == 0 and err == ""
+    assert f"{shared[0][0]}=" in out

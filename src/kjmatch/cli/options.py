@@ -78,6 +78,17 @@ WeightOpt = Annotated[
     list[str] | None,
     typer.Option("--weight", "-w", help="Set one weight, NAME=VALUE (repeatable); applied last."),
 ]
+AsOfOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--as-of",
+        min=1900,
+        max=2100,
+        metavar="YEAR",
+        help="Age facts and ties from YEAR [default: the dataset's newest year].",
+        show_default=False,
+    ),
+]
 
 
 def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kjmatch.cli.app import app, err
-from kjmatch.cli.options import CommandIO, ScenarioOpt, WeightOpt, WeightsFileOpt, with_io
+from kjmatch.cli.options import AsOfOpt, CommandIO, ScenarioOpt, WeightOpt, WeightsFileOpt, with_io
 
 
 @app.command()
@@ -19,10 +19,11 @@ def explain(
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
+    as_of: AsOfOpt = None,
     *,
     io: CommandIO,
 ) -> None:
-    """Break one pairing down: every linked stage, component, weight, contribution and source.
+    """Break one pairing down: every linked product, component, weight, dated fact and source.
 
     The contributions add up to the score `match` shows for the pair.
 
@@ -41,8 +42,8 @@ def explain(
     if sector:
         lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
-    pairings = run_explain(ds, korea, japan, sector=sector, weights=w)
+    pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
     if not pairings:
         where = f"sector {sector}" if sector else "any shared sector"
         err(f"kjmatch: {korea} and {japan} have no linked stages in {where}")
-    io.emit(explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario))
+    io.emit(explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario, as_of))

@@ -9,6 +9,7 @@ import typer
 
 from kjmatch.cli.app import app
 from kjmatch.cli.options import (
+    AsOfOpt,
     CommandIO,
     ScenarioOpt,
     WeightOpt,
@@ -57,6 +58,7 @@ def match(
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
+    as_of: AsOfOpt = None,
     stability: Annotated[
         bool,
         typer.Option(
@@ -129,5 +131,6 @@ def match(
             scenario=scenario,
             stability=request,
             progress=progress,
+            as_of=as_of,
         )
     io.emit(match_output(result))
