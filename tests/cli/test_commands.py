@@ -245,7 +245,7 @@ def test_output_file_is_atomic_and_never_clobbered(tiny: Path, tmp_path: Path) -
         "match", "-s", "widgets", "--data-dir", str(tiny), "-f", "csv", "-o", str(target), "--force"
     )
     assert code == 0 and target.read_text(encoding="utf-8-sig").startswith(
-        "rank,tied,score,direction,korea"
+        "rank,tied,position,score,direction,sector,korea_id"
     )
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 

@@ -45,6 +45,8 @@ CASES = {
     "companies": ["companies", "--sector", "batteries"],
     "match": ["match", "--sector", "batteries"],
     "match-stability": ["match", "--sector", "shipbuilding", "--stability", "--samples", "5"],
+    "match-filtered": ["match", "--sector", "batteries", "--korea", "sk-on", "--new-only"],
+    "partners": ["partners", "toyota", "lg-energy-solution", "--top", "30"],
     "explain": ["explain", "sk-hynix", "namics"],
     "chain": ["chain", "--sector", "hydrogen"],
     "sector": ["show", "sector", "ammonia"],

@@ -315,9 +315,21 @@ def test_fast_top_n_equals_exhaustive(
             ]
         )
     )
-    fast = match(d, "widgets", weights=w, top=top, min_score=floor, directions=dirs)
-    slow = match(
-        d, "widgets", weights=w, top=top, min_score=floor, directions=dirs, exhaustive=True
+    new_only = data.draw(st.booleans())
+    korea = data.draw(st.sampled_from([None, ["kr-0"], ["kr-0", "kr-1"]]))
+    fast, slow = (
+        match(
+            d,
+            "widgets",
+            weights=w,
+            top=top,
+            min_score=floor,
+            directions=dirs,
+            new_only=new_only,
+            korea=korea,
+            exhaustive=exhaustive,
+        )
+        for exhaustive in (False, True)
     )
 
     def key(r: MatchResult) -> list[tuple[object, ...]]:
@@ -325,6 +337,7 @@ def test_fast_top_n_equals_exhaustive(
             (
                 p.rank,
                 p.shared_rank,
+                p.position,
                 p.korea.id,
                 p.japan.id,
                 p.score,
@@ -338,3 +351,6 @@ def test_fast_top_n_equals_exhaustive(
 
     assert key(fast) == key(slow)
     assert fast.candidates == slow.candidates
+    if new_only:
+        tied = {(r.korea, r.japan) for r in d.relationships}
+        assert not any((p.korea.id, p.japan.id) in tied for p in fast.pairings)

@@ -78,6 +78,54 @@ WeightOpt = Annotated[
     list[str] | None,
     typer.Option("--weight", "-w", help="Set one weight, NAME=VALUE (repeatable); applied last."),
 ]
+
+
+class Direction(str, Enum):
+    jp_to_kr = "jp-to-kr"
+    kr_to_jp = "kr-to-jp"
+    horizontal = "horizontal"
+    same_stage = "same-stage"
+    all = "all"
+
+
+DirectionOpt = Annotated[
+    list[Direction] | None,
+    typer.Option(
+        "--direction",
+        "-d",
+        case_sensitive=False,
+        help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, horizontal (documented "
+        "cooperation), same-stage (same-product rivals), or all. Repeatable.",
+    ),
+]
+TopOpt = Annotated[
+    int, typer.Option("--top", "-n", min=1, metavar="N", help="Show the best N pairings.")
+]
+MinScoreOpt = Annotated[
+    float,
+    typer.Option(
+        "--min-score",
+        min=0.0,
+        max=100.0,
+        metavar="X",
+        help="Hide pairings scoring below X (0-100).",
+    ),
+]
+NewOnlyOpt = Annotated[
+    bool,
+    typer.Option(
+        "--new-only", help="Drop pairs with a documented tie of any status in any sector."
+    ),
+]
+
+
+def chosen_directions(direction: list[Direction] | None) -> tuple[str, ...]:
+    from kjmatch.weights import DIRECTIONS
+
+    dirs = [d.value for d in direction or []]
+    return DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
+
+
 AsOfOpt = Annotated[
     int | None,
     typer.Option(

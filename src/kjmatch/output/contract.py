@@ -160,8 +160,9 @@ class Evidence(TypedDict):
 
 
 class Pairing(TypedDict):
-    rank: int  # equal scores share a rank
+    rank: int | None  # in the full sector ranking (equal scores share it); None: not computed
     tied: bool  # another pairing has the same score (and so the same rank)
+    position: int  # place in this list (after filters)
     score: float
     direction: Direction
     korea: Side
@@ -183,6 +184,30 @@ class MatchDoc(TypedDict):
     candidates: int
     pairings: list[Pairing]
     stability: NotRequired[StabilitySummary]
+
+
+class SectorPairing(Pairing):
+    sector: Ref
+
+
+class Firm(TypedDict):
+    id: str
+    name: str
+    native_name: str
+    country: Literal["KR", "JP"]
+    sectors: list[str]  # every sector it has strengths in
+
+
+class PartnersDoc(TypedDict):
+    kjmatch: Meta
+    firms: list[Firm]
+    sectors: list[str]  # the sectors searched
+    scenario: str | None
+    weights: dict[str, float]
+    as_of: int
+    new_only: bool
+    candidates: int
+    pairings: list[SectorPairing]
 
 
 class Link(TypedDict):
@@ -361,6 +386,7 @@ DOCUMENTS: dict[str, type] = {
     "sectors": SectorsDoc,
     "companies": CompaniesDoc,
     "match": MatchDoc,
+    "partners": PartnersDoc,
     "explain": ExplainDoc,
     "chain": ChainDoc,
     "sector": SectorDoc,

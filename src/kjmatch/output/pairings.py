@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from kjmatch.model import Dataset, Player
 from kjmatch.scoring.links import Link
+from kjmatch.scoring.partners import PartnersResult, sector_of
 from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
 
@@ -51,11 +52,12 @@ def evidence_doc(link: Link) -> list[c.Evidence]:
     ]
 
 
-def pairing_doc(p: Pairing) -> c.Pairing:
+def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
     b = p.best
     doc: c.Pairing = {
-        "rank": p.rank,
+        "rank": p.rank or None,
         "tied": p.shared_rank,
+        "position": position or p.position,
         "score": p.score,
         "direction": b.direction,
         "korea": _side(p.korea, b, korea=True),
@@ -101,31 +103,13 @@ def match_output(result: MatchResult) -> Output:
             "kendall_tau_mean": s.kendall_tau_mean,
             "kendall_tau_min": s.kendall_tau_min,
         }
-    comps = shown_components(result.weights)
-    rows = []
-    for p in result.pairings:
-        b = p.best
-        row: list[Any] = [
-            p.rank,
-            "yes" if p.shared_rank else "",
-            f"{p.score:.2f}",
-            b.direction,
-            p.korea.name,
-            b.korea_product.name.en,
-            b.korea_level,
-            p.japan.name,
-            b.japan_product.name.en,
-            b.japan_level,
-            *(f"{b.contributions[name]:.2f}" for name in comps),
-            "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
-        ]
-        if p.stability is not None:
-            row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
-        rows.append(row)
-    columns = ["rank", "tied", "score", "direction", "korea", "korea_product", "korea_level"]
-    columns += ["japan", "japan_product", "japan_level", *comps, "relationships"]
+    rows = [pairing_row(p, result.sector.id) for p in result.pairings]
+    columns = _columns()
     if result.stability is not None:
         columns += ["top_share", "rank_min", "rank_max"]
+        for row, p in zip(rows, result.pairings, strict=True):
+            if p.stability is not None:
+                row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
         + (f"; scenario {result.scenario}" if result.scenario else "")
@@ -140,7 +124,97 @@ def match_output(result: MatchResult) -> Output:
         rows=rows,
         title=f"{result.sector.name.en}: Korea–Japan pairings",
         footer=footer,
-        numeric=frozenset({"rank", "score", "korea_level", "japan_level", *comps}),
+        numeric=NUMERIC,
+    )
+
+
+# the same columns in every pairing listing (match, partners), whatever the weights:
+# ids and native names for joins, and each component's points as `contribution_NAME`
+PAIRING_COLUMNS = [
+    "rank", "tied", "position", "score", "direction", "sector",
+    "korea_id", "korea", "korea_native", "korea_product", "korea_level",
+    "japan_id", "japan", "japan_native", "japan_product", "japan_level",
+]  # fmt: skip
+
+
+def _columns() -> list[str]:
+    return [*PAIRING_COLUMNS, *(f"contribution_{c.name}" for c in components()), "relationships"]
+
+
+NUMERIC = frozenset({"rank", "position", "score", "korea_level", "japan_level"})
+
+
+def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[Any]:
+    b = p.best
+    return [
+        p.rank or "",
+        "yes" if p.shared_rank else "",
+        position or p.position,
+        f"{p.score:.2f}",
+        b.direction,
+        sector,
+        p.korea.id,
+        p.korea.name,
+        p.korea.native_name,
+        b.korea_product.name.en,
+        b.korea_level,
+        p.japan.id,
+        p.japan.name,
+        p.japan.native_name,
+        b.japan_product.name.en,
+        b.japan_level,
+        *(f"{b.contributions[c.name]:.2f}" for c in components()),
+        "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
+    ]
+
+
+def partners_output(ds: Dataset, result: PartnersResult) -> Output:
+    firms: list[c.Firm] = [
+        {
+            "id": f,
+            "name": ds.players[f].name,
+            "native_name": ds.players[f].native_name,
+            "country": ds.players[f].country,
+            "sectors": sorted({s.sector for s in ds.players[f].strengths}),
+        }
+        for f in result.firms
+    ]
+    pairings: list[c.SectorPairing] = []
+    for i, p in enumerate(result.pairings, 1):
+        sid = sector_of(p)
+        sector: c.Ref = {"id": sid, "name": ds.sectors[sid].name.en}
+        pairings.append({**pairing_doc(p, i), "sector": sector})
+    data: c.PartnersDoc = {
+        "kjmatch": meta("partners"),
+        "firms": firms,
+        "sectors": result.sectors,
+        "scenario": result.scenario,
+        "weights": result.weights,
+        "as_of": result.as_of,
+        "new_only": result.new_only,
+        "candidates": result.candidates,
+        "pairings": pairings,
+    }
+    rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
+    names = ", ".join(ds.players[f].name for f in result.firms)
+    footer = [
+        f"{len(result.pairings)} of {result.candidates} linked pairs in "
+        f"{', '.join(result.sectors) or 'no sector'}"
+        + ("; new partners only" if result.new_only else "")
+        + f"; rank = rank in the sector's full ranking; evidence aged from {result.as_of}."
+    ]
+    for fid, active in result.inactive.items():
+        where = ", ".join(active) if active else "no sector"
+        footer.append(f"{ds.players[fid].name} has strengths only in {where}.")
+    return Output(
+        kind="partners",
+        data=data,
+        records="pairings",
+        columns=_columns(),
+        rows=rows,
+        title=f"Partners for {names}",
+        footer=footer,
+        numeric=NUMERIC,
     )
 
 

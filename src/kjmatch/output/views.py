@@ -45,6 +45,10 @@ KIND_LABEL = {
 ARROW = {d: labels[1] for d, labels in DIRECTION_LABELS.items()}
 ARROW_WORDS = {d: labels[2] for d, labels in DIRECTION_LABELS.items()}
 COUNTRY = {"KR": "Korea", "JP": "Japan"}
+_LEGEND = (
+    "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   "
+    "⇄ documented cooperation   ≈ same product (rivals)   3= shared rank"
+)
 FLAG = {"KR": "KR", "JP": "JP"}
 STYLE = {"KR": "bold blue", "JP": "bold red"}
 
@@ -316,30 +320,25 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
     _relationships(con, doc["relationships"], with_sector=True)
 
 
-@view("match")
-def draw_match(con: Console, doc: dict[str, Any]) -> None:
-    """Ranked pairings: each side on two lines (name, then stage and level), direction between."""
-    weights = doc["weights"]
+def _pairings_table(
+    title: str, pairings: list[dict[str, Any]], weights: dict[str, float], with_sector: bool
+) -> Table:
+    """Ranked pairings: each side on two lines (name, then product and level)."""
     label = {c.name: c.label for c in components()}
     comps = [c for c in weights if weights[c]]
-    stab = "stability" in doc
-    t = Table(
-        title=Text(
-            f"{doc['sector']['name']}: Korea–Japan pairings"
-            + (f" (scenario {doc['scenario']})" if doc["scenario"] else "")
-        ),
-        title_justify="left",
-        expand=False,
-    )
-    t.add_column("#", justify="right")
-    t.add_column("score", justify="right")
+    stab = any("stability" in p for p in pairings)
+    t = Table(title=Text(title), title_justify="left", expand=False)
+    t.add_column("#", justify="right", no_wrap=True)
+    t.add_column("score", justify="right", no_wrap=True)
+    if with_sector:
+        t.add_column("sector", no_wrap=True)
     t.add_column("Korea", style="", overflow="fold")
     t.add_column("", justify="center")
     t.add_column("Japan", overflow="fold")
     t.add_column("/".join(label.get(c, c) for c in comps), overflow="fold")
     if stab:
         t.add_column("in top", justify="right")
-    for p in doc["pairings"]:
+    for p in pairings:
         k, j = p["korea"], p["japan"]
         kr = Text(k["name"], style=STYLE["KR"])
         kr.append(f"\n{k['product_name']} · L{k['level']}", style="dim")
@@ -352,27 +351,37 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
             why.append(
                 f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
             )
-        row: list[str | Text] = [
-            f"{p['rank']}{'=' if p['tied'] else ''}",
-            f"{p['score']:.1f}",
-            kr,
-            ARROW[p["direction"]],
-            jp,
-            why,
-        ]
+        rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
+        row: list[str | Text] = [rank, f"{p['score']:.1f}"]
+        if with_sector:
+            row.append(p["sector"]["id"])
+        row += [kr, ARROW[p["direction"]], jp, why]
         if stab:
             s = p["stability"]
             row.append(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}")
         t.add_row(*row)
-    con.print(t)
-    con.print(
-        Text(
-            "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   "
-            "⇄ documented cooperation   ≈ same product (rivals)   3= shared rank   "
-            f"evidence aged from {doc['as_of']}",
-            style="dim",
-        )
+    return t
+
+
+@view("partners")
+def draw_partners(con: Console, doc: dict[str, Any]) -> None:
+    names = ", ".join(f["name"] for f in doc["firms"])
+    title = f"Partners for {names}" + (" (new partners only)" if doc["new_only"] else "")
+    con.print(_pairings_table(title, doc["pairings"], doc["weights"], with_sector=True))
+    con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
+    con.print(Text("# is the pair's rank in its sector's full ranking.", style="dim"))
+
+
+@view("match")
+def draw_match(con: Console, doc: dict[str, Any]) -> None:
+    """Ranked pairings: each side on two lines (name, then product and level), direction between."""
+    stab = "stability" in doc
+    title = f"{doc['sector']['name']}: Korea–Japan pairings" + (
+        f" (scenario {doc['scenario']})" if doc["scenario"] else ""
     )
+    t = _pairings_table(title, doc["pairings"], doc["weights"], with_sector=False)
+    con.print(t)
+    con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
     if stab:
         s = doc["stability"]
         con.print(

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import heapq
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 
 from kjmatch.model import Dataset, Player, Relationship, Sector
@@ -40,8 +40,9 @@ class Pairing:
     japan: Player
     links: tuple[Link, ...]  # best first
     relationships: tuple[Relationship, ...]
-    rank: int = 0  # 0: not ranked (explain above EXPLAIN_RANK_LIMIT)
+    rank: int = 0  # in the full sector ranking; 0: not computed (above EXPLAIN_RANK_LIMIT)
     shared_rank: bool = False  # another pairing has the same score and rank
+    position: int = 0  # place in this (possibly filtered) list
     stability: PairStability | None = None
 
     @property
@@ -92,14 +93,15 @@ def match(
     weights: Mapping[str, float] | None = None,
     top: int | None = 20,
     min_score: float = 0.0,
-    korea: str | None = None,
-    japan: str | None = None,
+    korea: str | Collection[str] | None = None,
+    japan: str | Collection[str] | None = None,
     directions: Iterable[str] = DIRECTIONS,
     scenario: str | None = None,
     exhaustive: bool = False,
     stability: StabilityRequest | None = None,
     progress: Progress | None = None,
     as_of: int | None = None,
+    new_only: bool = False,
 ) -> MatchResult:
     """Rank Korea–Japan player pairs in a sector, best first (see the module's order).
 
@@ -107,27 +109,37 @@ def match(
     scores every pair, which `top=None` always does. With `stability`, a pool of
     the best pairs is re-ranked under perturbed weights and each shown pairing
     carries how stable its rank is. Evidence ages from `as_of` (default: the
-    dataset's newest year)."""
+    dataset's newest year). `new_only` drops pairs with a tie in any sector.
+
+    A pairing's `rank` is always its rank in the full sector ranking (every pair,
+    every direction); with filters (firms, directions, new_only) it is looked up in
+    that ranking, or left 0 above EXPLAIN_RANK_LIMIT pairs; `position` is its place
+    in the filtered list."""
     w = resolve_weights(weights)
     sector = ds.sectors[sector_id]
     chain = Chain(ds, sector, as_of)
     dirs = tuple(d for d in DIRECTIONS if d in set(directions))
-    kr = [p for p in ds.players_in(sector_id, "KR") if korea is None or p.id == korea]
-    jp = [p for p in ds.players_in(sector_id, "JP") if japan is None or p.id == japan]
+    kr_ids = {korea} if isinstance(korea, str) else None if korea is None else set(korea)
+    jp_ids = {japan} if isinstance(japan, str) else None if japan is None else set(japan)
+    kr = [p for p in ds.players_in(sector_id, "KR") if kr_ids is None or p.id in kr_ids]
+    jp = [p for p in ds.players_in(sector_id, "JP") if jp_ids is None or p.id in jp_ids]
     ties = ties_of(ds)
+    filtered = kr_ids is not None or jp_ids is not None or dirs != DIRECTIONS or new_only
     pool = 0
     if stability is not None and top is not None:
         pool = max(top * STABILITY_POOL, STABILITY_MIN_POOL)
     if top is None or exhaustive:
-        ranked = _all_pairs(chain, kr, jp, ties, w, dirs, progress)
+        ranked = _all_pairs(chain, kr, jp, ties, w, dirs, progress, new_only)
         candidates = len(ranked)
     else:
         ranked, candidates = _top_pairs(
-            chain, kr, jp, ties, w, dirs, max(top, pool) + 1, min_score, progress
+            chain, kr, jp, ties, w, dirs, max(top, pool) + 1, min_score, progress, new_only
         )
     ranked = _ranks(ranked)
     if top is not None and not exhaustive:
         ranked = ranked[: max(top, pool)]  # the one extra only told whether the last ties
+    if filtered:
+        ranked = _full_ranks(ds, sector_id, w, chain.as_of, ranked)
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -163,7 +175,27 @@ def _ranks(ordered: list[Pairing]) -> list[Pairing]:
         same_prev = i > 0 and ordered[i - 1].score == p.score
         same_next = i + 1 < len(ordered) and ordered[i + 1].score == p.score
         rank = out[-1].rank if same_prev else i + 1
-        out.append(dataclasses.replace(p, rank=rank, shared_rank=same_prev or same_next))
+        out.append(
+            dataclasses.replace(p, rank=rank, shared_rank=same_prev or same_next, position=i + 1)
+        )
+    return out
+
+
+def _full_ranks(
+    ds: Dataset, sector_id: str, w: Mapping[str, float], as_of: int, shown: list[Pairing]
+) -> list[Pairing]:
+    """The shown pairings with their ranks in the full sector ranking (0 if too large)."""
+    size = len(ds.players_in(sector_id, "KR")) * len(ds.players_in(sector_id, "JP"))
+    if size > EXPLAIN_RANK_LIMIT:
+        return [dataclasses.replace(p, rank=0, shared_rank=False) for p in shown]
+    full = {
+        (p.korea.id, p.japan.id): p
+        for p in match(ds, sector_id, weights=w, top=None, as_of=as_of).ranked
+    }
+    out = []
+    for p in shown:
+        f = full[(p.korea.id, p.japan.id)]
+        out.append(dataclasses.replace(p, rank=f.rank, shared_rank=f.shared_rank))
     return out
 
 
@@ -175,6 +207,7 @@ def _all_pairs(
     w: Mapping[str, float],
     dirs: tuple[str, ...],
     progress: Progress | None = None,
+    new_only: bool = False,
 ) -> list[Pairing]:
     """Score every pair: the reference implementation."""
     found: list[Pairing] = []
@@ -183,6 +216,8 @@ def _all_pairs(
             progress("Matching", n, len(kr))
         for jpp in jp:
             rels = ties.get((kp.id, jpp.id), ())
+            if new_only and rels:
+                continue
             links = pair_links(chain, kp, jpp, rels, w, dirs)
             if links:
                 found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
@@ -207,6 +242,7 @@ def _top_pairs(
     top: int,
     min_score: float,
     progress: Progress | None = None,
+    new_only: bool = False,
 ) -> tuple[list[Pairing], int]:
     """The best pairs without scoring all of them.
 
@@ -236,7 +272,7 @@ def _top_pairs(
                 continue
             k_list, j_list = by_product[("KR", kprod)], by_product[("JP", jprod)]
             streams += _group_streams(chain, rel, kprod, jprod, k_list, j_list, w, memo, tied)
-    for kid, jid in sorted(tied):
+    for kid, jid in sorted(tied) if not new_only else ():
         links = pair_links(chain, players[kid], players[jid], ties[(kid, jid)], w, dirs)
         if links:
             b = links[0]
@@ -255,7 +291,7 @@ def _top_pairs(
         rels = ties.get((kid, jid), ())
         links = pair_links(chain, kp, jpp, rels, w, dirs)
         ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, _count_linked(chain, kr, jp, ties, w, dirs)
+    return ranked, _count_linked(chain, kr, jp, ties, w, dirs, new_only)
 
 
 def _group_streams(
@@ -385,6 +421,7 @@ def _count_linked(
     ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
     w: Mapping[str, float],
     dirs: tuple[str, ...],
+    new_only: bool = False,
 ) -> int:
     """How many Korea–Japan player pairs share at least one link (grouped by product sets;
     tied pairs, whose ties can add horizontal links, are checked one by one)."""
@@ -412,7 +449,8 @@ def _count_linked(
         if kid in ids and jid in ids:
             # a tie can turn rivals into partners (or add a link): judge tied pairs alone
             total -= linked(signature(ids[kid]), signature(ids[jid]))
-            total += bool(pair_links(chain, ids[kid], ids[jid], rels, w, dirs))
+            if not new_only:
+                total += bool(pair_links(chain, ids[kid], ids[jid], rels, w, dirs))
     return total
 
 

@@ -4,6 +4,7 @@ COMMANDS = (
     "sectors",
     "companies",
     "match",
+    "partners",
     "explain",
     "chain",
     "scenarios",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
@@ -11,20 +10,17 @@ from kjmatch.cli.app import app
 from kjmatch.cli.options import (
     AsOfOpt,
     CommandIO,
+    DirectionOpt,
+    MinScoreOpt,
+    NewOnlyOpt,
     ScenarioOpt,
+    TopOpt,
     WeightOpt,
     WeightsFileOpt,
+    chosen_directions,
     progress_bar,
     with_io,
 )
-
-
-class Direction(str, Enum):
-    jp_to_kr = "jp-to-kr"
-    kr_to_jp = "kr-to-jp"
-    horizontal = "horizontal"
-    same_stage = "same-stage"
-    all = "all"
 
 
 @app.command()
@@ -33,28 +29,18 @@ def match(
     sector: Annotated[
         str, typer.Option("--sector", "-s", help="Sector id (see `kjmatch sectors`).")
     ],
-    top: Annotated[int, typer.Option("--top", "-n", min=1, help="Show the best N pairings.")] = 20,
-    min_score: Annotated[
-        float,
-        typer.Option(
-            "--min-score", min=0.0, max=100.0, help="Hide pairings scoring below X (0-100)."
-        ),
-    ] = 0.0,
+    top: TopOpt = 20,
+    min_score: MinScoreOpt = 0.0,
     korea: Annotated[
-        str | None, typer.Option("--korea", help="Only this Korean player id.")
+        list[str] | None,
+        typer.Option("--korea", metavar="ID", help="Only this Korean player (repeatable)."),
     ] = None,
     japan: Annotated[
-        str | None, typer.Option("--japan", help="Only this Japanese player id.")
+        list[str] | None,
+        typer.Option("--japan", metavar="ID", help="Only this Japanese player (repeatable)."),
     ] = None,
-    direction: Annotated[
-        list[Direction] | None,
-        typer.Option(
-            "--direction",
-            "-d",
-            case_sensitive=False,
-            help="jp-to-kr (Japanese supplier, Korean buyer), kr-to-jp, horizontal (documented cooperation), same-stage (same-product rivals), or all. Repeatable.",
-        ),
-    ] = None,
+    direction: DirectionOpt = None,
+    new_only: NewOnlyOpt = False,
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
@@ -93,6 +79,10 @@ def match(
       kjmatch match --sector batteries --format json | jq '.pairings[0]'
       kjmatch match --sector semiconductors --scenario supply-security --stability
       kjmatch match --sector shipbuilding --weight relationship=0 --weight gap=0.4
+      kjmatch match --sector hydrogen --new-only
+
+    With --korea, --japan, --direction or --new-only, # is still the pair's rank in
+    the sector's full ranking.
     """
     import dataclasses
 
@@ -100,16 +90,11 @@ def match(
     from kjmatch.output.pairings import match_output
     from kjmatch.scoring.ranking import StabilityRequest
     from kjmatch.scoring.ranking import match as run_match
-    from kjmatch.weights import DIRECTIONS
 
     ds = io.load()
     lookup.sector(ds, sector)
-    if korea:
-        korea = lookup.player(ds, korea, "KR", "korea")
-    if japan:
-        japan = lookup.player(ds, japan, "JP", "japan")
-    dirs = [d.value for d in direction or []]
-    chosen = DIRECTIONS if not dirs or "all" in dirs else tuple(d for d in DIRECTIONS if d in dirs)
+    kr = [lookup.player(ds, k, "KR", "korea") for k in korea] if korea else None
+    jp = [lookup.player(ds, j, "JP", "japan") for j in japan] if japan else None
     request = None
     if stability:
         request = StabilityRequest()
@@ -125,9 +110,10 @@ def match(
             weights=w,
             top=top,
             min_score=min_score,
-            korea=korea,
-            japan=japan,
-            directions=chosen,
+            korea=kr,
+            japan=jp,
+            directions=chosen_directions(direction),
+            new_only=new_only,
             scenario=scenario,
             stability=request,
             progress=progress,
