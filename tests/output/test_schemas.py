@@ -47,6 +47,8 @@ CASES = {
     "match-stability": ["match", "--sector", "shipbuilding", "--stability", "--samples", "5"],
     "match-filtered": ["match", "--sector", "batteries", "--korea", "sk-on", "--new-only"],
     "partners": ["partners", "toyota", "lg-energy-solution", "--top", "30"],
+    "compare": ["compare", "sk-hynix", "namics", "lg-energy-solution", "toyota"],
+    "dependence": ["dependence", "--from", "third"],
     "explain": ["explain", "sk-hynix", "namics"],
     "chain": ["chain", "--sector", "hydrogen"],
     "sector": ["show", "sector", "ammonia"],

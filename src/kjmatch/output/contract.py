@@ -210,6 +210,53 @@ class PartnersDoc(TypedDict):
     pairings: list[SectorPairing]
 
 
+class ComparedPairing(SectorPairing):
+    evidence: list[Evidence]
+
+
+class ComponentDifference(TypedDict):
+    component: str
+    a_value: float
+    a_points: float
+    b_value: float
+    b_points: float
+    difference: float
+
+
+class CompareDoc(TypedDict):
+    kjmatch: Meta
+    weights: dict[str, float]
+    as_of: int
+    a: ComparedPairing
+    b: ComparedPairing
+    difference: dict[str, float]  # per component: B's contribution − A's, in points
+    score_difference: float
+    by_component: list[ComponentDifference]  # the same, one record per component (jsonl)
+
+
+class DependenceRow(TypedDict):
+    sector: Ref
+    stage: str
+    products: list[str]
+    importer: Literal["KR", "JP"]
+    partner: str
+    value: float
+    item: str
+    year: int
+    age: int
+    discount: float
+    aged_value: float
+    source: Source
+
+
+class DependenceDoc(TypedDict):
+    kjmatch: Meta
+    as_of: int
+    importer: str | None
+    partner: str | None  # a country code, "pair", "third" or None (all)
+    dependence: list[DependenceRow]
+
+
 class Link(TypedDict):
     direction: Direction
     korea_stage: str
@@ -387,6 +434,8 @@ DOCUMENTS: dict[str, type] = {
     "companies": CompaniesDoc,
     "match": MatchDoc,
     "partners": PartnersDoc,
+    "compare": CompareDoc,
+    "dependence": DependenceDoc,
     "explain": ExplainDoc,
     "chain": ChainDoc,
     "sector": SectorDoc,

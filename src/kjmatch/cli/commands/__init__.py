@@ -5,6 +5,8 @@ COMMANDS = (
     "companies",
     "match",
     "partners",
+    "compare",
+    "dependence",
     "explain",
     "chain",
     "scenarios",

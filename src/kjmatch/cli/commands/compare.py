@@ -1,0 +1,73 @@
+"""`kjmatch compare`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from kjmatch.cli.app import app
+from kjmatch.cli.options import (
+    AsOfOpt,
+    CommandIO,
+    ScenarioOpt,
+    WeightOpt,
+    WeightsFileOpt,
+    with_io,
+)
+from kjmatch.errors import RequestError
+
+
+@app.command()
+@with_io
+def compare(
+    korea_a: Annotated[str, typer.Argument(metavar="KOREA_A", show_default=False)],
+    japan_a: Annotated[str, typer.Argument(metavar="JAPAN_A", show_default=False)],
+    korea_b: Annotated[str, typer.Argument(metavar="KOREA_B", show_default=False)],
+    japan_b: Annotated[str, typer.Argument(metavar="JAPAN_B", show_default=False)],
+    sector: Annotated[
+        str | None,
+        typer.Option(
+            "--sector",
+            "-s",
+            metavar="ID",
+            help="Compare both pairs in this sector [default: each pair's best sector].",
+        ),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    weights_file: WeightsFileOpt = None,
+    weight: WeightOpt = None,
+    as_of: AsOfOpt = None,
+    *,
+    io: CommandIO,
+) -> None:
+    """Why is one pairing above another? Components and reasons side by side.
+
+    \b
+    Examples:
+      kjmatch compare sk-hynix namics sk-hynix resonac --sector semiconductors
+      kjmatch compare lg-energy-solution toyota sk-on nissan --format json | jq .difference
+    """
+    from kjmatch import lookup
+    from kjmatch.output.analysis import compare_output
+    from kjmatch.scoring.compare import best_pairing
+    from kjmatch.scoring.compare import compare as run_compare
+
+    ds = io.load()
+    if sector:
+        lookup.sector(ds, sector)
+    w = lookup.weights(ds, scenario, weights_file, weight or [])
+    pairs = []
+    for k, j, (kf, jf) in (
+        (korea_a, japan_a, ("korea_a", "japan_a")),
+        (korea_b, japan_b, ("korea_b", "japan_b")),
+    ):
+        kid = lookup.player(ds, k, "KR", kf)
+        jid = lookup.player(ds, j, "JP", jf)
+        p = best_pairing(ds, kid, jid, sector=sector, weights=w, as_of=as_of)
+        if p is None:
+            where = f"sector {sector}" if sector else "any shared sector"
+            raise RequestError(f"{kid} and {jid} have no linked products in {where}", kf)
+        pairs.append(p)
+    result = run_compare(pairs[0], pairs[1])
+    io.emit(compare_output(ds, result, w, as_of or ds.as_of))

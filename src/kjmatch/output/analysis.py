@@ -1,0 +1,154 @@
+"""Documents for the analyst's questions beyond one ranking: compare two pairings,
+and where one country depends on another."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kjmatch.model import Dataset
+from kjmatch.scoring.compare import Comparison
+from kjmatch.scoring.dependence import Dependence
+from kjmatch.scoring.partners import sector_of
+from kjmatch.scoring.ranking import Pairing
+
+from .documents import Output, meta, source_doc
+from .pairings import evidence_doc, pairing_doc
+
+if TYPE_CHECKING:
+    from . import contract as c
+
+
+def _compared(ds: Dataset, p: Pairing) -> c.ComparedPairing:
+    sid = sector_of(p)
+    return {
+        **pairing_doc(p),
+        "sector": {"id": sid, "name": ds.sectors[sid].name.en},
+        "evidence": evidence_doc(p.best),
+    }
+
+
+def compare_output(
+    ds: Dataset, result: Comparison, weights: dict[str, float], as_of: int
+) -> Output:
+    a, b = _compared(ds, result.a), _compared(ds, result.b)
+    data: c.CompareDoc = {
+        "kjmatch": meta("compare"),
+        "weights": weights,
+        "as_of": as_of,
+        "a": a,
+        "b": b,
+        "difference": result.difference,
+        "score_difference": result.score_difference,
+        "by_component": [
+            {
+                "component": name,
+                "a_value": a["components"][name],
+                "a_points": a["contributions"][name],
+                "b_value": b["components"][name],
+                "b_points": b["contributions"][name],
+                "difference": diff,
+            }
+            for name, diff in result.difference.items()
+        ],
+    }
+    rows: list[list[Any]] = []
+    for name, diff in result.difference.items():
+        rows.append(
+            [
+                name,
+                f"{a['components'][name]:.3f}",
+                f"{a['contributions'][name]:.2f}",
+                f"{b['components'][name]:.3f}",
+                f"{b['contributions'][name]:.2f}",
+                f"{diff:+.2f}",
+            ]
+        )
+    rows.append(["score", "", f"{a['score']:.2f}", "", f"{b['score']:.2f}",
+                 f"{result.score_difference:+.2f}"])  # fmt: skip
+
+    def label(d: c.ComparedPairing) -> str:
+        rank = f"rank {d['rank']}{'=' if d['tied'] else ''}" if d["rank"] else "rank –"
+        return (
+            f"{d['korea']['name']} × {d['japan']['name']} ({d['sector']['id']}, {rank}): "
+            f"{d['korea']['product_name']} ↔ {d['japan']['product_name']}, {d['direction']}"
+        )
+
+    footer = [f"A = {label(a)}", f"B = {label(b)}"]
+    for tag, d in (("A", a), ("B", b)):
+        footer += [f"{tag}: {r}" for r in d["reasons"]]
+    return Output(
+        kind="compare",
+        data=data,
+        records="by_component",
+        columns=["component", "A value", "A points", "B value", "B points", "B − A"],
+        rows=rows,
+        title="A against B, component by component",
+        footer=footer,
+        numeric=frozenset({"A value", "A points", "B value", "B points", "B − A"}),
+    )
+
+
+DEPENDENCE_COLUMNS = [
+    "share", "importer", "from", "item", "sector", "products", "year", "aged", "source",
+]  # fmt: skip
+
+
+def dependence_output(
+    rows_in: list[Dependence], *, importer: str | None, partner: str | None, as_of: int
+) -> Output:
+    entries: list[c.DependenceRow] = []
+    rows: list[list[Any]] = []
+    for d in rows_in:
+        x = d.share
+        entries.append(
+            {
+                "sector": {"id": d.sector.id, "name": d.sector.name.en},
+                "stage": d.stage,
+                "products": list(d.products),
+                "importer": x.importer,
+                "partner": x.partner,
+                "value": x.value,
+                "item": x.item,
+                "year": x.year,
+                "age": d.age,
+                "discount": d.discount,
+                "aged_value": d.aged_value,
+                "source": source_doc(x.source),
+            }
+        )
+        rows.append(
+            [
+                f"{x.value:.0%}",
+                x.importer,
+                x.partner,
+                x.item,
+                d.sector.id,
+                ", ".join(d.products),
+                x.year,
+                f"{d.aged_value:.2f}",
+                x.source.label(),
+            ]
+        )
+    data: c.DependenceDoc = {
+        "kjmatch": meta("dependence"),
+        "as_of": as_of,
+        "importer": importer,
+        "partner": partner,
+        "dependence": entries,
+    }
+    return Output(
+        kind="dependence",
+        data=data,
+        records="dependence",
+        columns=DEPENDENCE_COLUMNS,
+        rows=rows,
+        title="Import dependence, highest share first (latest figure per item)",
+        footer=[
+            f"aged = share × 0.5^(age/5 years) from {as_of}; "
+            "`kjmatch show sector ID` lists every figure with its source."
+            if rows
+            else "No import figure in the dataset matches these filters; "
+            "try without --importer, --from or --sector."
+        ],
+        numeric=frozenset({"share", "year", "aged"}),
+    )

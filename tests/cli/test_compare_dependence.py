@@ -1,0 +1,86 @@
+"""compare (two pairings side by side) and dependence (import shares ranked)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from kjmatch.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    r = runner.invoke(app, list(args))
+    return r.exit_code, r.stdout, r.stderr
+
+
+def jrun(*args: str) -> dict[str, Any]:
+    code, out, err = run(*args, "--format", "json")
+    assert code == 0, err
+    doc: dict[str, Any] = json.loads(out)
+    return doc
+
+
+def test_compare_differences_add_up_to_the_score_difference() -> None:
+    doc = jrun("compare", "sk-hynix", "namics", "sk-hynix", "resonac", "-s", "semiconductors")
+    a, b = doc["a"], doc["b"]
+    assert (a["korea"]["id"], a["japan"]["id"]) == ("sk-hynix", "namics")
+    assert (b["korea"]["id"], b["japan"]["id"]) == ("sk-hynix", "resonac")
+    assert doc["score_difference"] == pytest.approx(b["score"] - a["score"], abs=0.011)
+    assert sum(doc["difference"].values()) == pytest.approx(doc["score_difference"], abs=0.06)
+    for row in doc["by_component"]:
+        name = row["component"]
+        assert row["difference"] == pytest.approx(
+            b["contributions"][name] - a["contributions"][name], abs=1e-9
+        )
+    # each side carries its sector rank, as match gives it
+    full = jrun("match", "-s", "semiconductors", "--top", "1000")
+    rank = {(p["korea"]["id"], p["japan"]["id"]): p["rank"] for p in full["pairings"]}
+    assert a["rank"] == rank[("sk-hynix", "namics")]
+
+
+def test_compare_picks_each_pairs_best_sector_and_prints_a_table() -> None:
+    doc = jrun("compare", "lg-energy-solution", "toyota", "sk-hynix", "namics")
+    assert doc["a"]["sector"]["id"] in {"batteries", "automobiles"}
+    assert doc["b"]["sector"]["id"] == "semiconductors"
+    code, out, err = run("compare", "lg-energy-solution", "toyota", "sk-hynix", "namics")
+    assert code == 0 and err == ""
+    assert "B − A" in out and "A = LG Energy Solution × Toyota" in out
+
+
+def test_compare_refuses_unlinked_or_unknown_pairs() -> None:
+    code, out, err = run("compare", "sk-hynix", "namics", "samsung-electronics", "toyota")
+    assert code == 2 and out == "" and "no linked products" in err
+    code, out, err = run("compare", "sk-hynixx", "namics", "sk-hynix", "namics")
+    assert code == 2 and out == "" and "sk-hynix" in err
+
+
+def test_dependence_is_sorted_filtered_and_sourced() -> None:
+    doc = jrun("dependence")
+    rows = doc["dependence"]
+    assert rows and [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+    assert all(r["source"]["year"] and r["products"] for r in rows)
+    third = jrun("dependence", "--from", "third", "--importer", "KR")
+    assert third["dependence"] and all(
+        r["partner"] not in ("KR", "JP") and r["importer"] == "KR" for r in third["dependence"]
+    )
+    pair = jrun("dependence", "--from", "pair", "-s", "batteries")
+    assert all(
+        r["partner"] in ("KR", "JP") and r["sector"]["id"] == "batteries"
+        for r in pair["dependence"]
+    )
+    for r in rows:
+        assert r["aged_value"] == pytest.approx(r["value"] * r["discount"], abs=1e-4)
+
+
+def test_dependence_empty_and_bad_filters_say_why() -> None:
+    code, out, err = run("dependence", "--from", "XX")
+    assert code == 0 and "No import figure" in out
+    code, out, err = run("dependence", "--from", "china")
+    assert code == 2 and out == "" and "two-letter country code" in err
+    code, out, err = run("dependence", "--importer", "CN")
+    assert code == 2 and out == ""
