@@ -2,27 +2,9 @@
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 import pytest
-from typer.testing import CliRunner
 
-from kjmatch.cli import app
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
-
-
-def jrun(*args: str) -> dict[str, Any]:
-    code, out, err = run(*args, "--format", "json")
-    assert code == 0, err
-    doc: dict[str, Any] = json.loads(out)
-    return doc
+from clirun import jrun, run
 
 
 def test_compare_differences_add_up_to_the_score_difference() -> None:

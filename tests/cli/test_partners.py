@@ -4,27 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from pathlib import Path
 from typing import Any
 
-from typer.testing import CliRunner
-
-from kjmatch.cli import app
-
-runner = CliRunner()
-
-
-def run(*args: str) -> tuple[int, str, str]:
-    r = runner.invoke(app, list(args))
-    return r.exit_code, r.stdout, r.stderr
-
-
-def jrun(*args: str) -> dict[str, Any]:
-    code, out, err = run(*args, "--format", "json")
-    assert code == 0, err
-    doc: dict[str, Any] = json.loads(out)
-    return doc
+from clirun import jrun, run
 
 
 def test_partners_of_a_korean_firm_span_its_sectors() -> None:
