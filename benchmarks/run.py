@@ -1,7 +1,7 @@
 """kjmatch benchmark: start-up, matching at scale, and loading.
 
     python benchmarks/run.py                  # everything (a few minutes)
-    python benchmarks/run.py --only startup   # or: scale, load
+    python benchmarks/run.py --only startup   # or: scale, load, import
     python benchmarks/run.py --runs 21 --out results.json
 
 Prints a table and writes the figures as JSON (default benchmarks/results/latest.json).
@@ -138,6 +138,42 @@ def load(env: dict[str, str], work: Path, players: int, fmt: str) -> dict[str, A
     }
 
 
+IMPORT_PRODUCTS = ["electrolyte", "binders", "copper-foil", "anode-materials", "pouch-film"]
+
+
+def import_sheet(env: dict[str, str], work: Path, rows: int) -> list[dict[str, Any]]:
+    """`kjmatch import` of a generated sheet of `rows` firms, as CSV and as XLSX."""
+    import csv
+    import shutil
+
+    sheet = work / f"firms-{rows}.csv"
+    with sheet.open("w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["name", "native_name", "products", "level"])
+        for i in range(rows):
+            w.writerow([f"Bench Firm {i}", f"벤치 {i}", IMPORT_PRODUCTS[i % 5], 1 + i % 5])
+    sheets = [sheet]
+    try:
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        for row in csv.reader(sheet.open(encoding="utf-8")):
+            book.active.append(row)
+        book.save(work / f"firms-{rows}.xlsx")
+        sheets.append(work / f"firms-{rows}.xlsx")
+    except ImportError:
+        pass
+    out = []
+    for path in sheets:
+        target = work / f"imported-{path.suffix[1:]}"
+        shutil.rmtree(target, ignore_errors=True)
+        cmd = ["kjmatch", "import", str(path), "--country", "KR", "--sector", "batteries"]
+        wall, rss, _ = run_measured([*cmd, "--into", str(target), "--format", "json"], env)
+        out.append({"rows": rows, "format": path.suffix[1:], "wall_s": round(wall, 3),
+                    "peak_rss_mib": round(rss)})  # fmt: skip
+    return out
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -151,7 +187,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=["startup", "scale", "load"], action="append")
+    parser.add_argument("--only", choices=["startup", "scale", "load", "import"], action="append")
     parser.add_argument(
         "--runs", type=int, default=15, help="start-up runs per command (at least 10)"
     )
@@ -167,7 +203,7 @@ def main() -> None:
         "--work", type=Path, default=HERE / ".work", help="where generated datasets are kept"
     )
     args = parser.parse_args()
-    parts = set(args.only or ["startup", "scale", "load"])
+    parts = set(args.only or ["startup", "scale", "load", "import"])
     args.work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "KJMATCH_CACHE_DIR": str(args.work / "cache"), "NO_COLOR": "1"}
     env.pop("KJMATCH_DATA_DIR", None)
@@ -212,6 +248,11 @@ def main() -> None:
                 f"  {r['players_per_country']:>7,} per country, {r['format']:4s} {r['bytes'] / 2**20:6.1f} MiB:"
                 f" cold {r['cold_s']:.2f} s, warm {r['warm_s']:.2f} s"
             )
+    if "import" in parts:
+        results["import"] = import_sheet(env, args.work, 1000)
+        print("Import: kjmatch import of a 1,000-row sheet (target ≤ 2 s)")
+        for r in results["import"]:
+            print(f"  {r['format']:4s} {r['wall_s']:.2f} s, {r['peak_rss_mib']} MiB")
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")

@@ -20,6 +20,7 @@ LAYERS = {
     "kjmatch.loader": 1,
     "kjmatch.validation": 1,
     "kjmatch.checks": 1,
+    "kjmatch.importer": 1,
     "kjmatch.schema": 1,
     "kjmatch.scaffold": 1,
     "kjmatch.report": 1,

@@ -3,8 +3,10 @@ and where one country depends on another."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kjmatch.importer import Imported
 from kjmatch.model import Dataset
 from kjmatch.scoring.compare import Comparison
 from kjmatch.scoring.dependence import Dependence
@@ -151,4 +153,55 @@ def dependence_output(
             "try without --importer, --from or --sector."
         ],
         numeric=frozenset({"share", "year", "aged"}),
+    )
+
+
+def import_output(
+    imported: Imported, file: Path, target: Path, written: Path, ds: Dataset
+) -> Output:
+    firms: list[c.ImportedFirm] = []
+    ids = [p["id"] for p in imported.players] + [s["player"] for s in imported.strengths]
+    for pid in dict.fromkeys(ids):
+        player = ds.players[pid]
+        firms.append(
+            {
+                "id": player.id,
+                "name": player.name,
+                "country": player.country,
+                "strengths": [
+                    {"sector": s.sector, "stage": s.stage, "products": dict(s.products)}
+                    for s in player.strengths
+                ],
+            }
+        )
+    data: c.ImportDoc = {
+        "kjmatch": meta("import"),
+        "file": str(file),
+        "data_dir": str(target),
+        "written": str(written),
+        "rows": imported.rows,
+        "firms": firms,
+        "defaults": [{"default": k, "rows": v} for k, v in imported.defaults.items()],
+    }
+    rows = [
+        [
+            f["id"],
+            f["name"],
+            f["country"],
+            "; ".join(
+                f"{s['sector']}/{s['stage']}: "
+                + ", ".join(f"{k} {v}" for k, v in s["products"].items())
+                for s in f["strengths"]
+            ),
+        ]
+        for f in firms
+    ]
+    return Output(
+        kind="import",
+        data=data,
+        records="firms",
+        columns=["id", "name", "country", "products (level)"],
+        rows=rows,
+        title=f"Imported from {file.name} into {written}",
+        footer=[f"default used: {d['default']} — {d['rows']} row(s)" for d in data["defaults"]],
     )

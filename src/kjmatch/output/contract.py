@@ -257,6 +257,34 @@ class DependenceDoc(TypedDict):
     dependence: list[DependenceRow]
 
 
+class ImportedStrength(TypedDict):
+    sector: str
+    stage: str
+    products: dict[str, int]
+
+
+class ImportedFirm(TypedDict):
+    id: str
+    name: str
+    country: Literal["KR", "JP"]
+    strengths: list[ImportedStrength]
+
+
+class DefaultUsed(TypedDict):
+    default: str  # which default, in words
+    rows: int  # how many rows took it
+
+
+class ImportDoc(TypedDict):
+    kjmatch: Meta
+    file: str
+    data_dir: str
+    written: str
+    rows: int
+    firms: list[ImportedFirm]
+    defaults: list[DefaultUsed]
+
+
 class Link(TypedDict):
     direction: Direction
     korea_stage: str
@@ -436,6 +464,7 @@ DOCUMENTS: dict[str, type] = {
     "partners": PartnersDoc,
     "compare": CompareDoc,
     "dependence": DependenceDoc,
+    "import": ImportDoc,
     "explain": ExplainDoc,
     "chain": ChainDoc,
     "sector": SectorDoc,

@@ -7,6 +7,7 @@ COMMANDS = (
     "partners",
     "compare",
     "dependence",
+    "import_",
     "explain",
     "chain",
     "scenarios",

@@ -1,0 +1,118 @@
+"""`kjmatch import`: a spreadsheet of firms into a dataset folder."""
+
+from __future__ import annotations
+
+import datetime
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kjmatch.cli.app import app, err
+from kjmatch.cli.options import CommandIO, with_io
+
+
+@app.command("import")
+@with_io
+def import_firms(
+    file: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE", help="A .csv (UTF-8) or .xlsx sheet of firms.", show_default=False
+        ),
+    ],
+    target: Annotated[
+        Path,
+        typer.Option(
+            "--into",
+            metavar="DIR",
+            help="Dataset folder to add the firms to; created from the bundled data if new.",
+        ),
+    ],
+    country: Annotated[
+        str | None,
+        typer.Option("--country", metavar="KR|JP", help="Country of every row without one."),
+    ] = None,
+    sector: Annotated[
+        str | None,
+        typer.Option("--sector", "-s", metavar="ID", help="Sector of every row without one."),
+    ] = None,
+    year: Annotated[
+        int | None,
+        typer.Option(
+            "--year",
+            min=1900,
+            max=2100,
+            metavar="YEAR",
+            help="as_of for rows without a year [default: this year].",
+            show_default=False,
+        ),
+    ] = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace an earlier import of the same file.")
+    ] = False,
+    *,
+    io: CommandIO,
+) -> None:
+    """Add your own firms from a spreadsheet to a dataset folder, then match them.
+
+    Columns (header row, any order, case ignored): name; products (ids or names,
+    separated by ; or ,) or hs_codes; and optionally native_name, id, country,
+    sector, level (1-5; empty = unrated, counted as 3 and tagged), note, source,
+    source_url, year, aliases. Every row that cannot be placed is reported with
+    its row number and the nearest valid products.
+
+    \b
+    Examples:
+      kjmatch import examples/kr-smes.csv --country KR --sector batteries --into my-data
+      kjmatch validate --data-dir my-data
+      kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
+    """
+    from kjmatch.errors import DataError, OutputError, RequestError
+    from kjmatch.importer import import_rows, players_path, read_rows, write_players
+    from kjmatch.loader import load_dataset
+    from kjmatch.output.analysis import import_output
+    from kjmatch.safeio import read_data_file
+    from kjmatch.scaffold import init_dataset
+
+    if country is not None and country.upper() not in ("KR", "JP"):
+        raise RequestError(f"--country must be KR or JP, got {country!r}", "country")
+    data = read_data_file(file, str(file))
+    created = not target.exists() or (target.is_dir() and not any(target.iterdir()))
+    out = players_path(target, file.stem)
+    if out.exists() and not replace:
+        raise OutputError(f"{out} exists: {file} was imported before; use --replace")
+    aside = out.with_name(f".{out.name}.replaced")
+    if out.exists():
+        os.replace(out, aside)  # the earlier import must not count as the base
+    try:
+        base = load_dataset(None if created else target, use_cache=False)
+        imported = import_rows(
+            read_rows(file, data),
+            base,
+            file=str(file),
+            country=country.upper() if country else None,
+            sector=sector,
+            year=year or datetime.date.today().year,
+        )
+        if created:
+            init_dataset(target)
+        written = write_players(imported, out)
+        try:
+            ds = load_dataset(target, use_cache=False)
+        except DataError:
+            written.unlink(missing_ok=True)  # leave the folder as valid as it was
+            raise
+    except BaseException:
+        if aside.exists():
+            os.replace(aside, out)
+        raise
+    aside.unlink(missing_ok=True)
+    io.emit(import_output(imported, file, target, written, ds))
+    first = (imported.players or imported.strengths or [{"id": "FIRM"}])[0]
+    err(
+        f"kjmatch: added {len(imported.players)} new firms and "
+        f"{len(imported.strengths)} strengths of known firms to {target}; next: "
+        f"kjmatch partners {first.get('id') or first.get('player')} --data-dir {target}"
+    )

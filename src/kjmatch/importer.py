@@ -1,0 +1,383 @@
+"""Bring your own firms: a spreadsheet of firms (CSV or XLSX) as dataset players.
+
+Each row names a firm and what it makes (product ids or names, or HS codes), in one
+sector; the importer maps those to the sector's products, fills missing optional
+fields with explicit, marked defaults, and reports every row it could not place with
+its row number and the nearest valid products, all at once.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import model as m
+from .checks import hs_overlap
+from .errors import DataError, Problem, nearest
+
+UNRATED_LEVEL = 3  # a firm imported without a level: an "established producer" until rated
+UNRATED_TAG = "unrated"
+MAX_ROWS = 100_000
+HEADERS = {  # accepted header spellings → field
+    "name": "name",
+    "firm": "name",
+    "company": "name",
+    "native_name": "native_name",
+    "native": "native_name",
+    "id": "id",
+    "country": "country",
+    "sector": "sector",
+    "products": "products",
+    "product": "products",
+    "hs_codes": "hs_codes",
+    "hs_code": "hs_codes",
+    "hs": "hs_codes",
+    "level": "level",
+    "note": "note",
+    "notes": "note",
+    "source_url": "url",
+    "url": "url",
+    "source": "publisher",
+    "publisher": "publisher",
+    "year": "year",
+    "as_of": "as_of",
+    "aliases": "aliases",
+}
+_SPLIT = re.compile(r"\s*[;,、，]\s*")
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+@dataclass
+class Imported:
+    players: list[dict[str, Any]]  # new firms, ready to write as a players file
+    rows: int
+    strengths: list[dict[str, Any]] = field(default_factory=list)  # for firms already there
+    defaults: dict[str, int] = field(default_factory=dict)  # default → rows that took it
+
+
+def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        table = _xlsx_rows(path, data)
+    else:
+        text = _decode(data, str(path))
+        # the header row decides the delimiter (Excel writes ; in many locales); cells
+        # below may hold commas of their own
+        head = text.split("\n", 1)[0]
+        delimiter = max(",;\t", key=head.count) if any(d in head for d in ",;\t") else ","
+        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    if not table:
+        raise DataError([Problem(str(path), 1, 1, "", "the spreadsheet is empty")])
+    header = [_field(h) for h in table[0]]
+    if "name" not in header:
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    1,
+                    1,
+                    "",
+                    "no 'name' column; the header row needs name (and products or hs_codes); "
+                    f"accepted columns: {', '.join(sorted(set(HEADERS)))}",
+                )
+            ]
+        )
+    if len(table) > MAX_ROWS + 1:
+        raise DataError(
+            [Problem(str(path), MAX_ROWS + 2, 1, "", f"more than {MAX_ROWS} rows; split the file")]
+        )
+    for n, raw in enumerate(table[1:], 2):
+        row = {h: (v or "").strip() for h, v in zip(header, raw, strict=False) if h}
+        if any(row.values()):
+            yield n, row
+
+
+def _decode(data: bytes, file: str) -> str:
+    """UTF-8 (with or without Excel's BOM), else UTF-16 with a BOM, else a clear error."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    try:
+        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            [
+                Problem(
+                    file,
+                    data[: exc.start].count(b"\n") + 1,
+                    1,
+                    "",
+                    "not UTF-8; save the sheet as 'CSV UTF-8' (Excel) or 'Unicode (UTF-8)' "
+                    "(LibreOffice), or as .xlsx",
+                )
+            ]
+        ) from None
+
+
+def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
+    try:
+        import openpyxl
+    except ImportError:
+        raise DataError(
+            [
+                Problem(
+                    str(path), 1, 1, "", "reading .xlsx needs openpyxl: pip install 'kjmatch[xlsx]'"
+                )
+            ]
+        ) from None
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a broken file
+        raise DataError(
+            [Problem(str(path), 1, 1, "", f"not a readable .xlsx file: {exc}")]
+        ) from None
+    sheet = book.worksheets[0]
+    out = []
+    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
+        out.append(["" if v is None else _cell(v) for v in values])
+    book.close()
+    return out
+
+
+def _cell(v: Any) -> str:
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return unicodedata.normalize("NFC", str(v))
+
+
+def _field(header: str) -> str:
+    key = _SLUG.sub("_", header.strip().lower()).strip("_")
+    return HEADERS.get(key, "")
+
+
+def slug(name: str) -> str:
+    ascii_ = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return _SLUG.sub("-", ascii_).strip("-")
+
+
+def _product_index(sector: m.Sector) -> dict[str, str]:
+    """Every way a product may be written (id, names in three languages) → product id."""
+    index: dict[str, str] = {}
+    for st in sector.stages:
+        for p in st.products:
+            for key in (p.id, p.name.en, p.name.ko, p.name.ja):
+                index[key.casefold()] = p.id
+    return index
+
+
+def import_rows(
+    rows: Iterator[tuple[int, dict[str, str]]],
+    ds: m.Dataset,
+    *,
+    file: str,
+    country: str | None,
+    sector: str | None,
+    year: int,
+) -> Imported:
+    """Players (as plain data) for the rows, or a DataError listing every bad row."""
+    problems: list[Problem] = []
+    firms: dict[str, dict[str, Any]] = {}
+    existing: dict[str, dict[str, Any]] = {}
+    defaults: dict[str, int] = {}
+    count = 0
+
+    def bad(n: int, column: str, message: str) -> None:
+        problems.append(Problem(file, n, 1, column, message))
+
+    def took(what: str) -> None:
+        defaults[what] = defaults.get(what, 0) + 1
+
+    for n, row in rows:
+        count += 1
+        name = row.get("name", "")
+        if not name:
+            bad(n, "name", "the firm's name is empty")
+            continue
+        ctry = (row.get("country") or country or "").upper()
+        if ctry not in ("KR", "JP"):
+            bad(n, "country", f"country must be KR or JP (or give --country), got {ctry!r}")
+            continue
+        sid = row.get("sector") or sector or ""
+        if sid not in ds.sectors:
+            close = nearest(sid, ds.sectors, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            bad(
+                n,
+                "sector",
+                f"unknown sector {sid!r}{hint} (valid: {', '.join(sorted(ds.sectors))})",
+            )
+            continue
+        sec = ds.sectors[sid]
+        levels = _levels(row, n, bad, took)
+        if levels is None:
+            continue
+        products = _products(sec, row, n, bad)
+        if not products:
+            continue
+        pid = row.get("id") or _known(ds, name) or slug(name) or f"firm-row-{n}"
+        if pid in ds.players:
+            known = ds.players[pid]
+            if known.name.casefold() != name.casefold() and not row.get("id"):
+                bad(n, "id", f"id {pid!r} is already {known.name!r} in the dataset; give an id")
+                continue
+            if known.country != ctry:
+                bad(n, "country", f"{pid!r} is a {known.country} firm in the dataset")
+                continue
+            firm = existing.setdefault(pid, {"id": pid, "country": ctry, "strengths": []})
+            firm["taken"] = {(st.sector, st.stage) for st in known.strengths}
+        else:
+            firm = firms.setdefault(pid, _firm(pid, name, ctry, row, took))
+        if firm["country"] != ctry:
+            bad(n, "country", f"{pid!r} was {firm['country']} on an earlier row")
+            continue
+        clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
+        if clash:
+            bad(n, "products", f"{pid!r} already has a strength at {clash} in the dataset")
+    if problems:
+        raise DataError(problems)
+    extra = [{"player": pid, **s} for pid, firm in existing.items() for s in firm["strengths"]]
+    return Imported(players=list(firms.values()), rows=count, defaults=defaults, strengths=extra)
+
+
+def _known(ds: m.Dataset, name: str) -> str:
+    """The id of a dataset player with this name, native name or alias, if exactly one."""
+    wanted = unicodedata.normalize("NFC", name).casefold()
+    found = [
+        p.id
+        for p in ds.players.values()
+        if wanted in {n.casefold() for n in (p.name, p.native_name, *p.aliases)}
+    ]
+    return found[0] if len(found) == 1 else ""
+
+
+def _levels(row: dict[str, str], n: int, bad: Any, took: Any) -> int | None:
+    raw = row.get("level", "")
+    if not raw:
+        took(f"level {UNRATED_LEVEL}, tagged '{UNRATED_TAG}' (no level given)")
+        return 0
+    if raw.isdigit() and 1 <= int(raw) <= 5:
+        return int(raw)
+    bad(n, "level", f"level must be a whole number from 1 to 5 (or empty: unrated), got {raw!r}")
+    return None
+
+
+def _products(sec: m.Sector, row: dict[str, str], n: int, bad: Any) -> list[str]:
+    index = _product_index(sec)
+    found: list[str] = []
+    for item in (x for x in _SPLIT.split(row.get("products", "")) if x):
+        pid = index.get(item.casefold())
+        if pid is None:
+            close = nearest(item, [p.id for st in sec.stages for p in st.products], n=3)
+            hint = f"; nearest: {', '.join(close)}" if close else ""
+            bad(n, "products", f"no product {item!r} in {sec.id}{hint}")
+            return []
+        found.append(pid)
+    for code in (x for x in _SPLIT.split(row.get("hs_codes", "")) if x):
+        matched = [p.id for st in sec.stages for p in st.products if hs_overlap([code], p.hs_codes)]
+        if not matched:
+            bad(n, "hs_codes", f"HS code {code!r} matches no product in {sec.id}")
+            return []
+        found += matched
+    if not found:
+        bad(n, "products", "name the firm's products (ids or names) or its HS codes")
+    return list(dict.fromkeys(found))
+
+
+def _firm(pid: str, name: str, country: str, row: dict[str, str], took: Any) -> dict[str, Any]:
+    native = row.get("native_name", "")
+    if not native:
+        took("native name = name (none given)")
+    aliases = [a for a in _SPLIT.split(row.get("aliases", "")) if a]
+    return {
+        "id": pid,
+        "name": name,
+        "native_name": native or name,
+        "aliases": aliases,
+        "country": country,
+        "kind": "company",
+        "strengths": [],
+    }
+
+
+def _add_strengths(
+    firm: dict[str, Any],
+    sec: m.Sector,
+    products: list[str],
+    level: int,
+    row: dict[str, str],
+    n: int,
+    file: str,
+    year: int,
+    took: Any,
+) -> str:
+    """Add the row's products to the firm's strengths; a stage the dataset already rates
+    for an existing firm is returned instead (as sector/stage)."""
+    where = sec.products()
+    rated = level or UNRATED_LEVEL
+    note = row.get("note", "")
+    if not note:
+        took("a note naming the file and row (none given)")
+    as_of = int(row["as_of"]) if row.get("as_of", "").isdigit() else None
+    src_year = int(row["year"]) if row.get("year", "").isdigit() else None
+    if as_of is None:
+        took("as_of = the source's year, or --year (none given)")
+    source: dict[str, Any] = {"year": src_year or as_of or year}
+    if row.get("publisher") or row.get("url"):
+        source["publisher"] = row.get("publisher") or "Source given in the imported file"
+        if row.get("url"):
+            source["url"] = row["url"]
+    else:
+        took("source = the imported file itself (no source given)")
+        source["title"] = f"{Path(file).name}, row {n} (user's spreadsheet; no source given)"
+    by_stage: dict[str, list[str]] = {}
+    for pid in products:
+        by_stage.setdefault(where[pid][0].id, []).append(pid)
+    for stage in by_stage:
+        if (sec.id, stage) in firm.get("taken", ()):
+            return f"{sec.id}/{stage}"
+    current = {(s["sector"], s["stage"]): s for s in firm["strengths"]}
+    for stage, pids in by_stage.items():
+        entry = current.get((sec.id, stage))
+        if entry is None:
+            label = f"Level {rated}" if level else f"Level unrated (counted as {rated})"
+            entry = {
+                "sector": sec.id,
+                "stage": stage,
+                "level": rated,
+                "products": {},
+                "tags": [] if level else [UNRATED_TAG],
+                "note": f"{label}: {note or f'imported from {Path(file).name} row {n}'}",
+                "as_of": as_of or src_year or year,
+                "sources": [source],
+            }
+            firm["strengths"].append(entry)
+        for pid in pids:
+            entry["products"][pid] = max(entry["products"].get(pid, 0), rated)
+        entry["level"] = max(entry["level"], rated)
+    return ""
+
+
+def players_path(target: Path, stem: str) -> Path:
+    """Where an import of a file named `stem` goes in the dataset folder `target`."""
+    return target / "players" / f"{slug(stem) or 'imported'}.yaml"
+
+
+def write_players(imported: Imported, path: Path) -> Path:
+    """Write the players (and strengths of known players) as one players file."""
+    import yaml
+
+    from .safeio import atomic_write
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    doc: dict[str, Any] = {"players": imported.players}
+    if imported.strengths:
+        doc["strengths"] = imported.strengths
+    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
+    text = "# yaml-language-server: $schema=../schema/players.schema.json\n" + body
+    atomic_write(path, text.encode("utf-8"))
+    return path

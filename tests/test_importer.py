@@ -1,0 +1,129 @@
+"""kjmatch import: spreadsheets of firms (CSV, XLSX) into a dataset folder."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+import yaml
+
+from clirun import jrun, run
+from kjmatch.errors import DataError
+from kjmatch.importer import import_rows, read_rows, slug
+from kjmatch.model import Dataset
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "korean-battery-materials.csv"
+
+
+def test_the_shipped_example_imports_validates_and_matches(tmp_path: Path) -> None:
+    target = tmp_path / "mine"
+    args = ["import", str(EXAMPLE), "--country", "KR", "--sector", "batteries", "--into"]
+    code, out, err = run(*args, str(target), "--format", "json")
+    assert code == 0, err
+    import json
+
+    doc = json.loads(out)
+    assert doc["kjmatch"]["document"] == "import" and doc["rows"] == 4
+    ids = {f["id"] for f in doc["firms"]}
+    assert {"daejoo-electronic-materials", "lithium-plus", "foosung"} <= ids
+    # the HS code column placed Lithium Plus at lithium hydroxide
+    lp = next(f for f in doc["firms"] if f["id"] == "lithium-plus")
+    assert lp["strengths"] == [
+        {"sector": "batteries", "stage": "minerals", "products": {"lithium-hydroxide": 2}}
+    ]
+    assert any("unrated" in d["default"] for d in doc["defaults"])
+    assert "next: kjmatch partners" in err
+    written = yaml.safe_load((target / "players" / "korean-battery-materials.yaml").read_text())
+    cosmo = next(p for p in written["players"] if p["native_name"] == "코스모신소재")
+    assert cosmo["strengths"][0]["tags"] == ["unrated"]
+    assert cosmo["strengths"][0]["note"].startswith("Level unrated (counted as 3)")
+    partners = jrun("partners", "daejoo-electronic-materials", "--data-dir", str(target))
+    assert partners["pairings"], "an imported firm gets counterparts"
+    # importing the same file again is refused, unless asked to replace it
+    code, out, err = run(*args, str(target))
+    assert code == 1 and "exists" in err
+    code, _, err = run(*args, str(target), "--replace")
+    assert code == 0, err
+
+
+def rows_of(text: str, name: str = "firms.csv") -> list[tuple[int, dict[str, str]]]:
+    return list(read_rows(Path(name), text.encode("utf-8-sig")))
+
+
+def test_excel_csv_quirks_bom_semicolons_and_native_scripts() -> None:
+    text = "\ufeffName;Native name;Products\r\n삼화;三和;separator-base-film, binders\r\n\r\n"
+    rows = rows_of(text.replace("\ufeff", ""))
+    assert rows == [
+        (2, {"name": "삼화", "native_name": "三和", "products": "separator-base-film, binders"})
+    ]
+
+
+def test_bad_rows_are_all_reported_with_row_numbers_and_nearest_products(bundled: Dataset) -> None:
+    text = (
+        "name,products,level,hs_codes\n"
+        "Good Firm,electrolyte,4,\n"
+        "Typo Firm,electrolite,3,\n"
+        ",binders,2,\n"
+        "Level Firm,binders,9,\n"
+        "Code Firm,,,9999.99\n"
+    )
+    with pytest.raises(DataError) as exc:
+        import_rows(
+            iter(rows_of(text)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
+        )
+    got = [(p.line, p.path, p.message) for p in exc.value.problems]
+    assert [g[0] for g in got] == [3, 4, 5, 6]
+    assert "no product 'electrolite' in batteries; nearest: electrolyte" in got[0][2]
+    assert got[1][1] == "name" and got[2][1] == "level"
+    assert "HS code '9999.99' matches no product" in got[3][2]
+
+
+def test_rows_for_a_known_firm_add_strengths_to_it(bundled: Dataset) -> None:
+    text = "name,products,level\nSK hynix,battery-recycling,2\n"
+    done = import_rows(
+        iter(rows_of(text)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
+    )
+    assert done.players == []
+    assert done.strengths[0]["player"] == "sk-hynix"
+    clash = "name,products\nLG Energy Solution,pouch-cells\n"
+    with pytest.raises(DataError, match="already has a strength at batteries/cells"):
+        import_rows(
+            iter(rows_of(clash)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
+        )
+
+
+def test_wrong_country_sector_or_encoding_are_clear(bundled: Dataset, tmp_path: Path) -> None:
+    text = "name,products,country,sector\nA,electrolyte,CN,batteries\nB,electrolyte,KR,batteris\n"
+    with pytest.raises(DataError) as exc:
+        import_rows(
+            iter(rows_of(text)), bundled, file="f.csv", country=None, sector=None, year=2026
+        )
+    messages = [p.message for p in exc.value.problems]
+    assert "country must be KR or JP" in messages[0]
+    assert "did you mean 'batteries'?" in messages[1]
+    with pytest.raises(DataError, match="not UTF-8"):
+        list(read_rows(Path("x.csv"), "name\n삼성\n".encode("cp949")))
+    with pytest.raises(DataError, match="no 'name' column"):
+        list(read_rows(Path("x.csv"), b"firm_name,products\nA,b\n"))
+
+
+def test_xlsx_is_read_like_csv(tmp_path: Path) -> None:
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in csv.reader(io.StringIO(EXAMPLE.read_text(encoding="utf-8"))):
+        sheet.append([int(x) if x.isdigit() else x for x in row])
+    path = tmp_path / "firms.xlsx"
+    book.save(path)
+    from_xlsx = list(read_rows(path, path.read_bytes()))
+    from_csv = list(read_rows(EXAMPLE, EXAMPLE.read_bytes()))
+    assert from_xlsx == from_csv
+    with pytest.raises(DataError, match=r"not a readable \.xlsx"):
+        list(read_rows(path, b"not a zip"))
+
+
+def test_slugs_are_ids() -> None:
+    assert slug("Cosmo Advanced Materials & Technology") == "cosmo-advanced-materials-technology"
+    assert slug("후성") == ""
