@@ -79,7 +79,7 @@ def test_leading_firms_present(ds: Dataset, sector: str) -> None:
 @pytest.mark.parametrize("sector", [*SEED, "automobiles"])
 def test_sector_shape(ds: Dataset, sector: str) -> None:
     s = ds.sectors[sector]
-    assert 5 <= len(s.stages) <= 8
+    assert 5 <= len(s.stages) <= 10
     assert all(st.name.ko and st.name.ja for st in s.stages)
     assert all(st.hs_codes for st in s.stages if st.kind not in ("service", "end_use"))
     assert any(st.inputs for st in s.stages)
