@@ -40,10 +40,12 @@ import yaml
 from kjmatch.loader import load_dataset
 from kjmatch.model import Dataset
 from kjmatch.scoring.ranking import match
+from kjmatch.weights import names
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels" / "pairs.yaml"
-BASELINE = {"fit": 0.0, "strength": 1.0, "gap": 0.0, "security": 0.0, "relationship": 0.0}
+# firm levels alone: every other component weighs nothing (whatever the registry holds)
+BASELINE = {name: 1.0 if name == "strength" else 0.0 for name in names()}
 Pair = tuple[str, str]
 
 

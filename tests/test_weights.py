@@ -51,7 +51,7 @@ def test_a_component_added_through_the_registry_alone_is_seen_everywhere(tiny: P
 
         code, out, err = run("match", "-s", "widgets", "--data-dir", str(tiny), "-w", "zeal=2")
         assert code == 0, err
-        assert "fit/str/gap/sec/tie/zl" in out  # the table's header takes the short label
+        assert "fit/str/gap/sec/tie/peer/zl" in out  # the table's header takes the short label
 
         code, out, err = run("explain", "kr-cellco", "jp-filmco", "--data-dir", str(tiny), "--json")
         assert code == 0, err

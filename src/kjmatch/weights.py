@@ -47,6 +47,7 @@ class LinkFacts:
     security: float  # how far the supplier cuts reliance on third countries, in [0, 1]
     tie: float  # the strongest documented tie's value (TIE_VALUE), 0 if none
     tied: bool  # any documented tie, whatever its status
+    peer: float = 0.0  # the best tie between one firm and the other's same-product peer
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +112,14 @@ _REGISTRY: dict[str, Component] = {
             "an existing documented tie",
             lambda f: f.tie,
             detail="the best of the pair's ties that concern the sector (and the linked products, when a tie names products): 1 active, 0.7 completed, 0.6 announced, 0.4 suspended, 0.3 ended, each aged × 0.5^(age/8 years) from its last confirmation (or end); 0 none.",
+        ),
+        Component(
+            "peer",
+            0.10,
+            "peer",
+            "a documented tie with the other firm's same-product peer",
+            lambda f: f.peer,
+            detail="the best aged tie (values as for `relationship`) between the Japanese firm and another Korean maker of the Korean firm's linked product, or between the Korean firm and another Japanese maker of the Japanese firm's linked product: who already supplies your peer can supply you. 0 for same-product and horizontal links.",
         ),
         Component(
             "novelty",

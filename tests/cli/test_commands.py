@@ -132,6 +132,7 @@ def test_match_every_format(tiny: Path, fmt: str) -> None:
             "gap",
             "security",
             "relationship",
+            "peer",
             "novelty",
         }
         assert [p["rank"] for p in doc["pairings"]] == [1, 2, 3]

@@ -96,7 +96,7 @@ def test_weight_flags_and_file(tiny: Path, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "fragment"),
     [
-        (["--weight", "fitness=1"], "fit, strength, gap, security, relationship, novelty"),
+        (["--weight", "fitness=1"], "fit, strength, gap, security, relationship, peer, novelty"),
         (["--weight", "fit"], "NAME=VALUE"),
         (["--weight", "fit=high"], "must be a number"),
         (["--weight", "fit=-2"], "from 0 to 100"),
@@ -146,7 +146,7 @@ def test_user_scenario_file(tmp_path: Path) -> None:
         "id": "mine",
         "name": "Mine",
         "description": "Ties only.",
-        "weights": {"fit": 0, "strength": 0, "gap": 0, "security": 0, "relationship": 1},
+        "weights": {"fit": 0, "strength": 0, "gap": 0, "security": 0, "relationship": 1, "peer": 0},
     }
     data = write_dataset(tmp_path / "d", files)
     doc = jrun("match", "-s", "widgets", "--data-dir", str(data), "--scenario", "mine")

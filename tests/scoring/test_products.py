@@ -386,3 +386,18 @@ def test_format_1_keys_say_where_they_went(tmp_path: Path) -> None:
 
     (msg,) = problems(tmp_path, mutate)
     assert "data format 2 replaced it with import_shares" in msg
+
+
+def test_a_tie_with_the_buyers_peer_gives_peer_credit(tmp_path: Path) -> None:
+    """jp-filmco supplies kr-cellco (the tiny data's tie); kr-cellco-two makes cells too."""
+    twin = [player("kr-cellco-two", "KR", strength("cells", 4))]
+    ds = build(tmp_path, players=twin)
+    p = pair(ds, "kr-cellco-two", "jp-filmco")
+    assert p is not None and p.best.components["novelty"] == 1.0
+    assert p.best.components["peer"] == pytest.approx(0.5 ** (1 / 8), abs=1e-4)
+    assert any("another maker of Cells" in r for r in p.best.reasons)
+    (e,) = [e for e in p.best.evidence if e.component == "peer"]
+    assert e.kind == "tie" and e.product == "cells"
+    # the pair's own tie is `relationship`, never `peer`
+    own = pair(ds, "kr-cellco", "jp-filmco")
+    assert own is not None and own.best.components["peer"] == 0.0

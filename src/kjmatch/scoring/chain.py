@@ -5,7 +5,15 @@ from __future__ import annotations
 from collections import deque
 
 from kjmatch.checks import concerns, product_inputs
-from kjmatch.model import Dataset, ExportControl, ImportShare, Product, Sector, Stage
+from kjmatch.model import (
+    Dataset,
+    ExportControl,
+    ImportShare,
+    Product,
+    Relationship,
+    Sector,
+    Stage,
+)
 from kjmatch.weights import Direction
 
 Offer = tuple[int, str, str]  # (level, player name, player id)
@@ -58,6 +66,15 @@ class Chain:
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)
                 ]
+        # firm id → its ties that concern this sector (for `peer`)
+        self.ties: dict[str, list[Relationship]] = {}
+        for r in ds.relationships:
+            if sector.id in r.sectors:
+                self.ties.setdefault(r.korea, []).append(r)
+                self.ties.setdefault(r.japan, []).append(r)
+        self.makers: dict[tuple[str, str], frozenset[str]] = {
+            key: frozenset(pid for _, _, pid in entries) for key, entries in self.ranked.items()
+        }
         self.complements: set[tuple[str, str]] = set()
         for c in sector.complements:
             a, b = c.products

@@ -242,8 +242,7 @@ def tie_value(
     for r in relationships:
         if not tie_applies(r, chain.sector.id, products):
             continue
-        confirmed = r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
-        age, d = aged(confirmed, chain.as_of, TIE_HALF_LIFE)
+        age, d = _tie_age(chain, r)
         value = TIE_VALUE[r.status]
         kind = r.type.replace("_", " ")
         evidence.append(
@@ -252,7 +251,7 @@ def tie_value(
                 "tie",
                 "",
                 f"{kind} ({r.status}, {r.year}): {r.id}",
-                confirmed,
+                confirmed(r),
                 age,
                 d,
                 value,
@@ -266,9 +265,60 @@ def tie_value(
 def tie_reason(r: Relationship, chain: Chain) -> str:
     kind = r.type.replace("_", " ")
     where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
-    confirmed = r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
-    age, d = aged(confirmed, chain.as_of, TIE_HALF_LIFE)
+    age, d = _tie_age(chain, r)
     return (
         f"Existing tie{where}: {kind} ({r.status}, {r.year}): {r.summary} "
         f"[{_age_words(age, d, TIE_HALF_LIFE)}]"
     )
+
+
+def confirmed(r: Relationship) -> int:
+    """The year a tie's evidence dates from: its end, its last confirmation, or its start."""
+    return r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
+
+
+def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:
+    return aged(confirmed(r), chain.as_of, TIE_HALF_LIFE)
+
+
+def peer_ties(
+    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
+) -> tuple[float, list[Evidence], list[str]]:
+    """The best aged tie between `firm` and a maker of `product` in the other country
+    other than `other` (the pair's own partner): `firm` already serves or buys from a
+    peer of `other`."""
+    side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
+    makers = chain.makers.get(("KR" if firm_country == "JP" else "JP", product), frozenset())
+    best = 0.0
+    evidence: list[Evidence] = []
+    reasons: list[str] = []
+    for r in chain.ties.get(firm, ()):
+        peer = getattr(r, side)
+        if peer == other or peer not in makers or not tie_applies(r, chain.sector.id, products):
+            continue
+        age, d = _tie_age(chain, r)
+        value = TIE_VALUE[r.status]
+        counted = round(value * d, 4)
+        name = chain.products[product].name.en
+        text = f"{r.type.replace('_', ' ')} ({r.status}, {r.year}): {r.id}"
+        evidence.append(
+            Evidence(
+                "peer",
+                "tie",
+                product,
+                text,
+                confirmed(r),
+                age,
+                d,
+                value,
+                counted,
+                r.sources[0].label(),
+            )
+        )
+        reasons.append(
+            f"Peer tie: {firm} already has a {r.type.replace('_', ' ')} tie ({r.status}, "
+            f"{r.year}) with {peer}, another maker of {name}; "
+            f"{_age_words(age, d, TIE_HALF_LIFE)}."
+        )
+        best = max(best, counted)
+    return best, evidence, reasons

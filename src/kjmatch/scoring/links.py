@@ -9,7 +9,16 @@ from kjmatch.model import HORIZONTAL_TYPES, Player, Product, Relationship, Stage
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, values
 
 from .chain import Chain
-from .evidence import Evidence, gap, joint_security, security, tie_applies, tie_reason, tie_value
+from .evidence import (
+    Evidence,
+    gap,
+    joint_security,
+    peer_ties,
+    security,
+    tie_applies,
+    tie_reason,
+    tie_value,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +99,7 @@ def score_link(
     kp, jp = chain.products[kprod], chain.products[jprod]
     reasons: list[str] = []
     evidence: list[Evidence] = []
-    gap_value = security_value = 0.0
+    gap_value = security_value = peer_value = 0.0
     if direction == "same-stage":
         reasons.append(
             f"Same product ({kp.name.en}): {korea.name} and {japan.name} compete more than "
@@ -122,6 +131,14 @@ def score_link(
         security_value, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
         reasons += why
         evidence += ev
+        for firm, country, other, product in (
+            (japan.id, "JP", korea.id, kprod),
+            (korea.id, "KR", japan.id, jprod),
+        ):
+            value, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
+            peer_value = max(peer_value, value)
+            evidence += ev
+            reasons += why
     tie, ev = tie_value(chain, relationships, (kprod, jprod))
     evidence += ev
     if relationships:
@@ -137,6 +154,7 @@ def score_link(
         security=security_value,
         tie=round(tie, 4),
         tied=bool(relationships),
+        peer=peer_value,
     )
     vals = values(facts)
     contributions, score = combine(vals, weights)

@@ -22,7 +22,7 @@ from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, resolve_weights
 
 from .chain import Chain
-from .evidence import gap, joint_security, security
+from .evidence import gap, joint_security, peer_ties, security
 from .links import Link, pair_links, score_facts
 from .stability import PairStability, StabilitySummary, analyse
 
@@ -258,7 +258,7 @@ def _top_pairs(
                 for pid, level in s.products.items():
                     by_product.setdefault((p.country, pid), []).append((p, level))
     streams: list[Iterator[Key]] = []
-    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]] = {}
+    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]] = {}
     players = {p.id: p for p in (*kr, *jp)}
     tied = {k for k in ties if k[0] in players and k[1] in players}
     kprods = [pid for (c, pid) in by_product if c == "KR"]
@@ -302,7 +302,7 @@ def _group_streams(
     k_list: list[Member],
     j_list: list[Member],
     w: Mapping[str, float],
-    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]],
+    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]],
     tied: set[tuple[str, str]],
 ) -> list[Iterator[Key]]:
     """One lazily merged stream per pair of groups at two linked products."""
@@ -323,17 +323,19 @@ def _group_streams(
         return out
     buyer_country, supplier_country = ("KR", "JP") if direction == "jp-to-kr" else ("JP", "KR")
     sup_list, buy_list = (j_list, k_list) if direction == "jp-to-kr" else (k_list, j_list)
-    sup_prod = jprod if direction == "jp-to-kr" else kprod
+    sup_prod, buy_prod = (jprod, kprod) if direction == "jp-to-kr" else (kprod, jprod)
     leader = chain.leader(buyer_country, sup_prod)
-    sup_groups = _supplier_groups(chain, sup_list, sup_prod, supplier_country, leader, memo)
-    buy_groups = _buyer_groups(buy_list, leader)
-    for (slevel, gap_other, gap_leader, sec), smembers in sup_groups.items():
-        for (blevel, is_leader), bmembers in buy_groups.items():
+    sup_groups = _supplier_groups(
+        chain, sup_list, sup_prod, buy_prod, supplier_country, leader, memo
+    )
+    buy_groups = _buyer_groups(chain, buy_list, buy_prod, sup_prod, buyer_country, leader)
+    for (slevel, gap_other, gap_leader, sec, speer), smembers in sup_groups.items():
+        for (blevel, is_leader, bpeer), bmembers in buy_groups.items():
             levels = (int(blevel), int(slevel))
             if direction == "kr-to-jp":
                 levels = (int(slevel), int(blevel))
             gap_value = gap_leader if is_leader else gap_other
-            facts = _facts(direction, hops, *levels, gap_value, sec)
+            facts = _facts(direction, hops, *levels, gap_value, sec, max(speer, bpeer))
             head = (-score_facts(facts, w), -min(levels))
             kmembers, jmembers = (
                 (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
@@ -343,10 +345,16 @@ def _group_streams(
 
 
 def _facts(
-    direction: Direction, hops: int, klevel: int, jlevel: int, gap_value: float, sec: float
+    direction: Direction,
+    hops: int,
+    klevel: int,
+    jlevel: int,
+    gap_value: float,
+    sec: float,
+    peer: float = 0.0,
 ) -> LinkFacts:
     """The facts of an untied link (tied pairs are scored one by one)."""
-    return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, tie=0.0, tied=False)
+    return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, 0.0, False, peer)
 
 
 def _sorted_groups(groups: dict[GroupKey, list[Member]]) -> dict[GroupKey, list[Member]]:
@@ -360,12 +368,21 @@ def _level_groups(members: list[Member]) -> dict[GroupKey, list[Member]]:
     return _sorted_groups(groups)
 
 
-def _buyer_groups(members: list[Member], leader: str) -> dict[GroupKey, list[Member]]:
-    """Buyers by level and by whether they lead their country at the supplier's product
-    (a leader's gap is measured against the next best player)."""
+def _buyer_groups(
+    chain: Chain,
+    members: list[Member],
+    product: str,
+    sup_product: str,
+    country: str,
+    leader: str,
+) -> dict[GroupKey, list[Member]]:
+    """Buyers by level, by whether they lead their country at the supplier's product (a
+    leader's gap is measured against the next best player) and by their peer ties with
+    other makers of the supplier's product."""
     groups: dict[GroupKey, list[Member]] = {}
     for p, level in members:
-        groups.setdefault((float(level), float(p.id == leader)), []).append((p, level))
+        peer = peer_ties(chain, p.id, country, "", sup_product, (product, sup_product))[0]
+        groups.setdefault((float(level), float(p.id == leader), peer), []).append((p, level))
     return _sorted_groups(groups)
 
 
@@ -373,27 +390,30 @@ def _supplier_groups(
     chain: Chain,
     members: list[Member],
     product: str,
+    buy_product: str,
     supplier_country: str,
     leader: str,
-    memo: dict[tuple[str, str, str], dict[GroupKey, list[Member]]],
+    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]],
 ) -> dict[GroupKey, list[Member]]:
-    """Suppliers by level, gap (for any buyer, and for the buyer country's leader) and
-    security: everything a supplier contributes to `LinkFacts`. Memoised per product."""
-    memo_key = (supplier_country, product, leader)
+    """Suppliers by level, gap (for any buyer, and for the buyer country's leader),
+    security and peer ties: everything a supplier contributes to `LinkFacts`. Memoised
+    per pair of products."""
+    memo_key = (supplier_country, product, buy_product, leader)
     if memo_key in memo:
         return memo[memo_key]
     buyer = "KR" if supplier_country == "JP" else "JP"
-    by_level: dict[int, GroupKey] = {}
+    by_level: dict[int, tuple[float, float, float]] = {}
     groups: dict[GroupKey, list[Member]] = {}
     for p, level in members:
         if level not in by_level:
             by_level[level] = (
-                float(level),
                 gap(chain, "", supplier_country, product, level, buyer, "")[0],
                 gap(chain, "", supplier_country, product, level, buyer, leader)[0],
                 security(chain, product, level, buyer, supplier_country)[0],
             )
-        groups.setdefault(by_level[level], []).append((p, level))
+        peer = peer_ties(chain, p.id, supplier_country, "", buy_product, (product, buy_product))
+        key = (float(level), *by_level[level], peer[0])
+        groups.setdefault(key, []).append((p, level))
     memo[memo_key] = _sorted_groups(groups)
     return memo[memo_key]
 
