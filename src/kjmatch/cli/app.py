@@ -15,7 +15,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from kjmatch.errors import DataError, KjmatchError, OutputError, RequestError
+from kjmatch.errors import DataError, KjmatchError, OutputError, RequestError, printable
 
 
 class ExitCode(IntEnum):
@@ -53,7 +53,8 @@ STATE = {"debug": False}
 
 
 def err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One message on stderr; names in it (a file called `x\\x1b[2J`) are shown escaped."""
+    sys.stderr.write(printable(message.rstrip("\n"), keep="\n") + "\n")
 
 
 def exit_code(exc: BaseException) -> ExitCode:

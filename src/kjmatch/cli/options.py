@@ -95,10 +95,11 @@ def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
 
 
 def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
+    from kjmatch.cli.app import err
     from kjmatch.loader import load_dataset
 
     with progress_bar() as progress:
-        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+        return load_dataset(data_dir, use_cache=not no_cache, progress=progress, warn=err)
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
