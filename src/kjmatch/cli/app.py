@@ -48,6 +48,8 @@ FLAGS = {
     "data_dir": "--data-dir (or KJMATCH_DATA_DIR)",
     "format": "--format",
     "output": "--output",
+    "output_dir": "--output-dir",
+    "schema_output": "--output",
 }
 STATE = {"debug": False}
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -117,13 +117,30 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
+@contextlib.contextmanager
+def to_stdout() -> Iterator[IO[str]]:
+    """stdout for writing, flushed at the end; a closed or failing stdout (`>&-`,
+    a full disk) is an OutputError, never a crash or output silently lost."""
+    stream = sys.stdout
+    if stream is None:  # Python sets it to None when fd 1 was closed at start-up
+        raise OutputError("stdout is closed; nothing was written (use -o FILE)")
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): handled quietly by the boundary
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError(f"cannot write to stdout: {why}") from None
+
+
 def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
     """Write `out` in `fmt` to stdout, or atomically to a file."""
     from kjmatch.output.formats import Target, isatty, write
 
     if output is None or str(output) == "-":
-        write(out, fmt, sys.stdout, Target(terminal=isatty(sys.stdout)))
-        sys.stdout.flush()
+        with to_stdout() as stream:
+            write(out, fmt, stream, Target(terminal=isatty(stream)))
         return
     if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")

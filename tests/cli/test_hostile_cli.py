@@ -1,0 +1,159 @@
+"""Hostile neighbours of a run (issue 13): closed or full stdout, planted init folders,
+termination mid-write, look-ups by odd names, outputs aimed at inputs."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from kjmatch.cli import app
+
+runner = CliRunner()
+DATASET_ENTRIES = ["README.md", "players", "relationships", "scenarios", "schema", "sectors"]
+
+
+# ---------------------------------------------------------------- stdout
+
+
+def _sh(command: str, tiny: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "KJMATCH_DATA_DIR": str(tiny)}
+    return subprocess.run(
+        ["sh", "-c", f"exec '{sys.executable}' -m kjmatch {command}"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("args", ["sectors --json", "sectors -f csv", "sectors", "schema"])
+def test_closed_stdout_is_an_error_not_a_crash(tiny: Path, args: str) -> None:
+    proc = _sh(f"{args} >&-", tiny)
+    assert proc.returncode == 1
+    assert proc.stderr == "kjmatch: error: stdout is closed; nothing was written (use -o FILE)\n"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+@pytest.mark.parametrize("args", ["sectors --json", "sectors", "match -s widgets"])
+def test_full_stdout_is_an_error_not_lost_output(tiny: Path, args: str) -> None:
+    proc = _sh(f"{args} >/dev/full", tiny)
+    assert proc.returncode == 1
+    assert proc.stderr == "kjmatch: error: cannot write to stdout: No space left on device\n"
+
+
+# ---------------------------------------------------------------- init
+
+
+def test_init_dot_fills_an_empty_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    here = tmp_path / "empty"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    r = runner.invoke(app, ["init", "."])
+    assert r.exit_code == 0, r.stderr
+    assert r.stdout == "" and r.stderr.startswith("kjmatch: wrote ")
+    assert sorted(os.listdir(here)) == DATASET_ENTRIES
+    assert runner.invoke(app, ["validate", "--data-dir", "."]).exit_code == 0
+
+
+@pytest.mark.parametrize("planted", ["file", "link", "folder"])
+def test_init_never_touches_a_planted_staging_name(tmp_path: Path, planted: str) -> None:
+    """The old staging name `.X.init-tmp` was fixed: a file or link there crashed init,
+    and a folder there was deleted with its contents."""
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "precious").write_text("mine")
+    staging = tmp_path / ".new.init-tmp"
+    if planted == "file":
+        staging.write_text("mine")
+    elif planted == "link":
+        staging.symlink_to(victim)
+    else:
+        (staging / "sub").mkdir(parents=True)
+        (staging / "sub" / "precious").write_text("mine")
+    r = runner.invoke(app, ["init", str(tmp_path / "new")])
+    assert r.exit_code == 0, r.stderr
+    assert sorted(os.listdir(tmp_path / "new")) == DATASET_ENTRIES
+    assert (victim / "precious").read_text() == "mine"
+    if planted == "file":
+        assert staging.read_text() == "mine"
+    elif planted == "link":
+        assert staging.is_symlink() and os.listdir(victim) == ["precious"]
+    else:
+        assert (staging / "sub" / "precious").read_text() == "mine"
+    assert sorted(os.listdir(tmp_path)) == sorted([".new.init-tmp", "new", "victim"])
+
+
+@pytest.mark.parametrize("into", ["new", "empty"])
+@pytest.mark.parametrize("failure", [KeyboardInterrupt(), PermissionError(13, "Permission denied")])
+def test_interrupted_or_failed_init_leaves_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, into: str, failure: BaseException
+) -> None:
+    from kjmatch import scaffold
+
+    target = tmp_path / into
+    if into == "empty":
+        target.mkdir()
+    real = scaffold._copy_bundled
+
+    def copy_then_fail(staging: Path) -> int:
+        real(staging)
+        raise failure
+
+    monkeypatch.setattr(scaffold, "_copy_bundled", copy_then_fail)
+    r = runner.invoke(app, ["init", str(target)])
+    if isinstance(failure, KeyboardInterrupt):
+        assert r.exit_code == 130 and r.stderr == "kjmatch: interrupted\n"
+    else:
+        assert r.exit_code == 1
+        assert r.stderr == f"kjmatch: error: cannot write {target}: Permission denied\n"
+    assert os.listdir(tmp_path) == ([] if into == "new" else ["empty"])
+    if into == "empty":
+        assert os.listdir(target) == []
+
+
+def test_init_under_a_missing_folder_is_a_clear_error(tmp_path: Path) -> None:
+    r = runner.invoke(app, ["init", str(tmp_path / "no" / "such")])
+    assert r.exit_code == 1
+    assert (
+        r.stderr == f"kjmatch: error: cannot write {tmp_path}/no/such: No such file or directory\n"
+    )
+
+
+def test_validate_json_with_bad_data_goes_to_the_output_file(tmp_path: Path) -> None:
+    (tmp_path / "d" / "sectors").mkdir(parents=True)
+    (tmp_path / "d" / "sectors" / "x.yaml").write_text("id: [\n")
+    report = tmp_path / "report.json"
+    r = runner.invoke(
+        app, ["validate", "--data-dir", str(tmp_path / "d"), "--json", "-o", str(report)]
+    )
+    assert r.exit_code == 1 and r.stdout == ""
+    assert "x.yaml:2:1: invalid YAML" in r.stderr
+    doc = json.loads(report.read_text(encoding="utf-8"))
+    assert doc["ok"] is False and doc["problems"][0]["line"] == 2
+
+
+def test_schema_output_dir_that_is_a_file_is_a_usage_error(tmp_path: Path) -> None:
+    f = tmp_path / "FILE"
+    f.write_text("mine")
+    r = runner.invoke(app, ["schema", "--output-dir", str(f)])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == f"kjmatch: error: --output-dir: {f} is not a folder\n"
+    assert f.read_text() == "mine"
+
+
+def test_dash_output_is_stdout_not_a_file(
+    tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "--json", "-o", "-"])
+    assert r.exit_code == 0 and r.stderr == ""
+    assert json.loads(r.stdout)["sectors"][0]["id"] == "widgets"
+    assert not (tmp_path / "-").exists()
