@@ -157,3 +157,58 @@ def test_dash_output_is_stdout_not_a_file(
     assert r.exit_code == 0 and r.stderr == ""
     assert json.loads(r.stdout)["sectors"][0]["id"] == "widgets"
     assert not (tmp_path / "-").exists()
+
+
+# ---------------------------------------------------------------- SIGTERM
+
+STALL_FSYNC = """
+import os, sys, time
+marker, needle = sys.argv[1], sys.argv[2]
+real = os.fsync
+def stall(fd):
+    if needle in os.readlink(f"/proc/self/fd/{fd}"):
+        open(marker, "w").close()
+        time.sleep(60)
+    return real(fd)
+os.fsync = stall
+sys.argv = ["kjmatch", *sys.argv[3:]]
+from kjmatch.cli import main
+main()
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="needs Linux /proc")
+@pytest.mark.parametrize("during", ["output", "cache"])
+def test_sigterm_mid_write_leaves_no_partial_or_temp_file(
+    tiny: Path, tmp_path: Path, during: str
+) -> None:
+    import signal
+    import time
+
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    cache = tmp_path / "cache"
+    marker = tmp_path / "writing"
+    env = {**os.environ, "KJMATCH_CACHE_DIR": str(cache)}
+    if during == "output":
+        env["KJMATCH_NO_CACHE"] = "1"
+    needle = "out.json" if during == "output" else ".dataset-"
+    args = ["sectors", "--data-dir", str(tiny), "-o", str(out_dir / "out.json")]
+    proc = subprocess.Popen(
+        [sys.executable, "-c", STALL_FSYNC, str(marker), needle, *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
+    deadline = time.monotonic() + 30
+    while not marker.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert marker.exists(), proc.communicate()
+    proc.send_signal(signal.SIGTERM)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 143, err
+    assert out == "" and err == "kjmatch: terminated\n"
+    assert os.listdir(out_dir) == []
+    if during == "cache":
+        assert os.listdir(cache / "kjmatch") == ["key"]
