@@ -212,3 +212,50 @@ def test_sigterm_mid_write_leaves_no_partial_or_temp_file(
     assert os.listdir(out_dir) == []
     if during == "cache":
         assert os.listdir(cache / "kjmatch") == ["key"]
+
+
+# ---------------------------------------------------------------- look-ups
+
+
+def _named_dataset(tmp_path: Path) -> Path:
+    from conftest import default_files, write_dataset
+
+    files = default_files()
+    players = files["players/all.yaml"]["players"]
+    players[0]["native_name"] = "삼성전자"
+    players[3]["native_name"] = "\u30c0\u30a4\u30ad\u30f3工業"  # ダイキン工業, NFC
+    players[1]["name"] = players[2]["name"] = "Twin Co"  # kr-filmco and kr-carco
+    players[4]["aliases"] = ["Café Tools"]
+    return write_dataset(tmp_path / "d", files)
+
+
+@pytest.mark.parametrize(
+    ("typed", "found"),
+    [
+        ("삼성전자", "kr-cellco"),
+        ("\u1109\u1161\u11b7\u1109\u1165\u11bc\u110c\u1165\u11ab\u110c\u1161", "kr-cellco"),  # NFD
+        ("ダイキン工業", "jp-filmco"),
+        ("\u30bf\u3099\u30a4\u30ad\u30f3工業", "jp-filmco"),  # NFD: the dakuten typed apart
+        ("CAFE\u0301 TOOLS", "jp-toolco"),
+    ],
+    ids=["nfc", "nfd-hangul", "nfc-kana", "nfd-kana", "nfd-latin-any-case"],
+)
+def test_typed_names_are_normalised_to_nfc(tmp_path: Path, typed: str, found: str) -> None:
+    root = _named_dataset(tmp_path)
+    r = runner.invoke(app, ["show", "company", typed, "--data-dir", str(root), "--json"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(r.stdout)["id"] == found
+
+
+def test_a_shared_name_is_ambiguous_not_unknown(tmp_path: Path) -> None:
+    root = _named_dataset(tmp_path)
+    r = runner.invoke(app, ["show", "company", "twin co", "--data-dir", str(root)])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr == (
+        "kjmatch: error: ambiguous player 'twin co': 'kr-carco' or 'kr-filmco'; give the id\n"
+    )
+    r = runner.invoke(
+        app, ["match", "-s", "widgets", "--korea", "Twin Co", "--data-dir", str(root)]
+    )
+    assert r.exit_code == 2
+    assert r.stderr.startswith("kjmatch: error: --korea: ambiguous player 'Twin Co': ")
