@@ -259,3 +259,37 @@ def test_a_shared_name_is_ambiguous_not_unknown(tmp_path: Path) -> None:
     )
     assert r.exit_code == 2
     assert r.stderr.startswith("kjmatch: error: --korea: ambiguous player 'Twin Co': ")
+
+
+# ---------------------------------------------------------------- -o aimed at an input
+
+
+@pytest.mark.parametrize("which", ["data-file", "linked-data-file", "weights-file", "validate"])
+def test_output_that_is_an_input_file_is_refused(tiny: Path, tmp_path: Path, which: str) -> None:
+    data = tiny / "players" / "all.yaml"
+    weights = tmp_path / "w.yaml"
+    weights.write_text("fit: 1\n")
+    args = ["match", "-s", "widgets", "--data-dir", str(tiny), "--weights", str(weights)]
+    target = data
+    if which == "linked-data-file":
+        target = tmp_path / "link.yaml"
+        target.symlink_to(data)  # another name for the same file
+    elif which == "weights-file":
+        target = weights
+    elif which == "validate":
+        args = ["validate", "--data-dir", str(tiny)]
+    before = {p: p.read_bytes() for p in (data, weights)}
+    r = runner.invoke(app, [*args, "-o", str(target), "--force", "-f", "json"])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert (
+        r.stderr == f"kjmatch: error: {target} is one of the input files; refusing to replace it\n"
+    )
+    assert {p: p.read_bytes() for p in before} == before
+
+
+def test_output_next_to_the_inputs_is_fine(tiny: Path) -> None:
+    target = tiny / "report.json"
+    target.write_text("old")
+    r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "-o", str(target), "--force"])
+    assert r.exit_code == 0, r.stderr
+    assert json.loads(target.read_text())["sectors"][0]["id"] == "widgets"

@@ -8,7 +8,7 @@ import functools
 import inspect
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
@@ -134,14 +134,53 @@ def to_stdout() -> Iterator[IO[str]]:
         raise OutputError(f"cannot write to stdout: {why}") from None
 
 
-def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
-    """Write `out` in `fmt` to stdout, or atomically to a file."""
+def refuse_inputs(output: Path, data_dir: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """An `-o` that names a file the command reads (a data file, the weights file)
+    is refused: replacing it would destroy the input. Checked only if it exists."""
+    import os
+
+    try:
+        st = os.stat(output)
+    except OSError:
+        return
+    from kjmatch.errors import DataError
+    from kjmatch.loader import KIND_DIRS, discover, resolve_data_dir
+
+    root = resolve_data_dir(data_dir)
+    candidates = list(inputs)
+    try:
+        candidates += [path for files in discover(root).values() for _, path in files]
+    except DataError:  # a broken dataset (validate): its plain files, links not followed
+        for kind in KIND_DIRS:
+            for folder, _, names in os.walk(root / kind):
+                candidates += [Path(folder) / name for name in names]
+    for path in candidates:
+        try:
+            other = os.stat(path)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            raise OutputError(f"{output} is one of the input files; refusing to replace it")
+
+
+def emit(
+    out: Output,
+    fmt: str,
+    output: Path | None = None,
+    force: bool = False,
+    *,
+    data_dir: Path | None = None,
+    inputs: Iterable[Path] = (),
+) -> None:
+    """Write `out` in `fmt` to stdout, or atomically to a file (never one of the inputs:
+    the dataset in `data_dir` or the files in `inputs`)."""
     from kjmatch.output.formats import Target, isatty, write
 
     if output is None or str(output) == "-":
         with to_stdout() as stream:
             write(out, fmt, stream, Target(terminal=isatty(stream)))
         return
+    refuse_inputs(output, data_dir, inputs)
     if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")
     buf = io.StringIO()
@@ -158,12 +197,13 @@ class CommandIO:
     output: Path | None
     force: bool
     no_cache: bool
+    inputs: tuple[Path, ...] = ()  # files read besides the dataset (--weights)
 
     def load(self) -> Dataset:
         return load(self.data_dir, self.no_cache)
 
     def emit(self, out: Output) -> None:
-        emit(out, self.fmt, self.output, self.force)
+        emit(out, self.fmt, self.output, self.force, data_dir=self.data_dir, inputs=self.inputs)
 
 
 _IO_OPTIONS = (
@@ -195,6 +235,7 @@ def with_io(fn: F) -> F:
             output=output,
             force=kwargs.pop("force"),
             no_cache=kwargs.pop("no_cache"),
+            inputs=tuple(p for p in (kwargs.get("weights_file"),) if p is not None),
         )
         return fn(*args, io=io_, **kwargs)
 
