@@ -204,3 +204,15 @@ def test_edit_during_load_cannot_leave_a_stale_entry(
     assert load_dataset(tiny).players["kr-cellco"].strengths[0].level == 5
     f.write_text(original.replace("level: 5", "level: 4", 1))
     assert load_dataset(tiny).players["kr-cellco"].strengths[0].level == 4
+
+
+def test_blocked_entry_path_leaves_no_temp_file(tiny: Path) -> None:
+    """A folder where the entry should go: each run fails to write it, and must not
+    leave a full-size temporary file behind (one per run, before)."""
+    _cache_root().mkdir(parents=True, mode=0o700)
+    (_cache_root() / loader._entry_name(tiny)).mkdir()
+    for _ in range(2):
+        assert "widgets" in load_dataset(tiny).sectors
+    assert sorted(p.name for p in _cache_root().iterdir()) == sorted(
+        ["key", loader._entry_name(tiny)]
+    )

@@ -234,3 +234,62 @@ def test_hostile_corruption_ends_in_located_problems_or_success(data: st.DataObj
                 assert p.file.startswith(str(root)), p
                 assert p.line > 0 or p.message.startswith(FILE_LEVEL), str(p)
                 assert "\x1b" not in str(p) and "\u202e" not in str(p)
+
+
+# ---------------------------------------------------------------- hostile output
+
+# what a terminal obeys, what rich reads as markup, what a spreadsheet runs, what
+# Markdown turns into rows, headings, links or HTML
+NASTY = [*HIDDEN, *"[]/=+-@|<>&`\\#*_", "[/]", "[link=http://evil]", "\x1b]8;;", "\r\n", "\n"]
+# C0 (but newline), DEL, C1, bidi and zero-width characters: never raw in a table
+RAW_CONTROL = re.compile(
+    "[\x00-\x09\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+nasty_text = st.lists(st.one_of(st.sampled_from(NASTY), st.text(max_size=3)), max_size=8).map(
+    "".join
+)
+cell = st.one_of(nasty_text, st.integers(-(10**6), 10**6), st.floats(-1e6, 1e6), st.none())
+
+
+@HOSTILE_SETTINGS
+@given(nasty_text, st.lists(st.lists(cell, min_size=3, max_size=3), max_size=4), nasty_text)
+def test_rendered_output_never_carries_controls_formulas_or_forged_rows(
+    title: str, rows: list[list[Any]], footer: str
+) -> None:
+    import csv
+    import io
+
+    from kjmatch.output.documents import Output
+    from kjmatch.output.formats import Target, write
+
+    out = Output(
+        kind="fuzz",
+        data={},
+        records="",
+        columns=["name", "value", "note"],
+        rows=rows,
+        title=title,
+        footer=[footer],
+        numeric=frozenset({"value"}),
+    )
+    table = io.StringIO()
+    write(out, "table", table, Target(file=True))
+    assert not RAW_CONTROL.search(table.getvalue().replace("\t", " ")), table.getvalue()
+
+    md = io.StringIO()
+    write(out, "markdown", md, Target(file=True))
+    lines = md.getvalue().split("\n")
+    assert len(lines) == (2 if title else 0) + 2 + len(rows) + 1  # one line each, no more
+    assert not RAW_CONTROL.search(md.getvalue().replace("\t", " "))
+    assert "<" not in md.getvalue() and ">" not in md.getvalue()
+    for line in lines[(2 if title else 0) + 2 : -1]:
+        assert len(re.findall(r"(?<!\\)\|", line.replace("\\\\", ""))) == 4  # 3 cells, no more
+
+    sheet = io.StringIO()
+    write(out, "csv", sheet, Target(file=True))
+    parsed = list(csv.reader(io.StringIO(sheet.getvalue().removeprefix("\ufeff"), newline="")))
+    assert len(parsed) == 1 + len(rows)
+    for row in parsed:
+        for text in row:
+            if text.startswith(("=", "+", "-", "@", "\t", "\r")):
+                float(text)  # only a number may start so; anything else got a leading '

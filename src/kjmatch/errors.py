@@ -18,7 +18,7 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        file, path, message = _escape(self.file), _escape(self.path), _escape(self.message)
+        file, path, message = printable(self.file), printable(self.path), printable(self.message)
         where = f"{file}:{self.line}:{self.col}" if self.line else file
         return f"{where}: {path}: {message}" if path else f"{where}: {message}"
 
@@ -30,10 +30,12 @@ _UNSAFE = re.compile(
 )
 
 
-def _escape(text: str) -> str:
+def printable(text: str, keep: str = "") -> str:
+    """`text` safe for a terminal: control, bidi and zero-width characters shown as
+    escapes (ESC as `\\x1b`, U+202E as `\\u202e`), except those in `keep` (say "\\n")."""
     if text.isprintable():  # the usual case, and nothing in _UNSAFE is printable
         return text
-    return _UNSAFE.sub(lambda m: repr(m.group())[1:-1], text)
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)
 
 
 class KjmatchError(Exception):

@@ -3,6 +3,7 @@ stages, scenarios and weights. Errors name the request's field, never a CLI flag
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -12,25 +13,40 @@ from .model import Dataset, Player, Strength
 SIDE = {"KR": "Korean", "JP": "Japanese"}
 
 
+def _nfc(name: str) -> str:
+    """A typed name in NFC, as the dataset's text is: `é` typed as e + U+0301 still finds it."""
+    return unicodedata.normalize("NFC", name)
+
+
+def _folded(name: str) -> str:
+    return _nfc(name.casefold())
+
+
 def sector(ds: Dataset, name: str, field: str = "sector") -> str:
     """A sector id."""
+    name = _nfc(name)
     if name not in ds.sectors:
         raise unknown("sector", name, ds.sectors, field)
     return name
 
 
 def player(ds: Dataset, name: str, country: str | None = None, field: str = "player") -> str:
-    """A player id; a unique name, native name or alias (any case) is accepted for it."""
+    """A player id; a unique name, native name or alias (any case, any Unicode
+    normal form) is accepted for it. A name that several players share is ambiguous."""
+    name = _nfc(name)
     pid = name
     if pid not in ds.players:
-        wanted = name.casefold()
-        named = [
+        wanted = _folded(name)
+        named = sorted(
             p.id
             for p in ds.players.values()
             if (country is None or p.country == country)
-            and wanted in {n.casefold() for n in (p.name, p.native_name, *p.aliases)}
-        ]
-        if len(named) != 1:
+            and wanted in {_folded(n) for n in (p.name, p.native_name, *p.aliases)}
+        )
+        if len(named) > 1:
+            which = " or ".join(repr(x) for x in named)
+            raise RequestError(f"ambiguous player {name!r}: {which}; give the id", field)
+        if not named:
             pool = [p.id for p in ds.players.values() if country is None or p.country == country]
             raise unknown("player", name, pool, field)
         pid = named[0]
@@ -41,6 +57,7 @@ def player(ds: Dataset, name: str, country: str | None = None, field: str = "pla
 
 def stage(ds: Dataset, name: str, sector_id: str | None = None, field: str = "stage") -> str:
     """A stage id, in one sector or in any."""
+    name = _nfc(name)
     scope = [ds.sectors[sector_id]] if sector_id else list(ds.sectors.values())
     ids = {st.id for sec in scope for st in sec.stages}
     if name not in ids:
@@ -86,6 +103,7 @@ def weights(
 
     layers: list[Mapping[str, object]] = []
     if scenario:
+        scenario = _nfc(scenario)
         if scenario not in ds.scenarios:
             raise unknown("scenario", scenario, ds.scenarios, "scenario")
         layers.append(dict(ds.scenarios[scenario].weights))

@@ -6,8 +6,11 @@ maps each error type to a message on stderr and an exit code (`EXIT_CODES`).
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import sys
+from collections.abc import Iterator
 from enum import IntEnum
 from typing import Any
 
@@ -15,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
-from kjmatch.errors import DataError, KjmatchError, OutputError, RequestError
+from kjmatch.errors import DataError, KjmatchError, OutputError, RequestError, printable
 
 
 class ExitCode(IntEnum):
@@ -23,6 +26,30 @@ class ExitCode(IntEnum):
     ERROR = 1  # bad data or a runtime failure
     USAGE = 2  # bad command line
     INTERRUPTED = 130
+    TERMINATED = 143  # SIGTERM: 128 + 15, as a shell reports it
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised like Ctrl-C so that every cleanup runs (temporary files of `-o`
+    and of the cache, `init`'s staging folder) before kjmatch exits."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
+@contextlib.contextmanager
+def sigterm_raises() -> Iterator[None]:
+    """While a command runs, SIGTERM raises `Terminated` instead of killing at once."""
+    try:
+        old = signal.signal(signal.SIGTERM, _terminate)
+    except (ValueError, OSError):  # not the main thread: leave the default alone
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, old)
 
 
 # error type → exit code; the first match in order wins
@@ -31,6 +58,7 @@ EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
     (DataError, ExitCode.ERROR),
     (OutputError, ExitCode.ERROR),
     (KjmatchError, ExitCode.ERROR),
+    (Terminated, ExitCode.TERMINATED),
     (KeyboardInterrupt, ExitCode.INTERRUPTED),
     (BrokenPipeError, ExitCode.OK),  # the reader went away (`| head`): not our failure
     (Exception, ExitCode.ERROR),
@@ -48,12 +76,15 @@ FLAGS = {
     "data_dir": "--data-dir (or KJMATCH_DATA_DIR)",
     "format": "--format",
     "output": "--output",
+    "output_dir": "--output-dir",
+    "schema_output": "--output",
 }
 STATE = {"debug": False}
 
 
 def err(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One message on stderr; names in it (a file called `x\\x1b[2J`) are shown escaped."""
+    sys.stderr.write(printable(message.rstrip("\n"), keep="\n") + "\n")
 
 
 def exit_code(exc: BaseException) -> ExitCode:
@@ -73,6 +104,8 @@ def report(exc: BaseException) -> ExitCode:
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
     elif isinstance(exc, KjmatchError):
         err(f"kjmatch: error: {exc}")
+    elif isinstance(exc, Terminated):
+        err("kjmatch: terminated")
     elif isinstance(exc, KeyboardInterrupt):
         err("kjmatch: interrupted")
     elif isinstance(exc, BrokenPipeError):
@@ -99,7 +132,8 @@ class BoundaryGroup(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            with sigterm_raises():
+                return super().invoke(ctx)
         except (Exit, Abort, TyperException):  # typer's own: --help, usage errors, exits
             raise
         except (Exception, KeyboardInterrupt) as exc:

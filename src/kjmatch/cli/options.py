@@ -8,11 +8,11 @@ import functools
 import inspect
 import io
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import IO, TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -154,10 +154,11 @@ def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
 
 
 def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
+    from kjmatch.cli.app import err
     from kjmatch.loader import load_dataset
 
     with progress_bar() as progress:
-        return load_dataset(data_dir, use_cache=not no_cache, progress=progress)
+        return load_dataset(data_dir, use_cache=not no_cache, progress=progress, warn=err)
 
 
 def write_atomic(path: Path, text: str, force: bool) -> None:
@@ -175,14 +176,70 @@ def write_atomic(path: Path, text: str, force: bool) -> None:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
-def emit(out: Output, fmt: str, output: Path | None = None, force: bool = False) -> None:
-    """Write `out` in `fmt` to stdout, or atomically to a file."""
+@contextlib.contextmanager
+def to_stdout() -> Iterator[IO[str]]:
+    """stdout for writing, flushed at the end; a closed or failing stdout (`>&-`,
+    a full disk) is an OutputError, never a crash or output silently lost."""
+    stream = sys.stdout
+    if stream is None:  # Python sets it to None when fd 1 was closed at start-up
+        raise OutputError("stdout is closed; nothing was written (use -o FILE)")
+    try:
+        yield stream
+        stream.flush()
+    except BrokenPipeError:
+        raise  # the reader went away (`| head`): handled quietly by the boundary
+    except (OSError, ValueError) as exc:
+        why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise OutputError(f"cannot write to stdout: {why}") from None
+
+
+def refuse_inputs(output: Path, data_dir: Path | None, inputs: Iterable[Path] = ()) -> None:
+    """An `-o` that names a file the command reads (a data file, the weights file)
+    is refused: replacing it would destroy the input. Checked only if it exists."""
+    import os
+
+    try:
+        st = os.stat(output)
+    except OSError:
+        return
+    from kjmatch.errors import DataError
+    from kjmatch.loader import KIND_DIRS, discover, resolve_data_dir
+
+    root = resolve_data_dir(data_dir)
+    candidates = list(inputs)
+    try:
+        candidates += [path for files in discover(root).values() for _, path in files]
+    except DataError:  # a broken dataset (validate): its plain files, links not followed
+        for kind in KIND_DIRS:
+            for folder, _, names in os.walk(root / kind):
+                candidates += [Path(folder) / name for name in names]
+    for path in candidates:
+        try:
+            other = os.stat(path)
+        except OSError:
+            continue
+        if (other.st_dev, other.st_ino) == (st.st_dev, st.st_ino):
+            raise OutputError(f"{output} is one of the input files; refusing to replace it")
+
+
+def emit(
+    out: Output,
+    fmt: str,
+    output: Path | None = None,
+    force: bool = False,
+    *,
+    data_dir: Path | None = None,
+    inputs: Iterable[Path] = (),
+) -> None:
+    """Write `out` in `fmt` to stdout, or atomically to a file (never one of the inputs:
+    the dataset in `data_dir` or the files in `inputs`)."""
     from kjmatch.output.formats import Target, isatty, write
 
     if output is None or str(output) == "-":
-        write(out, fmt, sys.stdout, Target(terminal=isatty(sys.stdout)))
-        sys.stdout.flush()
+        with to_stdout() as stream:
+            write(out, fmt, stream, Target(terminal=isatty(stream)))
         return
+    refuse_inputs(output, data_dir, inputs)
     if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")
     buf = io.StringIO()
@@ -199,12 +256,13 @@ class CommandIO:
     output: Path | None
     force: bool
     no_cache: bool
+    inputs: tuple[Path, ...] = ()  # files read besides the dataset (--weights)
 
     def load(self) -> Dataset:
         return load(self.data_dir, self.no_cache)
 
     def emit(self, out: Output) -> None:
-        emit(out, self.fmt, self.output, self.force)
+        emit(out, self.fmt, self.output, self.force, data_dir=self.data_dir, inputs=self.inputs)
 
 
 _IO_OPTIONS = (
@@ -236,6 +294,7 @@ def with_io(fn: F) -> F:
             output=output,
             force=kwargs.pop("force"),
             no_cache=kwargs.pop("no_cache"),
+            inputs=tuple(p for p in (kwargs.get("weights_file"),) if p is not None),
         )
         return fn(*args, io=io_, **kwargs)
 

@@ -53,7 +53,7 @@ def table(out: Output) -> Table:
         expand=False,
     )
     for col in out.columns:
-        t.add_column(col, justify="right" if col in out.numeric else "left", overflow="fold")
+        t.add_column(Text(col), justify="right" if col in out.numeric else "left", overflow="fold")
     for row in out.rows:
         t.add_row(*[Text("" if v is None else str(v)) for v in row])
     return t

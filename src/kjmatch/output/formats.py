@@ -7,10 +7,12 @@ from the file's extension (see `for_path`)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from kjmatch.errors import printable
 
 if TYPE_CHECKING:  # kept light: the CLI reads the format names at start-up
     from .documents import Output
@@ -75,26 +77,88 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula
+# (`=HYPERLINK(...)`, `@SUM(...)`, `-2+3`); OWASP's CSV-injection advice is a leading '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv_cell(value: Any, numeric: bool) -> str:
+    """A cell as text, neutralised so a spreadsheet cannot read it as a formula;
+    numbers (an int or float, or number text in a numeric column) stay numbers."""
+    text = _cell(value)
+    if not text.startswith(_FORMULA_START):
+        return text
+    if (isinstance(value, int | float) and not isinstance(value, bool)) or (
+        numeric and _is_number(text)
+    ):
+        return text
+    return "'" + text
+
+
 def _csv(out: Output, stream: IO[str], target: Target) -> None:
-    """CSV with a UTF-8 BOM so spreadsheets read Korean and Japanese text correctly."""
+    """CSV with a UTF-8 BOM so spreadsheets read Korean and Japanese text correctly.
+    Text that a spreadsheet would run as a formula gets a leading ' (see `_csv_cell`)."""
     import csv
 
     stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow(out.columns)
-    writer.writerows([[_cell(v) for v in row] for row in out.rows])
+    writer.writerow([_csv_cell(c, False) for c in out.columns])
+    numeric = [c in out.numeric for c in out.columns]
+    writer.writerows(
+        [
+            [_csv_cell(v, numeric[i] if i < len(numeric) else False) for i, v in enumerate(row)]
+            for row in out.rows
+        ]
+    )
+
+
+_MD_ESCAPES = str.maketrans(
+    {
+        "\\": "\\\\",
+        "|": "\\|",
+        "`": "\\`",
+        "[": "\\[",
+        "]": "\\]",
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        "\n": " ",
+        "\r": " ",
+    }
+)
 
 
 def _md(value: Any) -> str:
-    return _cell(value).replace("|", "\\|").replace("\n", " ")
+    """Text for one Markdown line: no line breaks (a row or heading cannot be split or
+    forged), no raw HTML or links, no table pipes, no terminal controls."""
+    return printable(_cell(value).translate(_MD_ESCAPES))
 
 
 def _markdown(out: Output, stream: IO[str], target: Target) -> None:
-    lines = [f"## {out.title}", ""] if out.title else []
+    lines = [f"## {_md(out.title)}", ""] if out.title else []
     lines.append("| " + " | ".join(_md(c) for c in out.columns) + " |")
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in out.rows]
     stream.write("\n".join(lines) + "\n")
+
+
+def _safe(value: Any) -> Any:
+    """A document with every string made safe for a terminal (line breaks and tabs kept)."""
+    if isinstance(value, str):
+        return printable(value, keep="\n\t")
+    if isinstance(value, Mapping):
+        return {k: _safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_safe(v) for v in value]
+    return value
 
 
 def _table(out: Output, stream: IO[str], target: Target) -> None:
@@ -106,6 +170,15 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
         cons.console(stream, width=cons.FILE_WIDTH, color=False)
         if target.file
         else cons.console(stream)
+    )
+    # data may hold what a terminal obeys (ESC, bidi controls): drawn escaped, never raw
+    out = replace(
+        out,
+        data=_safe(out.data),
+        rows=_safe(out.rows),
+        title=_safe(out.title),
+        footer=_safe(out.footer),
+        columns=_safe(out.columns),
     )
     draw = VIEWS.get(out.kind)
     if draw is not None:

@@ -186,7 +186,7 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             t.add_column("contribution", justify="right")
             for name, value in link["components"].items():
                 t.add_row(
-                    name,
+                    Text(name),
                     f"{value:.3f}",
                     f"{doc['weights'][name]:g}",
                     f"{link['contributions'][name]:.2f}",
@@ -335,7 +335,7 @@ def _pairings_table(
     t.add_column("Korea", style="", overflow="fold")
     t.add_column("", justify="center")
     t.add_column("Japan", overflow="fold")
-    t.add_column("/".join(label.get(c, c) for c in comps), overflow="fold")
+    t.add_column(Text("/".join(label.get(c, c) for c in comps)), overflow="fold")
     if stab:
         t.add_column("in top", justify="right")
     for p in pairings:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from kjmatch.cli.app import app
-from kjmatch.cli.options import write_atomic
+from kjmatch.cli.options import to_stdout, write_atomic
 from kjmatch.errors import RequestError
 
 
@@ -51,7 +51,6 @@ def schema(
       kjmatch schema --output all --output-dir schema/output
     """
     import json
-    import sys
     from typing import Any
 
     docs: dict[str, Any]
@@ -80,4 +79,5 @@ def schema(
         return
     single = output_doc not in (None, "all") or (output_doc is None and kind is not None)
     chosen = next(iter(docs.values())) if single else docs
-    sys.stdout.write(json.dumps(chosen, indent=2, ensure_ascii=False) + "\n")
+    with to_stdout() as stream:
+        stream.write(json.dumps(chosen, indent=2, ensure_ascii=False) + "\n")

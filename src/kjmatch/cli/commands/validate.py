@@ -62,10 +62,11 @@ def validate(
         ds = load_dataset(data_dir, use_cache=False)
     except DataError as exc:
         if chosen != "table":
-            emit(validate_output(root, None, exc.problems), chosen, output, force)
+            out = validate_output(root, None, exc.problems)
+            emit(out, chosen, output, force, data_dir=data_dir)
         raise
     summary = summarize(ds, current_year=datetime.date.today().year, max_age=max_age)
-    emit(validate_output(root, summary), chosen, output, force)
+    emit(validate_output(root, summary), chosen, output, force, data_dir=data_dir)
     if summary.warnings:
         by_kind: dict[str, list[str]] = {}
         for w in summary.warnings:
