@@ -352,7 +352,7 @@ def _pairings_table(
                 f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
             )
         rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
-        row: list[str | Text] = [rank, f"{p['score']:.1f}"]
+        row: list[str | Text] = [rank, f"{p['score']:.2f}"]
         if with_sector:
             row.append(p["sector"]["id"])
         row += [kr, ARROW[p["direction"]], jp, why]

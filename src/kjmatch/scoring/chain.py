@@ -66,6 +66,7 @@ class Chain:
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)
                 ]
+        self.names: dict[str, str] = {p.id: p.name for p in ds.players.values()}
         # firm id → its ties that concern this sector (for `peer`)
         self.ties: dict[str, list[Relationship]] = {}
         for r in ds.relationships:

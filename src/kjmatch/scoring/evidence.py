@@ -20,6 +20,17 @@ COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
 PAIR = ("KR", "JP")
 FACT_HALF_LIFE = 5.0  # years: a trade share or control is half as telling five years on
 TIE_HALF_LIFE = 8.0  # years since a tie was last confirmed (or ended)
+TIE_WORDS = {  # a tie's type in a sentence
+    "supply": "supply",
+    "customer_order": "customer order",
+    "jv": "joint venture",
+    "equity": "equity",
+    "licence": "licence",
+    "rnd": "R&D",
+    "mou_study": "MoU or joint study",
+    "joint_procurement": "joint procurement",
+    "consortium": "consortium",
+}
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
 
 
@@ -244,7 +255,7 @@ def tie_value(
             continue
         age, d = _tie_age(chain, r)
         value = TIE_VALUE[r.status]
-        kind = r.type.replace("_", " ")
+        kind = TIE_WORDS[r.type]
         evidence.append(
             Evidence(
                 "relationship",
@@ -263,7 +274,7 @@ def tie_value(
 
 
 def tie_reason(r: Relationship, chain: Chain) -> str:
-    kind = r.type.replace("_", " ")
+    kind = TIE_WORDS[r.type]
     where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
     age, d = _tie_age(chain, r)
     return (
@@ -315,10 +326,12 @@ def peer_ties(
                 r.sources[0].label(),
             )
         )
+        kind = TIE_WORDS[r.type]
+        article = "an" if kind[0] in "aeiouAEIOU" or kind.startswith(("R&D", "MoU")) else "a"
         reasons.append(
-            f"Peer tie: {firm} already has a {r.type.replace('_', ' ')} tie ({r.status}, "
-            f"{r.year}) with {peer}, another maker of {name}; "
-            f"{_age_words(age, d, TIE_HALF_LIFE)}."
+            f"Peer tie: {chain.names.get(firm, firm)} already has {article} {kind} tie "
+            f"({r.status}, {r.year}) with {chain.names.get(peer, peer)}, another maker of "
+            f"{name}; {_age_words(age, d, TIE_HALF_LIFE)}."
         )
         best = max(best, counted)
     return best, evidence, reasons
