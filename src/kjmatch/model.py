@@ -120,6 +120,7 @@ class ImportShare:
     year: Year
     source: Source
     note: str = ""
+    historical: Text | None = None  # why an old figure is kept (validate then accepts its age)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -135,6 +136,7 @@ class ExportControl:
     status: ControlStatus
     source: Source
     note: str = ""
+    historical: Text | None = None
 
 
 Fact = ImportShare | ExportControl
@@ -233,6 +235,7 @@ class Strength:
     note: Text
     as_of: Year
     sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+    historical: Text | None = None  # why an old rating is kept (validate then accepts its age)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -289,6 +292,7 @@ class Relationship:
     summary: Text
     value: Text | None = None
     sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+    historical: Text | None = None  # why an old tie is kept as it stands
 
 
 @dataclass(frozen=True, kw_only=True)

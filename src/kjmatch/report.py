@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .model import Dataset
+from .model import Dataset, ExportControl, ImportShare
 
 
 @dataclass
@@ -44,7 +44,7 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
             strengths += 1
             sources += len(s.sources)
             where = f"{p.id}/{s.sector}/{s.stage}"
-            if s.as_of < cutoff:
+            if s.as_of < cutoff and not s.historical:
                 warnings.append(
                     Warning_(
                         "stale", where, f"as_of {s.as_of} is older than {cutoff} ({max_age} years)"
@@ -54,6 +54,7 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
             no_url += missing
             if missing == len(s.sources):
                 warnings.append(Warning_("no-address", where, "no source gives an address (url)"))
+    warnings += _aged_ties_and_facts(ds, cutoff, max_age)
     rows = []
     for sector in sorted(ds.sectors.values(), key=lambda x: x.id):
         kr = ds.players_in(sector.id, "KR")
@@ -98,3 +99,38 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
         "scenarios": len(ds.scenarios),
     }
     return Summary(root=ds.root, sectors=rows, totals=totals, warnings=warnings)
+
+
+def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning_]:
+    """Ties not confirmed since, and context facts dated before, the cutoff year (unless
+    marked `historical` with a reason): they still count, but at a steep age discount."""
+    out = []
+    for r in ds.relationships:
+        seen = r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
+        if r.status in ("active", "announced", "suspended") and seen < cutoff and not r.historical:
+            out.append(
+                Warning_(
+                    "stale-tie",
+                    f"relationship {r.id}",
+                    f"{r.status} since {r.year}, last confirmed {seen}: older than {cutoff} "
+                    f"({max_age} years); add last_confirmed, change the status, or mark it "
+                    "historical with the reason",
+                )
+            )
+    for sector in ds.sectors.values():
+        for st in sector.stages:
+            facts: list[ImportShare | ExportControl] = [
+                *st.context.import_shares,
+                *st.context.export_controls,
+            ]
+            for x in facts:
+                if x.year < cutoff and not x.historical:
+                    out.append(
+                        Warning_(
+                            "stale-fact",
+                            f"{sector.id}/{st.id}: {x.item}",
+                            f"figure for {x.year} is older than {cutoff} ({max_age} years); "
+                            "add a newer one or mark it historical with the reason",
+                        )
+                    )
+    return out

@@ -338,10 +338,11 @@ def test_validate_summary_warnings_and_strict(tiny: Path) -> None:
         "stages_with_context": 0,
     }
     assert run("validate", "--data-dir", str(tiny), "--strict")[0] == 0
-    # the same data judged with a zero-year horizon: every as_of is stale
+    # the same data judged with a zero-year horizon: every as_of is stale, and so is the
+    # active tie of 2023 that was never confirmed since
     code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--json")
-    assert code == 0 and "warning: 8 × stale" in err
-    assert {w["kind"] for w in json.loads(out)["warnings"]} == {"stale"}
+    assert code == 0 and "warning: 8 × stale" in err and "warning: 1 × stale-tie" in err
+    assert {w["kind"] for w in json.loads(out)["warnings"]} == {"stale", "stale-tie"}
     code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--strict")
     assert code == 1 and "warnings are errors with --strict" in err
 
