@@ -66,7 +66,7 @@ class Chain:
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)
                 ]
-        self.names: dict[str, str] = {p.id: p.name for p in ds.players.values()}
+        self._players = ds.players
         # firm id → its ties that concern this sector (for `peer`)
         self.ties: dict[str, list[Relationship]] = {}
         for r in ds.relationships:
@@ -80,6 +80,10 @@ class Chain:
         for c in sector.complements:
             a, b = c.products
             self.complements |= {(a, b), (b, a)}
+
+    def name(self, player_id: str) -> str:
+        p = self._players.get(player_id)
+        return p.name if p else player_id
 
     def stage(self, product: str) -> Stage:
         return self.stages[self.stage_of[product]]

@@ -298,6 +298,8 @@ def peer_ties(
     """The best aged tie between `firm` and a maker of `product` in the other country
     other than `other` (the pair's own partner): `firm` already serves or buys from a
     peer of `other`."""
+    if firm not in chain.ties:  # most firms have none: the fast ranking asks for every one
+        return 0.0, [], []
     side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
     makers = chain.makers.get(("KR" if firm_country == "JP" else "JP", product), frozenset())
     best = 0.0
@@ -329,8 +331,8 @@ def peer_ties(
         kind = TIE_WORDS[r.type]
         article = "an" if kind[0] in "aeiouAEIOU" or kind.startswith(("R&D", "MoU")) else "a"
         reasons.append(
-            f"Peer tie: {chain.names.get(firm, firm)} already has {article} {kind} tie "
-            f"({r.status}, {r.year}) with {chain.names.get(peer, peer)}, another maker of "
+            f"Peer tie: {chain.name(firm)} already has {article} {kind} tie "
+            f"({r.status}, {r.year}) with {chain.name(peer)}, another maker of "
             f"{name}; {_age_words(age, d, TIE_HALF_LIFE)}."
         )
         best = max(best, counted)

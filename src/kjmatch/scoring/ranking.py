@@ -13,7 +13,9 @@ share a rank (competition ranking: 1, 2, 2, 4).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import heapq
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -115,6 +117,29 @@ def match(
     every direction); with filters (firms, directions, new_only) it is looked up in
     that ranking, or left 0 above EXPLAIN_RANK_LIMIT pairs; `position` is its place
     in the filtered list."""
+    with _gc_paused():
+        return _match(
+            ds, sector_id, weights, top, min_score, korea, japan, directions, scenario,
+            exhaustive, stability, progress, as_of, new_only,
+        )  # fmt: skip
+
+
+def _match(
+    ds: Dataset,
+    sector_id: str,
+    weights: Mapping[str, float] | None,
+    top: int | None,
+    min_score: float,
+    korea: str | Collection[str] | None,
+    japan: str | Collection[str] | None,
+    directions: Iterable[str],
+    scenario: str | None,
+    exhaustive: bool,
+    stability: StabilityRequest | None,
+    progress: Progress | None,
+    as_of: int | None,
+    new_only: bool,
+) -> MatchResult:
     w = resolve_weights(weights)
     sector = ds.sectors[sector_id]
     chain = Chain(ds, sector, as_of)
@@ -166,6 +191,19 @@ def match(
         stability=summary,
         as_of=chain.as_of,
     )
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Ranking builds many short-lived tuples among a large live dataset; the cyclic
+    collector would rescan the dataset again and again (half the time at 50k players)."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _ranks(ordered: list[Pairing]) -> list[Pairing]:
@@ -227,6 +265,7 @@ def _all_pairs(
 
 Member = tuple[Player, int]  # a player and its level at one product
 GroupKey = tuple[float, ...]
+Memo = dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]]
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
@@ -252,13 +291,13 @@ def _top_pairs(
     with players and groups plus the pairs taken, not with the candidate pairs."""
     sector = chain.sector.id
     by_product: dict[tuple[str, str], list[Member]] = {}
-    for p in (*kr, *jp):
+    for p in sorted((*kr, *jp), key=lambda p: p.id):  # groups then keep id order
         for s in p.strengths:
             if s.sector == sector:
                 for pid, level in s.products.items():
                     by_product.setdefault((p.country, pid), []).append((p, level))
     streams: list[Iterator[Key]] = []
-    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]] = {}
+    memo: Memo = {}
     players = {p.id: p for p in (*kr, *jp)}
     tied = {k for k in ties if k[0] in players and k[1] in players}
     kprods = [pid for (c, pid) in by_product if c == "KR"]
@@ -302,7 +341,7 @@ def _group_streams(
     k_list: list[Member],
     j_list: list[Member],
     w: Mapping[str, float],
-    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]],
+    memo: Memo,
     tied: set[tuple[str, str]],
 ) -> list[Iterator[Key]]:
     """One lazily merged stream per pair of groups at two linked products."""
@@ -310,8 +349,8 @@ def _group_streams(
     order = DIRECTIONS.index(direction)
     out = []
     if direction in ("same-stage", "horizontal"):
-        for (klevel,), kmembers in _level_groups(k_list).items():
-            for (jlevel,), jmembers in _level_groups(j_list).items():
+        for (klevel,), kmembers in _level_groups(k_list, memo).items():
+            for (jlevel,), jmembers in _level_groups(j_list, memo).items():
                 weaker = int(min(klevel, jlevel))
                 sec = 0.0
                 if direction == "horizontal":
@@ -328,7 +367,7 @@ def _group_streams(
     sup_groups = _supplier_groups(
         chain, sup_list, sup_prod, buy_prod, supplier_country, leader, memo
     )
-    buy_groups = _buyer_groups(chain, buy_list, buy_prod, sup_prod, buyer_country, leader)
+    buy_groups = _buyer_groups(chain, buy_list, buy_prod, sup_prod, buyer_country, leader, memo)
     for (slevel, gap_other, gap_leader, sec, speer), smembers in sup_groups.items():
         for (blevel, is_leader, bpeer), bmembers in buy_groups.items():
             levels = (int(blevel), int(slevel))
@@ -357,15 +396,52 @@ def _facts(
     return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, 0.0, False, peer)
 
 
-def _sorted_groups(groups: dict[GroupKey, list[Member]]) -> dict[GroupKey, list[Member]]:
-    return {k: sorted(g, key=lambda m: m[0].id) for k, g in groups.items()}
+def _level_groups(members: list[Member], memo: Memo) -> dict[GroupKey, list[Member]]:
+    """Members by level (memoised per list: a product's makers are grouped once)."""
+    key = ("levels", str(id(members)), "", "")
+    if key not in memo:
+        groups: dict[GroupKey, list[Member]] = {}
+        for p, level in members:
+            groups.setdefault((float(level),), []).append((p, level))
+        memo[key] = groups
+    return memo[key]
 
 
-def _level_groups(members: list[Member]) -> dict[GroupKey, list[Member]]:
+def _split_groups(
+    chain: Chain,
+    members: list[Member],
+    memo: Memo,
+    common: Callable[[int], GroupKey],
+    odd: Callable[[Player, int], GroupKey | None],
+    leader: str = "",
+) -> dict[GroupKey, list[Member]]:
+    """Regroup a product's makers: every member gets `common(level)`, except the few
+    (firms with ties, and `leader`) for which `odd` gives another key. Members stay in
+    id order; the many plain members are never visited one by one."""
+    base = _level_groups(members, memo)
+    key = ("special", str(id(members)), "", "")
+    if key not in memo:  # the makers with ties, found once per product
+        memo[key] = {(0.0,): [m for m in members if m[0].id in chain.ties]}
+    candidates = list(memo[key][(0.0,)])
+    if leader and leader not in chain.ties:
+        candidates += [m for m in members if m[0].id == leader]
+    moved: dict[str, GroupKey] = {}
+    for p, level in candidates:
+        k = odd(p, level)
+        if k is not None:
+            moved[p.id] = k
     groups: dict[GroupKey, list[Member]] = {}
-    for p, level in members:
-        groups.setdefault((float(level),), []).append((p, level))
-    return _sorted_groups(groups)
+    for (lv,), group in base.items():
+        level = int(lv)
+        keep = group
+        if moved and any(m[0].id in moved for m in group):
+            keep = [m for m in group if m[0].id not in moved]
+            for m in group:
+                if m[0].id in moved:
+                    groups.setdefault(moved[m[0].id], []).append(m)
+        if keep:
+            groups[common(level)] = keep
+    return groups
 
 
 def _buyer_groups(
@@ -375,15 +451,24 @@ def _buyer_groups(
     sup_product: str,
     country: str,
     leader: str,
+    memo: Memo,
 ) -> dict[GroupKey, list[Member]]:
     """Buyers by level, by whether they lead their country at the supplier's product (a
     leader's gap is measured against the next best player) and by their peer ties with
-    other makers of the supplier's product."""
-    groups: dict[GroupKey, list[Member]] = {}
-    for p, level in members:
+    other makers of the supplier's product. Memoised per pair of products."""
+    key = (f"buyers-{country}", product, sup_product, leader)
+    if key in memo:
+        return memo[key]
+
+    def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_ties(chain, p.id, country, "", sup_product, (product, sup_product))[0]
-        groups.setdefault((float(level), float(p.id == leader), peer), []).append((p, level))
-    return _sorted_groups(groups)
+        if p.id != leader and not peer:
+            return None
+        return (float(level), float(p.id == leader), peer)
+
+    groups = _split_groups(chain, members, memo, lambda lv: (float(lv), 0.0, 0.0), odd, leader)
+    memo[key] = groups
+    return groups
 
 
 def _supplier_groups(
@@ -393,7 +478,7 @@ def _supplier_groups(
     buy_product: str,
     supplier_country: str,
     leader: str,
-    memo: dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]],
+    memo: Memo,
 ) -> dict[GroupKey, list[Member]]:
     """Suppliers by level, gap (for any buyer, and for the buyer country's leader),
     security and peer ties: everything a supplier contributes to `LinkFacts`. Memoised
@@ -403,19 +488,24 @@ def _supplier_groups(
         return memo[memo_key]
     buyer = "KR" if supplier_country == "JP" else "JP"
     by_level: dict[int, tuple[float, float, float]] = {}
-    groups: dict[GroupKey, list[Member]] = {}
-    for p, level in members:
+
+    def common(level: int) -> GroupKey:
         if level not in by_level:
             by_level[level] = (
                 gap(chain, "", supplier_country, product, level, buyer, "")[0],
                 gap(chain, "", supplier_country, product, level, buyer, leader)[0],
                 security(chain, product, level, buyer, supplier_country)[0],
             )
-        peer = peer_ties(chain, p.id, supplier_country, "", buy_product, (product, buy_product))
-        key = (float(level), *by_level[level], peer[0])
-        groups.setdefault(key, []).append((p, level))
-    memo[memo_key] = _sorted_groups(groups)
-    return memo[memo_key]
+        return (float(level), *by_level[level], 0.0)
+
+    def odd(p: Player, level: int) -> GroupKey | None:
+        pair = (product, buy_product)
+        peer = peer_ties(chain, p.id, supplier_country, "", buy_product, pair)[0]
+        return (*common(level)[:-1], peer) if peer else None
+
+    groups = _split_groups(chain, members, memo, common, odd)
+    memo[memo_key] = groups
+    return groups
 
 
 def _stream(
