@@ -11,6 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
 
+from kjmatch.model import Dataset
 from kjmatch.scoring.assign import Instance, best_total, blocking_pairs, stable
 
 
@@ -156,3 +157,14 @@ def test_requests_come_first_in_preferences() -> None:
     )
     assert inst.prefs()["a"] == ["y", "x"]
     assert stable(inst, "KR") == [("a", "y"), ("b", "x")]
+
+
+def test_pair_scores_equal_the_full_ranking(bundled: Dataset) -> None:
+    from kjmatch.scoring.ranking import match, pair_scores
+
+    for sector in ("batteries", "semiconductors"):
+        kr = [p.id for p in bundled.players_in(sector, "KR")]
+        jp = [p.id for p in bundled.players_in(sector, "JP")]
+        scores, _ = pair_scores(bundled, sector, kr, jp)
+        full = {(p.korea.id, p.japan.id): p.score for p in match(bundled, sector, top=None).ranked}
+        assert scores == full

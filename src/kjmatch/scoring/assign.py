@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 from kjmatch.errors import KjmatchError
 from kjmatch.event import Event
 from kjmatch.model import Dataset
+from kjmatch.weights import resolve_weights
 
-from .ranking import Pairing, match
+from .links import pair_links
+from .ranking import Pairing, pair_scores, ties_of
 from .timetable import Edge, Timetable, schedule, tables_for
 
 PLANS = ("best-total", "stable")
@@ -233,7 +235,7 @@ class AssignResult:
 
 
 def build_instance(
-    event: Event, pairings: Mapping[Edge, Pairing]
+    event: Event, scores: Mapping[Edge, float]
 ) -> tuple[Instance, dict[str, dict[str, int]]]:
     """The acceptable pairs of the event, and per firm how many linked partners were
     excluded (by never-meet, by availability)."""
@@ -246,7 +248,7 @@ def build_instance(
     forced = {(k, j) for k in korea for j in people[k].must_meet}
     forced |= {(k, j) for j in japan for k in people[j].must_meet}
     score: dict[Edge, float] = {}
-    for e in sorted(set(pairings) | wanted | forced):
+    for e in sorted(set(scores) | wanted | forced):
         k, j = e
         if e not in forced:
             why = None
@@ -258,7 +260,7 @@ def build_instance(
                 for f in e:
                     excluded[f][why] = excluded[f].get(why, 0) + 1
                 continue
-        score[e] = pairings[e].score if e in pairings else 0.0
+        score[e] = scores.get(e, 0.0)
     capacity = {f: min(p.capacity, len(p.available)) for f, p in people.items()}
     requests = {f: p.requests for f, p in people.items() if p.requests}
     return Instance(korea, japan, capacity, score, frozenset(forced), requests), excluded
@@ -276,32 +278,29 @@ def plan_event(
     """Score every pair of participants, then build each plan and its timetable."""
     kr = [p.id for p in event.side("KR")]
     jp = [p.id for p in event.side("JP")]
-    everyone_kr = len(kr) == len(ds.players_in(event.sector, "KR"))
-    everyone_jp = len(jp) == len(ds.players_in(event.sector, "JP"))
-    ranked = match(
-        ds,
-        event.sector,
-        weights=weights,
-        top=None,
-        korea=None if everyone_kr else kr,
-        japan=None if everyone_jp else jp,
-        as_of=as_of,
-    )
-    pairings = {(p.korea.id, p.japan.id): p for p in ranked.pairings}
-    inst, excluded = build_instance(event, pairings)
-    out: dict[str, Plan] = {}
+    w = resolve_weights(weights)
+    scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of)
+    inst, excluded = build_instance(event, scores)
+    chosen = {}
     for kind in PLANS:
-        if kind not in plans:
-            continue
-        chosen = best_total(inst) if kind == "best-total" else stable(inst, proposing)
-        out[kind] = _plan(kind, event, inst, chosen, pairings, excluded)
+        if kind in plans:
+            chosen[kind] = best_total(inst) if kind == "best-total" else stable(inst, proposing)
+    ties = ties_of(ds)
+    pairings: dict[Edge, Pairing] = {}
+    for k, j in sorted({e for edges in chosen.values() for e in edges}):
+        rels = ties.get((k, j), ())
+        links = pair_links(chain, ds.players[k], ds.players[j], rels, w)
+        if links:
+            pairings[(k, j)] = Pairing(ds.players[k], ds.players[j], tuple(links), rels)
+    out = {kind: _plan(kind, event, inst, edges, pairings, excluded)
+           for kind, edges in chosen.items()}  # fmt: skip
     return AssignResult(
         event=event,
-        weights=ranked.weights,
-        as_of=ranked.as_of,
+        weights=w,
+        as_of=chain.as_of,
         proposing=proposing,
         acceptable=len(inst.score),
-        linked=len(pairings),
+        linked=len(scores),
         plans=out,
     )
 
