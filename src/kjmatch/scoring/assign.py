@@ -366,30 +366,38 @@ def _shortfall(
     if excluded.get("availability"):
         n = excluded["availability"]
         out.append(
-            Shortfall("availability", n, f"no available slot in common with {n} linked partners")
+            Shortfall(
+                "availability", n, f"no available slot in common with {_n(n, 'linked partner')}"
+            )
         )
     if excluded.get("never-meet"):
         n = excluded["never-meet"]
-        out.append(Shortfall("never-meet", n, f"never-meet excludes {n} linked partners"))
+        out.append(Shortfall("never-meet", n, f"never-meet excludes {_n(n, 'linked partner')}"))
     partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
     if len(acceptable) < p.capacity:
         n = len(acceptable)
         text = (
             "no linked pair with any participant"
             if n == 0
-            else f"linked with only {n} participants"
+            else f"linked with only {_n(n, 'participant')}"
         )
         out.append(Shortfall("no linked pair", p.capacity - n, text))
     busy = [o for o in acceptable if o not in partners and o in full]
     if busy:
         out.append(
             Shortfall(
-                "capacity", len(busy), f"{len(busy)} partners it could meet were already full"
+                "capacity",
+                len(busy),
+                f"{_n(len(busy), 'partner')} it could meet {'was' if len(busy) == 1 else 'were'} already full",
             )
         )
     unplaced = sum(1 for m in fp.meetings if not m.slot)
     if unplaced:
         out.append(
-            Shortfall("timetable", unplaced, f"{unplaced} meetings found no common free slot")
+            Shortfall("timetable", unplaced, f"{_n(unplaced, 'meeting')} found no common free slot")
         )
     return out
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
