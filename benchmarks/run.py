@@ -1,7 +1,7 @@
 """kjmatch benchmark: start-up, matching at scale, and loading.
 
     python benchmarks/run.py                  # everything (a few minutes)
-    python benchmarks/run.py --only startup   # or: scale, load, import
+    python benchmarks/run.py --only startup   # or: scale, load, import, assign
     python benchmarks/run.py --runs 21 --out results.json
 
 Prints a table and writes the figures as JSON (default benchmarks/results/latest.json).
@@ -174,6 +174,43 @@ def import_sheet(env: dict[str, str], work: Path, rows: int) -> list[dict[str, A
     return out
 
 
+def assign_day(
+    env: dict[str, str], work: Path, korea: int = 300, japan: int = 100
+) -> dict[str, Any]:
+    """`kjmatch assign` on a matching day of `korea` × `japan` synthetic firms, capacities
+    4–8, 12 slots: both plans and the timetable (target < 5 s, warm dataset cache)."""
+    import random
+
+    data = work / f"assign-{korea}"
+    if not data.exists():
+        generate(data, korea, seed=3, fmt="json")
+    rng = random.Random(5)
+    lines = ["sector: synthetic", "slots: 12", "korea:"]
+    lines += [f"  - {{firm: kr-{i:06d}, capacity: {rng.randint(4, 8)}}}" for i in range(korea)]
+    lines += ["japan:"]
+    lines += [f"  - {{firm: jp-{i:06d}, capacity: {rng.randint(4, 8)}}}" for i in range(japan)]
+    event = work / f"assign-{korea}x{japan}.yaml"
+    event.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    cmd = [*KJMATCH, "assign", str(event), "--data-dir", str(data), "--format", "json"]
+    run_measured(cmd, env)  # builds the dataset cache
+    walls = []
+    out = ""
+    for _ in range(3):
+        wall, rss, out = run_measured(cmd, env)
+        walls.append(wall)
+    doc = json.loads(out)
+    return {
+        "korea": korea,
+        "japan": japan,
+        "acceptable_pairs": doc["acceptable"],
+        "meetings": {p["plan"]: p["meetings"] for p in doc["plans"]},
+        "totals": doc["totals"],
+        "unplaced": {p["plan"]: p["unplaced"] for p in doc["plans"]},
+        "wall_s": round(statistics.median(walls), 3),
+        "peak_rss_mib": round(rss),
+    }
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -187,7 +224,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--only", choices=["startup", "scale", "load", "import"], action="append")
+    parser.add_argument(
+        "--only", choices=["startup", "scale", "load", "import", "assign"], action="append"
+    )
     parser.add_argument(
         "--runs", type=int, default=15, help="start-up runs per command (at least 10)"
     )
@@ -203,7 +242,7 @@ def main() -> None:
         "--work", type=Path, default=HERE / ".work", help="where generated datasets are kept"
     )
     args = parser.parse_args()
-    parts = set(args.only or ["startup", "scale", "load", "import"])
+    parts = set(args.only or ["startup", "scale", "load", "import", "assign"])
     args.work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "KJMATCH_CACHE_DIR": str(args.work / "cache"), "NO_COLOR": "1"}
     env.pop("KJMATCH_DATA_DIR", None)
@@ -253,6 +292,11 @@ def main() -> None:
         print("Import: kjmatch import of a 1,000-row sheet (target ≤ 2 s)")
         for r in results["import"]:
             print(f"  {r['format']:4s} {r['wall_s']:.2f} s, {r['peak_rss_mib']} MiB")
+    if "assign" in parts:
+        results["assign"] = r = assign_day(env, args.work)
+        print("Assign: a 300 KR × 100 JP matching day, capacities 4-8, 12 slots (target < 5 s)")
+        print(f"  {r['acceptable_pairs']:,} acceptable pairs; meetings {r['meetings']}; "
+              f"unplaced {r['unplaced']}; {r['wall_s']:.2f} s, {r['peak_rss_mib']} MiB")  # fmt: skip
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")

@@ -32,4 +32,12 @@ def schemas() -> dict[str, dict[str, Any]]:
             **doc,
             "title": TITLES[kind],
         }
+    from .event import EventFile
+
+    out["event"] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": "event.schema.json",
+        **adapter(EventFile).json_schema(),
+        "title": "kjmatch event file (kjmatch assign EVENT)",
+    }
     return out

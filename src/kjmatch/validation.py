@@ -41,10 +41,12 @@ _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 Path_ = tuple[str | int, ...]
 
 
-def adapter(kind: str) -> TypeAdapter[Any]:
-    if kind not in _ADAPTERS:
-        _ADAPTERS[kind] = TypeAdapter(KINDS[kind])
-    return _ADAPTERS[kind]
+def adapter(kind: str | type) -> TypeAdapter[Any]:
+    """The validator of a data folder's files (`kind`), or of any file type."""
+    key = kind if isinstance(kind, str) else f"{kind.__module__}.{kind.__qualname__}"
+    if key not in _ADAPTERS:
+        _ADAPTERS[key] = TypeAdapter(KINDS[kind] if isinstance(kind, str) else kind)
+    return _ADAPTERS[key]
 
 
 @dataclass
@@ -232,16 +234,23 @@ def _raw_at(data: Any, loc: Path_) -> Any:
 
 
 def _validate_file(checker: Checker, file: str, kind: str, data: Any) -> Any | None:
-    kind_type = KINDS[kind]
+    return validate_document(checker, file, KINDS[kind], data, _KIND_HINT[kind], kind)
+
+
+def validate_document(
+    checker: Checker, file: str, kind_type: type, data: Any, hint: str, kind: str | None = None
+) -> Any | None:
+    """`data` (read from `file`, whose text is in `checker.texts`) as a `kind_type`, or
+    None with every problem located in `checker`; `hint` says what the file holds."""
     if data is None:
-        checker.problems.append(Problem(file, 1, 1, "", f"file is empty; {_KIND_HINT[kind]}"))
+        checker.problems.append(Problem(file, 1, 1, "", f"file is empty; {hint}"))
         return None
     if not isinstance(data, dict):
         what = type(data).__name__.replace("str", "text").replace("list", "a list")
-        checker.problems.append(Problem(file, 1, 1, "", f"top level is {what}; {_KIND_HINT[kind]}"))
+        checker.problems.append(Problem(file, 1, 1, "", f"top level is {what}; {hint}"))
         return None
     try:
-        return adapter(kind).validate_python(data)
+        return adapter(kind or kind_type).validate_python(data)
     except ValidationError as exc:
         root = _compose(checker.texts[file])
         seen: set[tuple[Path_, str]] = set()
@@ -328,6 +337,9 @@ def _clean_text(checker: Checker, file: str, data: Any, path: Path_ = ()) -> Any
     if isinstance(data, list):
         return [_clean_text(checker, file, v, (*path, i)) for i, v in enumerate(data)]
     return data
+
+
+clean_text = _clean_text  # for other file kinds (event files)
 
 
 # ---------------------------------------------------------------- cross-checks

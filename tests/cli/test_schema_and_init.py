@@ -37,7 +37,7 @@ def test_schema_command_prints_json() -> None:
     doc = json.loads(r.stdout)
     assert doc["$schema"].startswith("https://json-schema.org/") and "stages" in doc["properties"]
     everything = json.loads(runner.invoke(app, ["schema"]).stdout)
-    assert set(everything) == {"sector", "players", "relationships", "scenario"}
+    assert set(everything) == {"sector", "players", "relationships", "scenario", "event"}
 
 
 @pytest.mark.parametrize("kind", KIND_DIRS)

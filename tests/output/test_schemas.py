@@ -55,6 +55,7 @@ CASES = {
     "company": ["show", "company", "toyota"],
     "scenarios": ["scenarios"],
     "validate": ["validate"],
+    "assign": ["assign", str(ROOT / "data/examples/battery-day.yaml"), "--plan", "stable"],
 }
 
 

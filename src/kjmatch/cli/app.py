@@ -78,6 +78,7 @@ FLAGS = {
     "output": "--output",
     "output_dir": "--output-dir",
     "schema_output": "--output",
+    "date": "--date",
 }
 STATE = {"debug": False}
 

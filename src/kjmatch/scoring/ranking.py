@@ -289,6 +289,34 @@ def _top_pairs(
     groups is scored once from those facts, and the groups' pairs are merged lazily
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
     with players and groups plus the pairs taken, not with the candidate pairs."""
+    players = {p.id: p for p in (*kr, *jp)}
+    streams = _streams(chain, kr, jp, ties, w, dirs, progress, new_only)
+    seen: set[tuple[str, str]] = set()
+    ranked: list[Pairing] = []
+    for neg_score, _, kid, jid, *_ in heapq.merge(*streams):
+        if (kid, jid) in seen:
+            continue  # a pair's later entries are its weaker links
+        seen.add((kid, jid))
+        if len(ranked) >= top or -neg_score < min_score:
+            break
+        kp, jpp = players[kid], players[jid]
+        rels = ties.get((kid, jid), ())
+        links = pair_links(chain, kp, jpp, rels, w, dirs)
+        ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
+    return ranked, _count_linked(chain, kr, jp, ties, w, dirs, new_only)
+
+
+def _streams(
+    chain: Chain,
+    kr: list[Player],
+    jp: list[Player],
+    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    w: Mapping[str, float],
+    dirs: tuple[str, ...],
+    progress: Progress | None = None,
+    new_only: bool = False,
+) -> list[Iterator[Key]]:
+    """Sorted streams of every linked pair's link keys (see `_top_pairs`)."""
     sector = chain.sector.id
     by_product: dict[tuple[str, str], list[Member]] = {}
     for p in sorted((*kr, *jp), key=lambda p: p.id):  # groups then keep id order
@@ -318,19 +346,30 @@ def _top_pairs(
             order = DIRECTIONS.index(b.direction)
             key = (-b.score, -b.weaker, kid, jid, order, b.korea_product.id, b.japan_product.id)
             streams.append(iter([key]))
-    seen: set[tuple[str, str]] = set()
-    ranked: list[Pairing] = []
-    for neg_score, _, kid, jid, *_ in heapq.merge(*streams):
-        if (kid, jid) in seen:
-            continue  # a pair's later entries are its weaker links
-        seen.add((kid, jid))
-        if len(ranked) >= top or -neg_score < min_score:
-            break
-        kp, jpp = players[kid], players[jid]
-        rels = ties.get((kid, jid), ())
-        links = pair_links(chain, kp, jpp, rels, w, dirs)
-        ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, _count_linked(chain, kr, jp, ties, w, dirs, new_only)
+    return streams
+
+
+def pair_scores(
+    ds: Dataset,
+    sector_id: str,
+    korea: Collection[str],
+    japan: Collection[str],
+    *,
+    weights: Mapping[str, float] | None = None,
+    as_of: int | None = None,
+) -> tuple[dict[tuple[str, str], float], Chain]:
+    """The score of every linked pair of these firms, without building their links
+    (what the grouped ranking computes); `pair_links` on the chain explains one."""
+    w = resolve_weights(weights)
+    chain = Chain(ds, ds.sectors[sector_id], as_of)
+    kr = [ds.players[k] for k in korea]
+    jp = [ds.players[j] for j in japan]
+    scores: dict[tuple[str, str], float] = {}
+    for neg_score, _, kid, jid, *_ in heapq.merge(
+        *_streams(chain, kr, jp, ties_of(ds), w, DIRECTIONS)
+    ):
+        scores.setdefault((kid, jid), -neg_score)
+    return scores, chain
 
 
 def _group_streams(

@@ -18,13 +18,17 @@ class SchemaKind(str, Enum):
     players = "players"
     relationships = "relationships"
     scenario = "scenario"
+    event = "event"
 
 
 @app.command()
 def schema(
     kind: Annotated[
         SchemaKind | None,
-        typer.Argument(help="One kind of data file; all kinds if omitted.", show_default=False),
+        typer.Argument(
+            help="One kind of data file (or event, for kjmatch assign); all kinds if omitted.",
+            show_default=False,
+        ),
     ] = None,
     output_doc: Annotated[
         str | None,

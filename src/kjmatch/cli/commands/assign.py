@@ -1,0 +1,187 @@
+"""`kjmatch assign`."""
+
+from __future__ import annotations
+
+import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from kjmatch.cli.app import app, err
+from kjmatch.cli.options import (
+    AsOfOpt,
+    CommandIO,
+    ScenarioOpt,
+    WeightOpt,
+    WeightsFileOpt,
+    with_io,
+)
+from kjmatch.errors import KjmatchError, RequestError
+
+
+class PlanName(str, Enum):
+    best_total = "best-total"
+    stable = "stable"
+
+
+class Side(str, Enum):
+    korea = "korea"
+    japan = "japan"
+
+
+@app.command()
+@with_io
+def assign(
+    event_file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[EVENT]",
+            help="Event file (YAML or JSON; `kjmatch schema event`). Without one: flags.",
+            show_default=False,
+        ),
+    ] = None,
+    sector: Annotated[
+        str | None, typer.Option("--sector", "-s", metavar="ID", help="Sector (without EVENT).")
+    ] = None,
+    korea_capacity: Annotated[
+        int,
+        typer.Option(
+            "--korea-capacity",
+            min=0,
+            max=1000,
+            metavar="N",
+            help="Meetings per Korean firm (without EVENT).",
+        ),
+    ] = 4,
+    japan_capacity: Annotated[
+        int,
+        typer.Option(
+            "--japan-capacity",
+            min=0,
+            max=1000,
+            metavar="N",
+            help="Meetings per Japanese firm (without EVENT).",
+        ),
+    ] = 8,
+    slots: Annotated[
+        int, typer.Option("--slots", min=1, max=96, metavar="N", help="Time slots (without EVENT).")
+    ] = 12,
+    korea: Annotated[
+        list[str] | None,
+        typer.Option("--korea", metavar="ID", help="Only these Korean firms (repeatable)."),
+    ] = None,
+    japan: Annotated[
+        list[str] | None,
+        typer.Option("--japan", metavar="ID", help="Only these Japanese firms (repeatable)."),
+    ] = None,
+    tables: Annotated[
+        int | None,
+        typer.Option(
+            "--tables",
+            min=1,
+            metavar="N",
+            help="Tables per slot [default: one per Japanese firm, kept all day].",
+        ),
+    ] = None,
+    plan: Annotated[
+        PlanName, typer.Option("--plan", help="The plan to print as a timetable and export.")
+    ] = PlanName.best_total,
+    proposing: Annotated[
+        Side, typer.Option("--proposing", help="Which side proposes in the stable plan.")
+    ] = Side.korea,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="YYYY-MM-DD",
+            help="The day, for calendars [default: the event file's, else today].",
+            show_default=False,
+        ),
+    ] = None,
+    export: Annotated[
+        Path | None,
+        typer.Option(
+            "--export",
+            metavar="DIR",
+            help="Write timetable.csv, calendars/<firm>.ics and agendas/<firm>.md.",
+        ),
+    ] = None,
+    scenario: ScenarioOpt = None,
+    weights_file: WeightsFileOpt = None,
+    weight: WeightOpt = None,
+    as_of: AsOfOpt = None,
+    *,
+    io: CommandIO,
+) -> None:
+    """Plan a business-matching day: who meets whom under capacities, and when.
+
+    Two plans over the same scores: best total (the largest summed score under the
+    capacities) and stable (no two firms would both rather meet each other than keep
+    a meeting); their totals side by side show what stability costs. The chosen
+    plan (--plan) is printed as a timetable: slot, time, table, firms, score, reason.
+
+    \b
+    Examples:
+      kjmatch assign --sector batteries --korea-capacity 4 --japan-capacity 8 --slots 12
+      kjmatch assign data/examples/battery-day.yaml
+      kjmatch assign data/examples/battery-day.yaml --plan stable --export day/
+      kjmatch assign --sector batteries --format json | jq '.totals, .difference'
+    """
+    from kjmatch import lookup
+    from kjmatch.event import from_flags, read_event
+    from kjmatch.output.assign import assign_output, exports
+    from kjmatch.scoring.assign import plan_event, require
+
+    require()
+    ds = io.load()
+    w = lookup.weights(ds, scenario, weights_file, weight or [])
+    if event_file is not None:
+        if sector or korea or japan:
+            raise RequestError(
+                "give the sector and firms in the event file, not as flags", "sector"
+            )
+        event = read_event(event_file, ds)
+    else:
+        if not sector:
+            raise RequestError("give an event file or --sector", "sector")
+        sid = lookup.sector(ds, sector)
+        event = from_flags(
+            ds,
+            sid,
+            slots=slots,
+            korea_capacity=korea_capacity,
+            japan_capacity=japan_capacity,
+            korea=[lookup.player(ds, k, "KR", "korea") for k in korea or []],
+            japan=[lookup.player(ds, j, "JP", "japan") for j in japan or []],
+            tables=tables,
+        )
+    if tables is not None:
+        event.tables = tables
+    day = event.date or datetime.date.today()
+    if date:
+        try:
+            day = datetime.date.fromisoformat(date)
+        except ValueError:
+            raise RequestError(f"not a date (YYYY-MM-DD): {date!r}", "date") from None
+    event.date = day
+    result = plan_event(
+        ds, event, weights=w, as_of=as_of, proposing="KR" if proposing is Side.korea else "JP"
+    )
+    out = assign_output(ds, result, plan.value)
+    if export is not None:
+        from kjmatch.cli.options import write_atomic
+
+        try:
+            files = exports(ds, result, out, day)
+        except ModuleNotFoundError as exc:
+            raise KjmatchError(
+                f"--export needs {exc.name}: pip install 'kjmatch[assign]'"
+            ) from None
+        for rel, text in files.items():
+            path = export / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            write_atomic(path, text, io.force)
+        err(f"kjmatch: wrote {len(files)} files to {export} (timetable.csv, calendars/, agendas/)")
+    io.emit(out)

@@ -1,0 +1,403 @@
+"""A business-matching day: who meets whom, under capacities, and when.
+
+Two plans over the same scores:
+
+* best total: the most summed pair score under every firm's capacity, a bipartite
+  b-matching solved as an integer programme by HiGHS (`scipy.optimize.milp`; its
+  constraint matrix is totally unimodular, so the relaxation is already integral);
+* stable: many-to-many deferred acceptance with capacities (Roth 1984): no Korean and
+  Japanese firm that are not meeting would both rather meet each other than keep one
+  of their meetings (or a free place). Preference orders are each firm's ranked
+  requests first, then its partners by score.
+
+Must-meet pairs are fixed in both plans; never-meet pairs and pairs with no
+available slot in common are not acceptable. Each plan then gets a timetable.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from kjmatch.errors import KjmatchError
+from kjmatch.event import Event
+from kjmatch.model import Dataset
+from kjmatch.weights import resolve_weights
+
+from .links import pair_links
+from .ranking import Pairing, pair_scores, ties_of
+from .timetable import Edge, Timetable, schedule, tables_for
+
+PLANS = ("best-total", "stable")
+EXTRA = "pip install 'kjmatch[assign]'"
+
+
+def require() -> None:
+    """A clear error when the optional solvers are missing."""
+    import importlib.util
+
+    missing = [m for m in ("scipy", "numpy") if importlib.util.find_spec(m) is None]
+    if missing:
+        raise KjmatchError(f"kjmatch assign needs {' and '.join(missing)}: {EXTRA}")
+
+
+REQUEST_BONUS = 0.001  # best total: a requested pair beats an equal unrequested one
+
+
+@dataclass(frozen=True, slots=True)
+class Instance:
+    """The matching problem: acceptable pairs with scores, capacities, preferences."""
+
+    korea: tuple[str, ...]
+    japan: tuple[str, ...]
+    capacity: Mapping[str, int]  # effective: at most the firm's available slots
+    score: Mapping[Edge, float]  # acceptable pairs only
+    forced: frozenset[Edge] = frozenset()
+    requests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def prefs(self) -> dict[str, list[str]]:
+        """Each firm's acceptable partners, best first: its requests, then by score."""
+        others: dict[str, list[str]] = {f: [] for f in (*self.korea, *self.japan)}
+        for k, j in self.score:
+            others[k].append(j)
+            others[j].append(k)
+        korean = set(self.korea)
+        out = {}
+        for f, partners in others.items():
+            mine = {o: self.score[(f, o) if f in korean else (o, f)] for o in partners}
+            wanted = [o for o in self.requests.get(f, ()) if o in mine]
+            rest = sorted(set(mine) - set(wanted), key=lambda o: (-mine[o], o))
+            out[f] = wanted + rest
+        return out
+
+
+def best_total(inst: Instance) -> list[Edge]:
+    """The pairs with the largest summed score under the capacities (forced pairs kept)."""
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import coo_array
+
+    edges = sorted(inst.score)
+    if not edges:
+        return []
+    firms = {f: n for n, f in enumerate((*inst.korea, *inst.japan))}
+    rows = [firms[k] for k, _ in edges] + [firms[j] for _, j in edges]
+    cols = list(range(len(edges))) * 2
+    a = coo_array((np.ones(len(rows)), (rows, cols)), shape=(len(firms), len(edges)))
+    caps = np.array([inst.capacity[f] for f in firms], dtype=float)
+    bonus = {(k, j) for k, wants in inst.requests.items() for j in wants}
+    bonus |= {(k, j) for j, wants in inst.requests.items() for k in wants}
+    cost = -np.array([inst.score[e] + (REQUEST_BONUS if e in bonus else 0.0) for e in edges])
+    lower = np.array([1.0 if e in inst.forced else 0.0 for e in edges])
+    res = milp(
+        cost,
+        constraints=LinearConstraint(a, 0, caps),
+        bounds=Bounds(lower, 1),
+        integrality=np.ones(len(edges)),
+    )
+    if res.x is None:  # only if forced pairs exceed a capacity, which the event file refuses
+        raise ValueError(f"no plan satisfies the must-meet pairs: {res.message}")
+    return [e for e, x in zip(edges, res.x, strict=True) if x > 0.5]
+
+
+def deferred_acceptance(
+    proposer_prefs: Mapping[str, list[str]],
+    receiver_prefs: Mapping[str, list[str]],
+    capacity: Mapping[str, int],
+) -> set[tuple[str, str]]:
+    """Many-to-many deferred acceptance: (proposer, receiver) pairs, pairwise stable.
+
+    Each proposer proposes down its list while it holds fewer than its capacity; each
+    receiver holds its best `capacity` proposals and rejects the rest, and a rejected
+    proposer goes on proposing. Receivers ignore proposers not on their list."""
+    rank = {r: {p: n for n, p in enumerate(ps)} for r, ps in receiver_prefs.items()}
+    held: dict[str, list[str]] = {r: [] for r in receiver_prefs}
+    count = dict.fromkeys(proposer_prefs, 0)
+    nxt = dict.fromkeys(proposer_prefs, 0)
+    queue = deque(proposer_prefs)
+    while queue:
+        p = queue.popleft()
+        prefs = proposer_prefs[p]
+        while count[p] < capacity[p] and nxt[p] < len(prefs):
+            r = prefs[nxt[p]]
+            nxt[p] += 1
+            if p not in rank.get(r, {}) or capacity[r] == 0:
+                continue
+            held[r].append(p)
+            count[p] += 1
+            if len(held[r]) > capacity[r]:
+                worst = max(held[r], key=rank[r].__getitem__)
+                held[r].remove(worst)
+                count[worst] -= 1
+                if worst != p:
+                    queue.append(worst)
+    return {(p, r) for r, ps in held.items() for p in ps}
+
+
+def stable(inst: Instance, proposing: str = "KR") -> list[Edge]:
+    """A stable plan (proposing side's optimum), with the must-meet pairs fixed first."""
+    cap = dict(inst.capacity)
+    for k, j in inst.forced:
+        cap[k] -= 1
+        cap[j] -= 1
+    prefs = {f: [o for o in ps if _edge(inst, f, o) not in inst.forced]
+             for f, ps in inst.prefs().items()}  # fmt: skip
+    kr = {k: prefs[k] for k in inst.korea}
+    jp = {j: prefs[j] for j in inst.japan}
+    if proposing == "KR":
+        found = deferred_acceptance(kr, jp, cap)
+    else:
+        found = {(k, j) for j, k in deferred_acceptance(jp, kr, cap)}
+    return sorted(found | inst.forced)
+
+
+def _edge(inst: Instance, a: str, b: str) -> Edge:
+    return (a, b) if (a, b) in inst.score else (b, a)
+
+
+def blocking_pairs(inst: Instance, chosen: Iterable[Edge]) -> list[Edge]:
+    """Acceptable pairs not meeting that would both rather meet: each has a free place,
+    or a partner (not a must-meet one) it ranks below the other."""
+    chosen = set(chosen)
+    partners: dict[str, list[str]] = {f: [] for f in (*inst.korea, *inst.japan)}
+    for k, j in chosen:
+        partners[k].append(j)
+        partners[j].append(k)
+    rank = {f: {o: n for n, o in enumerate(ps)} for f, ps in inst.prefs().items()}
+
+    def wants(f: str, o: str) -> bool:
+        if len(partners[f]) < inst.capacity[f]:
+            return True
+        return any(
+            rank[f][p] > rank[f][o] and _edge(inst, f, p) not in inst.forced for p in partners[f]
+        )
+
+    return sorted(
+        e for e in inst.score if e not in chosen and wants(e[0], e[1]) and wants(e[1], e[0])
+    )
+
+
+# ---------------------------------------------------------------- the event
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    korea: str
+    japan: str
+    score: float
+    pairing: Pairing | None  # None: a must-meet or requested pair with no linked products
+    forced: bool = False
+    requested: bool = False
+    slot: int = 0  # 0: could not be placed
+    table: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Shortfall:
+    reason: str  # capacity, availability, never-meet, no linked pair, timetable
+    count: int
+    text: str
+
+
+@dataclass(slots=True)
+class FirmPlan:
+    id: str
+    country: str
+    asked: int
+    meetings: list[Meeting]  # by slot, then score
+    reasons: list[Shortfall]
+
+    @property
+    def short_by(self) -> int:
+        return max(0, self.asked - sum(1 for m in self.meetings if m.slot))
+
+
+@dataclass(slots=True)
+class Plan:
+    kind: str  # best-total or stable
+    meetings: list[Meeting]  # by slot, then table
+    total: float
+    firms: dict[str, FirmPlan]
+    timetable: Timetable
+    blocking_pairs: int  # pairs that would both rather meet (0 for the stable plan)
+
+
+@dataclass(slots=True)
+class AssignResult:
+    event: Event
+    weights: dict[str, float]
+    as_of: int
+    proposing: str
+    acceptable: int  # pairs that may meet
+    linked: int  # pairs with linked products among the participants
+    plans: dict[str, Plan]
+
+
+def build_instance(
+    event: Event, scores: Mapping[Edge, float]
+) -> tuple[Instance, dict[str, dict[str, int]]]:
+    """The acceptable pairs of the event, and per firm how many linked partners were
+    excluded (by never-meet, by availability)."""
+    people = event.participants
+    korea = tuple(p.id for p in event.side("KR"))
+    japan = tuple(p.id for p in event.side("JP"))
+    excluded: dict[str, dict[str, int]] = {f: {} for f in people}
+    wanted = {(k, j) for k in korea for j in people[k].requests}
+    wanted |= {(k, j) for j in japan for k in people[j].requests}
+    forced = {(k, j) for k in korea for j in people[k].must_meet}
+    forced |= {(k, j) for j in japan for k in people[j].must_meet}
+    score: dict[Edge, float] = {}
+    for e in sorted(set(scores) | wanted | forced):
+        k, j = e
+        if e not in forced:
+            why = None
+            if j in people[k].never_meet or k in people[j].never_meet:
+                why = "never-meet"
+            elif not people[k].available & people[j].available:
+                why = "availability"
+            if why:
+                for f in e:
+                    excluded[f][why] = excluded[f].get(why, 0) + 1
+                continue
+        score[e] = scores.get(e, 0.0)
+    capacity = {f: min(p.capacity, len(p.available)) for f, p in people.items()}
+    requests = {f: p.requests for f, p in people.items() if p.requests}
+    return Instance(korea, japan, capacity, score, frozenset(forced), requests), excluded
+
+
+def plan_event(
+    ds: Dataset,
+    event: Event,
+    *,
+    weights: Mapping[str, float] | None = None,
+    as_of: int | None = None,
+    proposing: str = "KR",
+    plans: Collection[str] = PLANS,
+) -> AssignResult:
+    """Score every pair of participants, then build each plan and its timetable."""
+    kr = [p.id for p in event.side("KR")]
+    jp = [p.id for p in event.side("JP")]
+    w = resolve_weights(weights)
+    scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of)
+    inst, excluded = build_instance(event, scores)
+    chosen = {}
+    for kind in PLANS:
+        if kind in plans:
+            chosen[kind] = best_total(inst) if kind == "best-total" else stable(inst, proposing)
+    ties = ties_of(ds)
+    pairings: dict[Edge, Pairing] = {}
+    for k, j in sorted({e for edges in chosen.values() for e in edges}):
+        rels = ties.get((k, j), ())
+        links = pair_links(chain, ds.players[k], ds.players[j], rels, w)
+        if links:
+            pairings[(k, j)] = Pairing(ds.players[k], ds.players[j], tuple(links), rels)
+    out = {kind: _plan(kind, event, inst, edges, pairings, excluded)
+           for kind, edges in chosen.items()}  # fmt: skip
+    return AssignResult(
+        event=event,
+        weights=w,
+        as_of=chain.as_of,
+        proposing=proposing,
+        acceptable=len(inst.score),
+        linked=len(scores),
+        plans=out,
+    )
+
+
+def _plan(
+    kind: str,
+    event: Event,
+    inst: Instance,
+    chosen: list[Edge],
+    pairings: Mapping[Edge, Pairing],
+    excluded: Mapping[str, Mapping[str, int]],
+) -> Plan:
+    people = event.participants
+    available = {f: p.available for f, p in people.items()}
+    table = schedule(chosen, event.slots, available, tables=event.tables, weight=inst.score)
+    seats = tables_for(table.slot, event.tables)
+    requested = {(k, j) for k in inst.korea for j in people[k].requests}
+    requested |= {(k, j) for j in inst.japan for k in people[j].requests}
+    meetings = [
+        Meeting(
+            korea=k,
+            japan=j,
+            score=inst.score[(k, j)],
+            pairing=pairings.get((k, j)),
+            forced=(k, j) in inst.forced,
+            requested=(k, j) in requested,
+            slot=table.slot.get((k, j), 0),
+            table=seats.get((k, j), 0),
+        )
+        for k, j in chosen
+    ]
+    meetings.sort(key=lambda m: (m.slot or event.slots + 1, m.table, m.korea, m.japan))
+    prefs = inst.prefs()
+    full = {
+        f for f in people if sum(1 for m in meetings if f in (m.korea, m.japan)) >= inst.capacity[f]
+    }
+    firms = {}
+    for f, p in people.items():
+        mine = [m for m in meetings if f in (m.korea, m.japan)]
+        firms[f] = FirmPlan(f, p.country, p.capacity, mine, [])
+        firms[f].reasons = _shortfall(f, firms[f], event, prefs[f], full, excluded[f])
+    total = round(sum(m.score for m in meetings if m.slot), 2)
+    blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
+    return Plan(kind, meetings, total, firms, table, blocking)
+
+
+def _shortfall(
+    f: str,
+    fp: FirmPlan,
+    event: Event,
+    acceptable: list[str],
+    full: set[str],
+    excluded: Mapping[str, int],
+) -> list[Shortfall]:
+    """Why a firm has fewer meetings than it asked for (empty when it has them all)."""
+    if fp.short_by == 0:
+        return []
+    out = []
+    p = event.participants[f]
+    if p.capacity > len(p.available):
+        out.append(Shortfall("availability", p.capacity - len(p.available),
+                             f"available in {len(p.available)} of {event.slots} slots"))  # fmt: skip
+    if excluded.get("availability"):
+        n = excluded["availability"]
+        out.append(
+            Shortfall(
+                "availability", n, f"no available slot in common with {_n(n, 'linked partner')}"
+            )
+        )
+    if excluded.get("never-meet"):
+        n = excluded["never-meet"]
+        out.append(Shortfall("never-meet", n, f"never-meet excludes {_n(n, 'linked partner')}"))
+    partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
+    if len(acceptable) < p.capacity:
+        n = len(acceptable)
+        text = (
+            "no linked pair with any participant"
+            if n == 0
+            else f"linked with only {_n(n, 'participant')}"
+        )
+        out.append(Shortfall("no linked pair", p.capacity - n, text))
+    busy = [o for o in acceptable if o not in partners and o in full]
+    if busy:
+        out.append(
+            Shortfall(
+                "capacity",
+                len(busy),
+                f"{_n(len(busy), 'partner')} it could meet {'was' if len(busy) == 1 else 'were'} already full",
+            )
+        )
+    unplaced = sum(1 for m in fp.meetings if not m.slot)
+    if unplaced:
+        out.append(
+            Shortfall("timetable", unplaced, f"{_n(unplaced, 'meeting')} found no common free slot")
+        )
+    return out
+
+
+def _n(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -1,0 +1,157 @@
+"""`kjmatch assign`: flags and event files, both plans, located errors, exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from clirun import jrun, run
+
+ROOT = Path(__file__).resolve().parents[2]
+EXAMPLE = str(ROOT / "data" / "examples" / "battery-day.yaml")
+
+
+def test_flags_plan_a_batteries_day_with_both_plans() -> None:
+    doc = jrun("assign", "--sector", "batteries", "--korea-capacity", "4",
+               "--japan-capacity", "8", "--slots", "12")  # fmt: skip
+    best, stable = (
+        next(p for p in doc["plans"] if p["plan"] == k) for k in ("best-total", "stable")
+    )
+    assert doc["totals"] == {"best-total": best["total"], "stable": stable["total"]}
+    assert doc["difference"] == round(best["total"] - stable["total"], 2) >= 0
+    assert stable["blocking_pairs"] == 0 and best["unplaced"] == stable["unplaced"] == 0
+    for plan in (best, stable):
+        firms = {f["id"]: f for f in plan["firms"]}
+        for f in firms.values():
+            assert f["meetings"] <= f["asked"] and (f["short_by"] > 0) == bool(f["reasons"])
+        seen = set()
+        for m in plan["timetable"]:
+            assert 1 <= m["slot"] <= 12
+            for side in ("korea", "japan"):
+                assert (m[side]["id"], m["slot"]) not in seen
+                seen.add((m[side]["id"], m["slot"]))
+    assert doc["timetable"] == best["timetable"] and doc["plan"] == "best-total"
+
+
+def test_table_shows_the_timetable_and_both_totals() -> None:
+    code, out, err = run("assign", "--sector", "batteries", "--slots", "6")
+    assert code == 0 and err == ""
+    assert "10:00–10:20" in out and "best total" in out and "stability costs" in out
+
+
+def test_event_file_honours_requests_must_meet_never_meet_and_availability() -> None:
+    doc = jrun("assign", EXAMPLE)
+    assert doc["event"]["name"] == "Korea–Japan battery partnering day"
+    for plan in doc["plans"]:
+        pairs = {(m["korea"]["id"], m["japan"]["id"]): m for m in plan["timetable"]}
+        assert ("sk-on", "nissan") in pairs and pairs[("sk-on", "nissan")]["must_meet"]
+        assert ("sk-ie-technology", "asahi-kasei") not in pairs
+        for (k, j), m in pairs.items():
+            if k == "samsung-sdi":
+                assert m["slot"] <= 4
+            if j == "honda":
+                assert m["slot"] >= 5
+        honda = next(f for f in plan["firms"] if f["id"] == "honda")
+        assert any(r["reason"] == "availability" for r in honda["reasons"])
+    stable = next(p for p in doc["plans"] if p["plan"] == "stable")
+    lges = next(f for f in stable["firms"] if f["id"] == "lg-energy-solution")
+    assert "toyota" in lges["partners"]  # its first request
+
+
+def test_bad_event_file_gets_located_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "day.yaml"
+    bad.write_text(
+        "sector: batteries\nslots: 8\nkorea:\n"
+        "  - firm: LG Energy Solutoin\n"
+        "  - firm: sk-on\n    capacity: 0\n    must_meet: [nissan]\n    available: [0]\n"
+        "  - firm: samsung-sdi\n    must_meet: [toyota]\n    never_meet: [toyota]\n"
+        "    capcity: 3\n"
+        "japan:\n  - firm: nissan\n  - firm: toyota\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assign", str(bad))
+    assert code == 1 and out == ""
+    assert f"{bad}:12:5: korea[2].capcity: unknown key 'capcity'; did you mean 'capacity'?" in err
+    bad.write_text(bad.read_text(encoding="utf-8").replace("capcity", "capacity"), encoding="utf-8")
+    code, out, err = run("assign", str(bad))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert (
+        f"{bad}:4:11: korea[0].firm: unknown player 'LG Energy Solutoin'; did you mean 'lg-energy-solution'?"
+        in lines
+    )
+    assert f"{bad}:6:15: korea[1].capacity: capacity 0 but must meet nissan" in lines
+    assert (
+        f"{bad}:8:17: korea[1].available[0]: slot 0 is outside 1–8 (the event has 8 slots)" in lines
+    )
+    assert f"{bad}:9:11: korea[2].firm: 'samsung-sdi' must meet and never meet 'toyota'" in lines
+
+
+def test_start_time_must_be_quoted(tmp_path: Path) -> None:
+    bad = tmp_path / "day.yaml"
+    bad.write_text("sector: batteries\nslots: 4\nstart: 10:00\n", encoding="utf-8")
+    code, _, err = run("assign", str(bad))
+    assert (
+        code == 1 and "day.yaml:3:8: start: expected text, but YAML read `10:00` as a number" in err
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "flag"),
+    [
+        (["--sector", "batterie"], "--sector"),
+        ([], "--sector"),
+        (["--sector", "batteries", "--korea", "toyota"], "--korea"),
+        (["--sector", "batteries", "--date", "18/06/2026"], "--date"),
+    ],
+)
+def test_usage_errors(args: list[str], flag: str) -> None:
+    code, out, err = run("assign", *args)
+    assert code == 2 and out == "" and err.startswith(f"kjmatch: error: {flag}: ")
+
+
+def test_missing_solver_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "scipy" else real(name, *a)
+    )
+    code, out, err = run("assign", "--sector", "batteries")
+    assert code == 1 and out == ""
+    assert "kjmatch assign needs scipy: pip install 'kjmatch[assign]'" in err
+
+
+def test_exports_csv_ics_and_agendas(tmp_path: Path) -> None:
+    from icalendar import Calendar
+
+    day = tmp_path / "day"
+    code, out, err = run("assign", EXAMPLE, "--plan", "stable", "--export", str(day), "--json")
+    assert code == 0 and "wrote" in err
+    import json
+
+    doc = json.loads(out)
+    rows = list(csv.DictReader(io.StringIO((day / "timetable.csv").read_text("utf-8-sig"))))
+    assert len(rows) == len(doc["timetable"]) and rows[0]["slot"] == "1"
+    assert {r["korea"] for r in rows} <= {m["korea"]["name"] for m in doc["timetable"]}
+    firms = {f["id"]: f for f in doc["plans"][1]["firms"]}
+    for fid, f in firms.items():
+        cal = Calendar.from_ical((day / "calendars" / f"{fid}.ics").read_bytes())
+        events = list(cal.walk("VEVENT"))
+        assert len(events) == f["meetings"]
+        for e in events:
+            start = e.decoded("dtstart")
+            assert start.date().isoformat() == "2026-06-18" and str(start.tzinfo) == "Asia/Seoul"
+        assert cal.walk("VTIMEZONE") or not events
+        agenda = (day / "agendas" / f"{fid}.md").read_text("utf-8")
+        assert agenda.startswith("## ")
+        names = [m["japan" if f["country"] == "KR" else "korea"]["name"] for m in doc["timetable"]
+                 if fid in (m["korea"]["id"], m["japan"]["id"])]  # fmt: skip
+        assert len(names) == f["meetings"] and all(n in agenda for n in names)
+    code, _, err = run("assign", EXAMPLE, "--export", str(day))
+    assert code == 1 and "already exists; use --force" in err
+    code, _, _ = run("assign", EXAMPLE, "--export", str(day), "--force")
+    assert code == 0

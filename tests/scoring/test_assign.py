@@ -1,0 +1,170 @@
+"""The plans of `kjmatch assign`: best total against brute force and the assignment
+solver, stability against a brute-force blocking-pair check and the `matching` package."""
+
+from __future__ import annotations
+
+import itertools
+import warnings
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy.optimize import linear_sum_assignment
+
+from kjmatch.model import Dataset
+from kjmatch.scoring.assign import Instance, best_total, blocking_pairs, stable
+
+
+@st.composite
+def instances(draw: st.DrawFn, max_k: int = 4, max_j: int = 3, max_cap: int = 3) -> Instance:
+    nk = draw(st.integers(1, max_k))
+    nj = draw(st.integers(1, max_j))
+    korea = tuple(f"k{i}" for i in range(nk))
+    japan = tuple(f"j{i}" for i in range(nj))
+    score: dict[tuple[str, str], float] = {}
+    for k in korea:
+        for j in japan:
+            if draw(st.booleans()):
+                # distinct scores keep preferences strict, as brute-force stability assumes
+                score[(k, j)] = draw(st.integers(1, 10_000)) / 100 + len(score) * 1e-6
+    capacity = {f: draw(st.integers(0, max_cap)) for f in (*korea, *japan)}
+    return Instance(korea, japan, capacity, score)
+
+
+def _feasible(inst: Instance, chosen: list[tuple[str, str]]) -> bool:
+    load: dict[str, int] = {}
+    for k, j in chosen:
+        load[k] = load.get(k, 0) + 1
+        load[j] = load.get(j, 0) + 1
+    return all(n <= inst.capacity[f] for f, n in load.items())
+
+
+def _total(inst: Instance, chosen: list[tuple[str, str]]) -> float:
+    return sum(inst.score[e] for e in chosen)
+
+
+def _brute_best(inst: Instance) -> float:
+    edges = sorted(inst.score)
+    best = 0.0
+    for r in range(len(edges) + 1):
+        for subset in itertools.combinations(edges, r):
+            if _feasible(inst, list(subset)):
+                best = max(best, _total(inst, list(subset)))
+    return best
+
+
+def _is_blocking(inst: Instance, chosen: set[tuple[str, str]], k: str, j: str) -> bool:
+    """Both would drop a worse partner (or use a free place) to meet each other."""
+
+    def wants(f: str, o: str, partners: list[str], score_of: dict[str, float]) -> bool:
+        return len(partners) < inst.capacity[f] or any(score_of[p] < score_of[o] for p in partners)
+
+    kp = [b for a, b in chosen if a == k]
+    jp = [a for a, b in chosen if b == j]
+    k_scores = {b: s for (a, b), s in inst.score.items() if a == k}
+    j_scores = {a: s for (a, b), s in inst.score.items() if b == j}
+    return wants(k, j, kp, k_scores) and wants(j, k, jp, j_scores)
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances())
+def test_best_total_equals_brute_force(inst: Instance) -> None:
+    chosen = best_total(inst)
+    assert _feasible(inst, chosen)
+    assert abs(_total(inst, chosen) - _brute_best(inst)) < 1e-6
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(1, 6), st.integers(1, 6), st.randoms(use_true_random=False))
+def test_unit_capacities_equal_linear_sum_assignment(nk: int, nj: int, rnd: object) -> None:
+    import random
+
+    assert isinstance(rnd, random.Random)
+    korea = tuple(f"k{i}" for i in range(nk))
+    japan = tuple(f"j{i}" for i in range(nj))
+    m = np.array([[rnd.randint(1, 9999) / 100 for _ in japan] for _ in korea])
+    score = {(k, j): float(m[a, b]) for a, k in enumerate(korea) for b, j in enumerate(japan)}
+    inst = Instance(korea, japan, dict.fromkeys((*korea, *japan), 1), score)
+    rows, cols = linear_sum_assignment(m, maximize=True)
+    assert abs(_total(inst, best_total(inst)) - m[rows, cols].sum()) < 1e-6
+
+
+@settings(max_examples=200, deadline=None)
+@given(instances(max_k=5, max_j=4), st.sampled_from(["KR", "JP"]))
+def test_stable_plan_has_no_blocking_pair(inst: Instance, side: str) -> None:
+    chosen = set(stable(inst, side))
+    assert _feasible(inst, sorted(chosen)) and chosen <= set(inst.score)
+    for k, j in inst.score:
+        if (k, j) not in chosen:
+            assert not _is_blocking(inst, chosen, k, j), (k, j)
+    assert blocking_pairs(inst, chosen) == []
+
+
+@settings(max_examples=150, deadline=None)
+@given(instances(max_k=5, max_j=4))
+def test_best_total_is_at_least_the_stable_total(inst: Instance) -> None:
+    assert _total(inst, best_total(inst)) >= _total(inst, stable(inst)) - 1e-9
+
+
+@settings(max_examples=100, deadline=None)
+@given(instances(max_k=6, max_j=3, max_cap=3))
+def test_stable_agrees_with_the_matching_package(inst: Instance) -> None:
+    """Korean firms as residents (capacity 1), Japanese firms as hospitals: the
+    Korea-proposing plan is the resident-optimal hospital–resident matching."""
+    from matching.games import HospitalResident
+
+    open_ = {j for j in inst.japan if inst.capacity[j] > 0}  # the package needs places
+    unit = Instance(
+        inst.korea,
+        tuple(sorted(open_)),
+        {**inst.capacity, **dict.fromkeys(inst.korea, 1)},
+        {e: s for e, s in inst.score.items() if e[1] in open_},
+    )
+    prefs = unit.prefs()
+    residents = {k: prefs[k] for k in unit.korea if prefs[k]}
+    hospitals = {j: prefs[j] for j in unit.japan if prefs[j]}
+    ours = set(stable(unit, "KR"))
+    if not residents:
+        assert ours == set()
+        return
+    game = HospitalResident.create_from_dictionaries(
+        residents, hospitals, {j: unit.capacity[j] for j in hospitals}
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        solved = game.solve(optimal="resident")
+    theirs = {(r.name, h.name) for h, rs in solved.items() for r in rs}
+    assert ours == theirs
+
+
+def test_must_meet_pairs_are_kept_and_count_against_capacity() -> None:
+    score = {("a", "x"): 90.0, ("a", "y"): 10.0, ("b", "x"): 80.0}
+    inst = Instance(
+        ("a", "b"), ("x", "y"), {"a": 1, "b": 1, "x": 1, "y": 1}, score, frozenset({("a", "y")})
+    )
+    assert best_total(inst) == [("a", "y"), ("b", "x")]
+    assert stable(inst) == [("a", "y"), ("b", "x")]
+
+
+def test_requests_come_first_in_preferences() -> None:
+    score = {("a", "x"): 90.0, ("a", "y"): 10.0, ("b", "x"): 80.0, ("b", "y"): 70.0}
+    inst = Instance(
+        ("a", "b"),
+        ("x", "y"),
+        dict.fromkeys(("a", "b", "x", "y"), 1),
+        score,
+        requests={"a": ("y",)},
+    )
+    assert inst.prefs()["a"] == ["y", "x"]
+    assert stable(inst, "KR") == [("a", "y"), ("b", "x")]
+
+
+def test_pair_scores_equal_the_full_ranking(bundled: Dataset) -> None:
+    from kjmatch.scoring.ranking import match, pair_scores
+
+    for sector in ("batteries", "semiconductors"):
+        kr = [p.id for p in bundled.players_in(sector, "KR")]
+        jp = [p.id for p in bundled.players_in(sector, "JP")]
+        scores, _ = pair_scores(bundled, sector, kr, jp)
+        full = {(p.korea.id, p.japan.id): p.score for p in match(bundled, sector, top=None).ranked}
+        assert scores == full
