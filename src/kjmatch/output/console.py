@@ -21,6 +21,14 @@ PIPE_WIDTH = 160
 FILE_WIDTH = 120
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """The reader went away (`| head`): raise, as the data formats do, so that the CLI
+        exits 0 quietly (rich's default exits 1)."""
+        self.quiet = True
+        raise BrokenPipeError
+
+
 def console(
     file: IO[str] | None = None, *, width: int | None = None, color: bool | None = None
 ) -> Console:
@@ -33,7 +41,7 @@ def console(
         # piped or redirected: do not squeeze tables into 80 columns
         cols = os.environ.get("COLUMNS", "")
         width = int(cols) if cols.isdigit() else PIPE_WIDTH
-    return Console(
+    return _Console(
         file=file,
         width=width,
         no_color=no_color,

@@ -170,7 +170,8 @@ def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) 
             rows.append(
                 [
                     p.id,
-                    f"{p.name} ({p.native_name})",
+                    p.name,
+                    p.native_name,
                     p.country,
                     s.sector,
                     stage.name.en if stage else s.stage,
@@ -184,7 +185,8 @@ def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) 
         "kjmatch": meta("companies"),
         "companies": [player_doc(p, ds, strengths) for p, strengths in players],
     }
-    columns = ["id", "name", "country", "sector", "stage", "level", "capabilities", "as of"]
+    columns = ["id", "name", "native name", "country", "sector", "stage", "level"]
+    columns += ["capabilities", "as of"]
     return Output(
         kind="companies",
         data=doc,
