@@ -92,7 +92,7 @@ def match(
     from kjmatch.scoring.ranking import match as run_match
 
     ds = io.load()
-    lookup.sector(ds, sector)
+    sector = lookup.sector(ds, sector)
     kr = [lookup.player(ds, k, "KR", "korea") for k in korea] if korea else None
     jp = [lookup.player(ds, j, "JP", "japan") for j in japan] if japan else None
     request = None

@@ -66,7 +66,7 @@ def partners(
     ds = io.load()
     ids = [lookup.player(ds, f, None, "firms") for f in firms]
     if sector:
-        lookup.sector(ds, sector)
+        sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     result = run_partners(
         ds,
