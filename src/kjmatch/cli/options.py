@@ -22,6 +22,7 @@ from kjmatch.output.formats import FORMATS, for_path
 if TYPE_CHECKING:
     from kjmatch.model import Dataset
     from kjmatch.output.documents import Output
+    from kjmatch.scoring.empty import Empty
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -327,6 +328,23 @@ def with_io(fn: F) -> F:
     wrapper.__signature__ = sig.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in (*own, *shared)} | {"return": None}
     return wrapper  # type: ignore[return-value]
+
+
+def say_why_empty(why: Empty) -> None:
+    """On stderr: why nothing was found, and the options that would find something."""
+    from kjmatch.cli.app import err
+
+    for reason in why.reasons:
+        err(f"kjmatch: nothing to show: {reason}")
+    words = {
+        "sector": "--sector {}",
+        "min_score": "--min-score {}",
+        "new_only": "without --new-only",
+        "direction": "--direction {}",
+    }
+    tries = list(dict.fromkeys(words[f].format(v) for f, v in why.tries if f in words))
+    if tries:
+        err("kjmatch: try " + " or ".join(tries))
 
 
 # ---------------------------------------------------------------- progress

@@ -152,6 +152,7 @@ def match(
             samples=stability.samples,
             seed=stability.seed,
             spread=stability.spread,
+            progress=progress,
         )
         shown = [
             dataclasses.replace(p, stability=per_pair[(p.korea.id, p.japan.id)]) for p in shown
