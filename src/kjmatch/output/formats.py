@@ -189,7 +189,7 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
     if draw is not None:
         draw(con, dict(out.data))
     else:
-        con.print(cons.table(out))
+        cons.print_table(out, con)
     cons.print_footer(out, con)
 
 
