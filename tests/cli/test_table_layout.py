@@ -25,6 +25,7 @@ def _table(monkeypatch: pytest.MonkeyPatch, width: int, *args: str) -> str:
 def _fits(out: str, width: int) -> None:
     lines = [x for x in out.splitlines() if not x.strip().startswith("https://")]
     assert max(len(x) for x in lines) <= width
+    assert "…" not in out  # nothing cut short either
 
 
 def _words(*texts: str) -> set[str]:

@@ -74,21 +74,22 @@ def column_min(texts: list[str], no_wrap: bool) -> int:
     from rich.cells import cell_len
 
     parts = [line for t in texts for line in t.split("\n")]
-    if not no_wrap:  # Hangul and Kanji may break between any two characters
+    if not no_wrap:  # Japanese (Kanji, Kana) may break between any two characters
         parts = [w for line in parts for w in _WIDE.sub(" ", line).split()]
         parts += ["漢"] if any(_WIDE.search(t) for t in texts) else []
-    return max((cell_len(x) for x in parts), default=0)
+    widest = max((cell_len(x) for x in parts), default=0)
+    # rich needs a cell more where a double-width character meets the column's edge
+    return widest + (1 if any(cell_len(t) != len(t) for t in texts) else 0)
 
 
-# East Asian wide characters (Hangul, Kana, CJK ideographs, full-width forms)
-_WIDE = re.compile(
-    "[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]"
-)
+# Japanese and Chinese script (CJK ideographs, Kana, full-width forms), which breaks
+# between any two characters; Korean separates its words with spaces, as English does
+_WIDE = re.compile("[\u2e80-\u303e\u3041-\ua4cf\uf900-\ufaff\uff00-\uff60\uffe0-\uffe6]")
 
 
 def _overflow(texts: list[str]) -> Literal["fold", "ellipsis"]:
-    """Text with Hangul or Kanji folds between characters, as those scripts break;
-    other text wraps at spaces and never inside a word."""
+    """Japanese text folds between characters, as that script breaks; other text
+    (Korean included) wraps at spaces and never inside a word."""
     return "fold" if any(_WIDE.search(t) for t in texts) else "ellipsis"
 
 
@@ -99,7 +100,7 @@ def fits(con: Console, columns: list[tuple[list[str], bool]]) -> bool:
 def widths(con: Console, columns: list[tuple[list[str], bool]]) -> list[int] | None:
     """Each column's width so that the table fits the console without breaking a word,
     or None if it cannot. Every column gets its minimum (`column_min`); what is left is
-    shared in proportion to how much more each would take, up to its natural width."""
+    given a cell at a time to the narrowest column short of its natural width."""
     from rich.cells import cell_len
 
     if not fits(con, columns):
@@ -114,11 +115,9 @@ def widths(con: Console, columns: list[tuple[list[str], bool]]) -> list[int] | N
     if sum(natural) - sum(mins) <= spare:
         return natural
     out = list(mins)
-    while spare > 0:  # fair shares: one column at a time, each up to its natural width
-        for i in range(len(out)):
-            if spare and out[i] < natural[i]:
-                out[i] += 1
-                spare -= 1
+    for _ in range(spare):  # to the narrowest column still short of its natural width
+        short = [i for i in range(len(out)) if out[i] < natural[i]]
+        out[min(short, key=lambda i: out[i])] += 1
     return out
 
 
