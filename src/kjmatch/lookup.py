@@ -23,11 +23,23 @@ def _folded(name: str) -> str:
 
 
 def sector(ds: Dataset, name: str, field: str = "sector") -> str:
-    """A sector id."""
+    """A sector id; its English, Korean or Japanese name, or the id in any case,
+    is accepted for it (`Batteries`, `Secondary batteries`, `이차전지`, `二次電池`)."""
     name = _nfc(name)
-    if name not in ds.sectors:
-        raise unknown("sector", name, ds.sectors, field)
-    return name
+    if name in ds.sectors:
+        return name
+    wanted = _folded(name)
+    named = sorted(
+        s.id
+        for s in ds.sectors.values()
+        if wanted in {_folded(n) for n in (s.id, s.name.en, s.name.ko, s.name.ja)}
+    )
+    if len(named) == 1:
+        return named[0]
+    if len(named) > 1:
+        which = " or ".join(repr(x) for x in named)
+        raise RequestError(f"ambiguous sector {name!r}: {which}; give the id", field)
+    raise unknown("sector", name, ds.sectors, field)
 
 
 def player(ds: Dataset, name: str, country: str | None = None, field: str = "player") -> str:
@@ -74,9 +86,9 @@ def companies(
     """Players with their strengths in scope, by country then id. Without a sector or
     stage filter every player is listed, strengths or not."""
     if sector_id:
-        sector(ds, sector_id)
+        sector_id = sector(ds, sector_id)
     if stage_id:
-        stage(ds, stage_id, sector_id)
+        stage_id = stage(ds, stage_id, sector_id)
     rows = []
     for p in sorted(ds.players.values(), key=lambda p: (p.country, p.id)):
         if country and p.country != country:

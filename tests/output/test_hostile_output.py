@@ -197,7 +197,7 @@ def test_csv_neutralises_formulas_from_data_and_json_stays_exact(tmp_path: Path)
     r = runner.invoke(app, ["companies", "--data-dir", str(root), "-f", "csv"])
     assert r.exit_code == 0, r.stderr
     rows = {row["id"]: row for row in csv.DictReader(io.StringIO(r.stdout.removeprefix("\ufeff")))}
-    assert rows["kr-cellco"]["name"] == f"'{evil} (kr-cellco)"
+    assert rows["kr-cellco"]["name"] == f"'{evil}"
     assert rows["kr-cellco"]["sources"].startswith("'@cmd|' /C calc'!A0")
     assert rows["kr-cellco"]["level"] == "5"
     r = runner.invoke(app, ["companies", "--data-dir", str(root), "--json"])

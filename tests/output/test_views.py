@@ -61,7 +61,11 @@ def test_views_fit_the_width(view: str, width: int, views: dict[str, View]) -> N
     draw(console(buf, width=width, color=False), doc)
     text = buf.getvalue()
     assert text.strip()
-    assert max(len(line) for line in text.splitlines()) <= width
+    # every line fits, but an address on its own line is never broken (copy gives it whole)
+    lines = [
+        line for line in text.splitlines() if not line.strip().startswith(("https://", "http://"))
+    ]
+    assert max(len(line) for line in lines) <= width
     assert not ANSI.search(text)
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,9 @@ from typer.core import TyperGroup
 from typer.exceptions import Abort, Exit, TyperException
 
 from kjmatch.errors import DataError, KjmatchError, OutputError, RequestError, printable
+from kjmatch.output.formats import FORMATS
+
+FORMAT_NAMES = tuple(FORMATS)
 
 
 class ExitCode(IntEnum):
@@ -96,10 +100,12 @@ def report(exc: BaseException) -> ExitCode:
     """Tell the user what went wrong, on stderr, and return the exit code."""
     code = exit_code(exc)
     if isinstance(exc, DataError):
+        # located problems keep the compiler's `file:line:col: message` (editors jump to
+        # them); a problem with the folder itself (not found, not readable) has no line
         for p in exc.problems:
-            err(str(p))
+            err(str(p) if p.line else f"kjmatch: error: {p}")
         if len(exc.problems) > 1:
-            err(f"kjmatch: {len(exc.problems)} problems in the dataset")
+            err(f"kjmatch: error: {len(exc.problems)} problems in the dataset")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
@@ -128,8 +134,133 @@ def silence_stdout() -> None:
         pass
 
 
+_TYPER_WORDS = (  # typer's validation messages, said plainly
+    (r"Input should be a valid integer.*", "expected a whole number"),
+    (r"Input should be a valid number.*", "expected a number"),
+    (r"Input should be greater than or equal to ", "must be at least "),
+    (r"Input should be less than or equal to ", "must be at most "),
+    (r"Input should be ", "must be "),
+)
+
+
+def usage_message(exc: Exception) -> str:
+    """typer's (click's) usage error in kjmatch's words: `kjmatch: error: --top: ...`,
+    and where to look for help."""
+    message = exc.format_message()  # type: ignore[attr-defined]
+    param = getattr(exc, "param", None)
+    ctx = getattr(exc, "ctx", None)
+    opts = getattr(param, "opts", None)
+    if opts and message.startswith("Invalid value for "):
+        message = f"{max(opts, key=len)}: {message.partition(': ')[2]}"
+    elif param is not None and getattr(param, "param_type_name", "") == "argument":
+        message = message.replace("Invalid value for ", "", 1)
+    message = message.replace("Value error, ", "")
+    for pattern, words in _TYPER_WORDS:
+        message = re.sub(pattern, words, message)
+    message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
+    where = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
+    return f"kjmatch: error: {message.rstrip('.')}{where}"
+
+
+# metavars by parameter name, for `-h`: what to type, not the Python type
+METAVARS = {
+    "sector": "ID",
+    "stage": "ID",
+    "korea": "ID",
+    "japan": "ID",
+    "scenario": "NAME",
+    "weights_file": "FILE",
+    "weight": "NAME=VALUE",
+    "data_dir": "DIR",
+    "output_dir": "DIR",
+    "output": "FILE",
+    "fmt": "|".join(FORMAT_NAMES),
+    "schema_output": "DOCUMENT",
+}
+
+
+def _no_type(ctx: Any) -> None:
+    return None
+
+
+def _type_of(param: Any) -> tuple[Any, str]:
+    """A parameter's choices (if any) and type name, in typer's newer API or click's."""
+    desc = getattr(param, "type_descriptor", None)
+    if desc is not None:
+        if desc.is_choice:
+            return desc.choices, "choice"
+        if desc.is_path:
+            return None, "path"
+        return None, str(param.bare_type())
+    kind = getattr(param, "type", None)
+    return getattr(kind, "choices", None), str(getattr(kind, "name", "") or type(kind).__name__)
+
+
+def readable_metavars(command: Any) -> Any:
+    """Give every option and argument of `command` a metavar a reader understands
+    (`N`, `ID`, `KR|JP`, `FILE`) instead of typer's `<int range>` or `<list[str]>`."""
+    for param in getattr(command, "params", ()):
+        choices, type_name = _type_of(param)
+        if param.param_type_name == "argument":
+            if not choices and hasattr(param, "display_type_rich"):
+                param.display_type_rich = _no_type  # newer typer: `FILE <path>` → `FILE`
+            if param.metavar is None:
+                param.metavar = (param.name or "").upper() + ("..." if param.nargs != 1 else "")
+            continue
+        if param.metavar is not None or getattr(param, "is_flag", False):
+            continue
+        if param.name in METAVARS:
+            param.metavar = METAVARS[param.name]
+        elif choices:
+            param.metavar = "|".join(str(getattr(c, "value", c)) for c in choices)
+        elif "int" in type_name.lower():
+            param.metavar = "N"
+        elif "float" in type_name.lower():
+            param.metavar = "X"
+        elif "path" in type_name.lower():
+            param.metavar = "FILE"
+        else:
+            param.metavar = "TEXT"
+    return command
+
+
 class BoundaryGroup(TyperGroup):
     """Runs every command (and sub-group) inside the error boundary."""
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        return readable_metavars(super().get_command(ctx, cmd_name))
+
+    def main(  # type: ignore[override]
+        self,
+        args: Any = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        """typer's usage errors (missing option, bad choice, bad number) reported in
+        kjmatch's one style, on stderr, with exit code 2."""
+        standalone = standalone_mode
+        try:
+            result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except (Exit, Abort, TyperException, Exception) as exc:
+            if not standalone:
+                raise
+            if isinstance(exc, Exit):
+                sys.exit(exc.exit_code)
+            if isinstance(exc, Abort):
+                err("kjmatch: interrupted")
+                sys.exit(ExitCode.INTERRUPTED)
+            if not hasattr(exc, "format_message"):
+                raise
+            if type(exc).__name__ == "NoArgsIsHelpError":  # `kjmatch` alone: the help
+                exc.show()  # type: ignore[attr-defined]
+            else:
+                err(usage_message(exc))
+            sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
+        if not standalone:
+            return result
+        sys.exit(result if isinstance(result, int) else ExitCode.OK)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -154,7 +285,6 @@ def _version(value: bool) -> None:
 app = typer.Typer(
     name="kjmatch",
     cls=BoundaryGroup,
-    help="Find complementary Korea–Japan industrial pairings along sector value chains.",
     add_completion=False,
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -178,12 +308,30 @@ def _main(
       kjmatch match --sector batteries
       kjmatch match --sector batteries --format json | jq '.pairings[0]'
       kjmatch explain sk-hynix namics
+      kjmatch partners samsung-electronics
+      kjmatch partners toyota --direction kr-to-jp
+      kjmatch compare sk-hynix namics sk-hynix resonac
+      kjmatch dependence --importer KR --from JP
+      kjmatch match --sector hydrogen --new-only -o hydrogen.xlsx
+      kjmatch show company toyota
+
+    Errors go to stderr as `kjmatch: error: ...` (exit 2 for a bad command line,
+    1 for bad data); `kjmatch COMMAND -h` shows each command's options.
     """
     STATE["debug"] = debug
 
 
 show_app = typer.Typer(
-    help="Everything known about one sector or one player, with sources.",
+    cls=BoundaryGroup,
+    help="""Everything known about one sector or one player, with sources.
+
+    \b
+    Examples:
+      kjmatch show sector ammonia
+      kjmatch show company tokyo-ohka-kogyo
+      kjmatch show company "Showa Denko"          (a former name finds Resonac)
+      kjmatch show company トヨタ自動車 --json | jq '.strengths[].sector'
+    """,
     no_args_is_help=True,
     rich_markup_mode=None,
     context_settings={"help_option_names": ["-h", "--help"]},

@@ -22,6 +22,7 @@ from kjmatch.output.formats import FORMATS, for_path
 if TYPE_CHECKING:
     from kjmatch.model import Dataset
     from kjmatch.output.documents import Output
+    from kjmatch.scoring.empty import Empty
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,7 +59,9 @@ OutputOpt = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to FILE (atomically) instead of stdout; .csv .json .jsonl .md pick the format.",
+        metavar="FILE",
+        help="Write to FILE (atomically) instead of stdout; .csv .json .jsonl .md .xlsx "
+        "pick the format.",
         show_default=False,
     ),
 ]
@@ -161,7 +164,7 @@ def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
         return load_dataset(data_dir, use_cache=not no_cache, progress=progress, warn=err)
 
 
-def write_atomic(path: Path, text: str, force: bool) -> None:
+def write_atomic(path: Path, text: str | bytes, force: bool) -> None:
     """Write a file all at once (`safeio.atomic_write`); never replace one without --force,
     and never replace anything but a regular file (a device, folder or link)."""
     from kjmatch.safeio import NotRegularFileError, atomic_write
@@ -235,16 +238,38 @@ def emit(
     the dataset in `data_dir` or the files in `inputs`)."""
     from kjmatch.output.formats import Target, isatty, write
 
+    binary = FORMATS[fmt].binary
     if output is None or str(output) == "-":
         with to_stdout() as stream:
-            write(out, fmt, stream, Target(terminal=isatty(stream)))
+            refuse_binary_terminal(fmt, stream)
+            if binary:
+                stream.flush()
+                raw: IO[bytes] = stream.buffer  # type: ignore[attr-defined]
+                write(out, fmt, raw, Target())
+                raw.flush()
+            else:
+                write(out, fmt, stream, Target(terminal=isatty(stream)))
         return
     refuse_inputs(output, data_dir, inputs)
     if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")
-    buf = io.StringIO()
+    buf: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()
     write(out, fmt, buf, Target(file=True))
     write_atomic(output, buf.getvalue(), force)
+
+
+def refuse_binary_terminal(fmt: str, stream: IO[str] | None, output: Path | None = None) -> None:
+    """A binary format (xlsx) goes to a file or a pipe, never to a terminal, where it
+    would be noise that can upset the terminal (as gzip and tar refuse)."""
+    from kjmatch.output.formats import isatty
+
+    to_stdout = output is None or str(output) == "-"
+    if FORMATS[fmt].binary and to_stdout and isatty(stream):
+        raise RequestError(
+            f"{fmt} is binary and stdout is a terminal; write it to a file with "
+            f"-o FILE.{fmt}, or pipe it",
+            "format",
+        )
 
 
 @dataclass
@@ -288,9 +313,11 @@ def with_io(fn: F) -> F:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         output = kwargs.pop("output")
+        fmt = choose_format(kwargs.pop("fmt"), kwargs.pop("as_json"), output)
+        refuse_binary_terminal(fmt, sys.stdout, output)  # before any work
         io_ = CommandIO(
             data_dir=kwargs.pop("data_dir"),
-            fmt=choose_format(kwargs.pop("fmt"), kwargs.pop("as_json"), output),
+            fmt=fmt,
             output=output,
             force=kwargs.pop("force"),
             no_cache=kwargs.pop("no_cache"),
@@ -301,6 +328,23 @@ def with_io(fn: F) -> F:
     wrapper.__signature__ = sig.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in (*own, *shared)} | {"return": None}
     return wrapper  # type: ignore[return-value]
+
+
+def say_why_empty(why: Empty) -> None:
+    """On stderr: why nothing was found, and the options that would find something."""
+    from kjmatch.cli.app import err
+
+    for reason in why.reasons:
+        err(f"kjmatch: nothing to show: {reason}")
+    words = {
+        "sector": "--sector {}",
+        "min_score": "--min-score {}",
+        "new_only": "without --new-only",
+        "direction": "--direction {}",
+    }
+    tries = list(dict.fromkeys(words[f].format(v) for f, v in why.tries if f in words))
+    if tries:
+        err("kjmatch: try " + " or ".join(tries))
 
 
 # ---------------------------------------------------------------- progress

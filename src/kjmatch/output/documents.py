@@ -42,6 +42,9 @@ class Output:
     title: str = ""
     footer: list[str] = field(default_factory=list)  # under a table, never in data formats
     numeric: frozenset[str] = frozenset()  # columns aligned right in tables
+    # columns a filter made constant (country with --country): left out of the terminal
+    # table, whose title names the filter; data formats keep every column
+    constant: frozenset[str] = frozenset()
 
 
 def meta(document: str) -> c.Meta:
@@ -162,7 +165,13 @@ def sectors_output(ds: Dataset) -> Output:
     )
 
 
-def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) -> Output:
+def companies_output(
+    ds: Dataset,
+    players: list[tuple[Player, list[Strength]]],
+    sector: str | None = None,
+    country: str | None = None,
+) -> Output:
+    """`sector` and `country`: the filters asked for, named in the title."""
     rows = []
     for p, strengths in players:
         for s in strengths:
@@ -170,7 +179,8 @@ def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) 
             rows.append(
                 [
                     p.id,
-                    f"{p.name} ({p.native_name})",
+                    p.name,
+                    p.native_name,
                     p.country,
                     s.sector,
                     stage.name.en if stage else s.stage,
@@ -184,15 +194,17 @@ def companies_output(ds: Dataset, players: list[tuple[Player, list[Strength]]]) 
         "kjmatch": meta("companies"),
         "companies": [player_doc(p, ds, strengths) for p, strengths in players],
     }
-    columns = ["id", "name", "country", "sector", "stage", "level", "capabilities", "as of"]
+    columns = ["id", "name", "native name", "country", "sector", "stage", "level"]
+    columns += ["capabilities", "as of"]
     return Output(
         kind="companies",
         data=doc,
         records="companies",
         columns=[*columns, "sources"],
         rows=rows,
-        title="Companies",
+        title="Companies" + "".join(f" · {x}" for x in (sector, country) if x),
         numeric=frozenset({"level", "as of"}),
+        constant=frozenset(k for k, v in (("sector", sector), ("country", country)) if v),
     )
 
 

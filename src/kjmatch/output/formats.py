@@ -30,8 +30,9 @@ class Target:
 class Format:
     name: str
     extensions: tuple[str, ...]
-    write: Callable[[Output, IO[str], Target], None]
+    write: Callable[[Output, IO[Any], Target], None]  # IO[bytes] when `binary`, else IO[str]
     help: str
+    binary: bool = False  # written only to a file or a pipe, never to a terminal
 
 
 FORMATS: dict[str, Format] = {}
@@ -55,7 +56,8 @@ def for_path(path: Path) -> str | None:
     return next((f.name for f in FORMATS.values() if suffix in f.extensions), None)
 
 
-def write(out: Output, fmt: str, stream: IO[str], target: Target) -> None:
+def write(out: Output, fmt: str, stream: IO[Any], target: Target) -> None:
+    """`stream` is binary for a binary format (`FORMATS[fmt].binary`), text otherwise."""
     FORMATS[fmt].write(out, stream, target)
 
 
@@ -90,7 +92,7 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _csv_cell(value: Any, numeric: bool) -> str:
+def neutralised(value: Any, numeric: bool) -> str:
     """A cell as text, neutralised so a spreadsheet cannot read it as a formula;
     numbers (an int or float, or number text in a numeric column) stay numbers."""
     text = _cell(value)
@@ -104,17 +106,20 @@ def _csv_cell(value: Any, numeric: bool) -> str:
 
 
 def _csv(out: Output, stream: IO[str], target: Target) -> None:
-    """CSV with a UTF-8 BOM so spreadsheets read Korean and Japanese text correctly.
-    Text that a spreadsheet would run as a formula gets a leading ' (see `_csv_cell`)."""
+    """CSV; into a file with a UTF-8 BOM, so that a spreadsheet opening it reads Korean
+    and Japanese text as UTF-8, and into a pipe without (the next program wants clean
+    keys). Text that a spreadsheet would run as a formula gets a leading ' (see
+    `neutralised`)."""
     import csv
 
-    stream.write("\ufeff")
+    if target.file:
+        stream.write("\ufeff")
     writer = csv.writer(stream, lineterminator="\r\n")
-    writer.writerow([_csv_cell(c, False) for c in out.columns])
+    writer.writerow([neutralised(c, False) for c in out.columns])
     numeric = [c in out.numeric for c in out.columns]
     writer.writerows(
         [
-            [_csv_cell(v, numeric[i] if i < len(numeric) else False) for i, v in enumerate(row)]
+            [neutralised(v, numeric[i] if i < len(numeric) else False) for i, v in enumerate(row)]
             for row in out.rows
         ]
     )
@@ -184,7 +189,7 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
     if draw is not None:
         draw(con, dict(out.data))
     else:
-        con.print(cons.table(out))
+        cons.print_table(out, con)
     cons.print_footer(out, con)
 
 
@@ -193,3 +198,12 @@ register(Format("json", (".json",), _json, "one JSON document"))
 register(Format("jsonl", (".jsonl", ".ndjson"), _jsonl, "one JSON record per line"))
 register(Format("csv", (".csv",), _csv, "CSV with a header row"))
 register(Format("markdown", (".md", ".markdown"), _markdown, "a Markdown table"))
+
+
+def _xlsx(out: Output, stream: IO[bytes], target: Target) -> None:
+    from .xlsx import write_xlsx
+
+    write_xlsx(out, stream)
+
+
+register(Format("xlsx", (".xlsx",), _xlsx, "an Excel workbook (needs openpyxl)", binary=True))

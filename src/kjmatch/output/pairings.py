@@ -124,7 +124,7 @@ def match_output(result: MatchResult) -> Output:
         rows=rows,
         title=f"{result.sector.name.en}: Korea–Japan pairings",
         footer=footer,
-        numeric=NUMERIC,
+        numeric=_numeric(),
     )
 
 
@@ -141,7 +141,9 @@ def _columns() -> list[str]:
     return [*PAIRING_COLUMNS, *(f"contribution_{c.name}" for c in components()), "relationships"]
 
 
-NUMERIC = frozenset({"rank", "position", "score", "korea_level", "japan_level"})
+def _numeric() -> frozenset[str]:
+    contributions = {f"contribution_{c.name}" for c in components()}
+    return frozenset({"rank", "position", "score", "korea_level", "japan_level", *contributions})
 
 
 def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[Any]:
@@ -214,7 +216,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         rows=rows,
         title=f"Partners for {names}",
         footer=footer,
-        numeric=NUMERIC,
+        numeric=_numeric(),
     )
 
 

@@ -18,6 +18,8 @@ from rich.text import Text
 
 from kjmatch.weights import DIRECTION_LABELS, components
 
+from .console import widths
+
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
 VIEWS: dict[str, View] = {}
@@ -214,7 +216,7 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                     )
                 )
                 for src in s["sources"]:
-                    con.print(Text("    source: " + _source(src), style="dim"))
+                    _print_source(con, "    source: ", src)
         if sec["relationships"]:
             con.print(Text("Relationships:", style="bold"))
             for r in sec["relationships"]:
@@ -222,13 +224,18 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
 
 
 def _source(src: dict[str, Any]) -> str:
-    parts = [
-        src.get("publisher") or "",
-        src.get("title") or "",
-        str(src["year"]),
-        src.get("url") or "",
-    ]
+    """A source's publisher, title and year (its address is printed on a line of its own)."""
+    parts = [src.get("publisher") or "", src.get("title") or "", str(src["year"])]
     return " · ".join(p for p in parts if p)
+
+
+def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "dim") -> None:
+    """`lead` and the source, wrapped; then its address alone on the next line, never
+    broken by kjmatch (a terminal may fold it, but copying it gives the whole URL)."""
+    con.print(Text(lead + _source(src), style=style))
+    if src.get("url"):
+        indent = " " * (len(lead) - len(lead.lstrip()) + 2)
+        con.print(Text(indent + src["url"], style=style), soft_wrap=True)
 
 
 def _relationship(con: Console, r: dict[str, Any]) -> None:
@@ -239,7 +246,7 @@ def _relationship(con: Console, r: dict[str, Any]) -> None:
         )
     )
     for src in r["sources"]:
-        con.print(Text("    source: " + _source(src), style="dim"))
+        _print_source(con, "    source: ", src)
 
 
 def _relationships(con: Console, rels: list[dict[str, Any]], *, with_sector: bool) -> None:
@@ -274,17 +281,19 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
             con.print(
                 Text(
                     f"{partner}'s share of {COUNTRY[x['importer']]}'s {x['item']} imports: "
-                    f"{x['value']:.0%} ({x['year']}) — {_source(x['source'])}",
+                    f"{x['value']:.0%} ({x['year']})",
                     style="dim",
                 )
             )
+            _print_source(con, "  source: ", x["source"])
         for c in st["export_controls"]:
             con.print(
                 Text(
-                    f"⚠ {c['imposed_by']} export controls on {c['item']} ({c['year']}, {c['status']}) — {_source(c['source'])}",
+                    f"⚠ {c['imposed_by']} export controls on {c['item']} ({c['year']}, {c['status']})",
                     style="yellow",
                 )
             )
+            _print_source(con, "  source: ", c["source"])
     _relationships(con, doc["relationships"], with_sector=False)
 
 
@@ -310,34 +319,30 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
             con.print(Text("capabilities: " + ", ".join(s["tags"])))
         con.print(Text(s["note"]))
         for src in s["sources"]:
-            con.print(Text("source: " + _source(src), style="dim"))
+            _print_source(con, "source: ", src)
     if doc["partner_country_operations"]:
         con.print(Text("\nOperations in the other country", style="bold"))
         for o in doc["partner_country_operations"]:
             since = f", since {o['since']}" if o.get("since") else ""
             con.print(Text(f"• {o['name']} — {o['location']}: {o['activity']}{since}"))
-            con.print(Text("  source: " + _source(o["source"]), style="dim"))
+            _print_source(con, "  source: ", o["source"])
     _relationships(con, doc["relationships"], with_sector=True)
 
 
-def _pairings_table(
-    title: str, pairings: list[dict[str, Any]], weights: dict[str, float], with_sector: bool
-) -> Table:
-    """Ranked pairings: each side on two lines (name, then product and level)."""
+def _pairings(
+    con: Console,
+    title: str,
+    pairings: list[dict[str, Any]],
+    weights: dict[str, float],
+    with_sector: bool,
+) -> None:
+    """Ranked pairings: each side on two lines (name, then product and level). Where the
+    table would break a word (a narrow terminal), one block per pairing instead."""
     label = {c.name: c.label for c in components()}
     comps = [c for c in weights if weights[c]]
     stab = any("stability" in p for p in pairings)
-    t = Table(title=Text(title), title_justify="left", expand=False)
-    t.add_column("#", justify="right", no_wrap=True)
-    t.add_column("score", justify="right", no_wrap=True)
-    if with_sector:
-        t.add_column("sector", no_wrap=True)
-    t.add_column("Korea", style="", overflow="fold")
-    t.add_column("", justify="center")
-    t.add_column("Japan", overflow="fold")
-    t.add_column(Text("/".join(label.get(c, c) for c in comps)), overflow="fold")
-    if stab:
-        t.add_column("in top", justify="right")
+    head = "/".join(label.get(c, c) for c in comps)
+    cells: list[list[Text | str]] = []
     for p in pairings:
         k, j = p["korea"], p["japan"]
         kr = Text(k["name"], style=STYLE["KR"])
@@ -352,22 +357,66 @@ def _pairings_table(
                 f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
             )
         rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
-        row: list[str | Text] = [rank, f"{p['score']:.2f}"]
+        row: list[Text | str] = [rank, f"{p['score']:.2f}"]
         if with_sector:
             row.append(p["sector"]["id"])
         row += [kr, ARROW[p["direction"]], jp, why]
         if stab:
             s = p["stability"]
             row.append(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}")
-        t.add_row(*row)
-    return t
+        cells.append(row)
+    heads = ["#", "score", *(["sector"] if with_sector else []), "Korea", "", "Japan", head]
+    heads += ["in top"] if stab else []
+    no_wrap = [True, True, *([True] if with_sector else []), False, True, False, False]
+    no_wrap += [True] if stab else []
+    texts = [[h, *(str(row[n]) for row in cells)] for n, h in enumerate(heads)]
+    sizes = widths(con, list(zip(texts, no_wrap, strict=True)))
+    if sizes is not None:
+        t = Table(title=Text(title), title_justify="left", expand=False)
+        for n, h in enumerate(heads):
+            right = h in ("#", "score", "in top")
+            t.add_column(
+                Text(h),
+                justify="right" if right else "center" if h == "" else "left",
+                no_wrap=no_wrap[n],
+                overflow="ellipsis",
+                width=sizes[n],
+            )
+        for row in cells:
+            t.add_row(*row)
+        con.print(t)
+        return
+    con.print(Text(title, style="bold"))
+    for row in cells:
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True, justify="right")
+        grid.add_column(overflow="fold")
+        body = Text()
+        rest = row[2:]
+        if with_sector:
+            body.append(f"{rest[0]}\n", style="dim")
+            rest = rest[1:]
+        korea, arrow, japan, points = rest[:4]
+        for part in (korea, f"  {arrow}\n", japan, Text(f"\n{head} ", style="dim"), points):
+            body.append_text(part if isinstance(part, Text) else Text(part))
+        if stab:
+            body.append(f"\nin top {rest[4]}".replace("\n#", " #"), style="dim")
+        grid.add_row(Text(f"{row[0]} {row[1]}", style="bold"), body)
+        con.print(grid)
+
+
+def _sector_title(doc: dict[str, Any]) -> str:
+    return f" in {doc['sectors'][0]}" if len(doc["sectors"]) == 1 else ""
 
 
 @view("partners")
 def draw_partners(con: Console, doc: dict[str, Any]) -> None:
     names = ", ".join(f["name"] for f in doc["firms"])
-    title = f"Partners for {names}" + (" (new partners only)" if doc["new_only"] else "")
-    con.print(_pairings_table(title, doc["pairings"], doc["weights"], with_sector=True))
+    title = f"Partners for {names}{_sector_title(doc)}" + (
+        " (new partners only)" if doc["new_only"] else ""
+    )
+    # one sector searched: its column would be constant, so the title names it instead
+    _pairings(con, title, doc["pairings"], doc["weights"], len(doc["sectors"]) != 1)
     con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
     con.print(Text("# is the pair's rank in its sector's full ranking.", style="dim"))
 
@@ -379,8 +428,7 @@ def draw_match(con: Console, doc: dict[str, Any]) -> None:
     title = f"{doc['sector']['name']}: Korea–Japan pairings" + (
         f" (scenario {doc['scenario']})" if doc["scenario"] else ""
     )
-    t = _pairings_table(title, doc["pairings"], doc["weights"], with_sector=False)
-    con.print(t)
+    _pairings(con, title, doc["pairings"], doc["weights"], with_sector=False)
     con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
     if stab:
         s = doc["stability"]

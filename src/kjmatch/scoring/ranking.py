@@ -177,6 +177,7 @@ def _match(
             samples=stability.samples,
             seed=stability.seed,
             spread=stability.spread,
+            progress=progress,
         )
         shown = [
             dataclasses.replace(p, stability=per_pair[(p.korea.id, p.japan.id)]) for p in shown

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import random
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
@@ -66,8 +66,10 @@ def analyse(
     samples: int,
     seed: int,
     spread: float,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> tuple[dict[tuple[str, str], PairStability], StabilitySummary]:
-    """Per-pair stability (keyed by korea id, japan id) and a summary."""
+    """Per-pair stability (keyed by korea id, japan id) and a summary; `progress` is
+    told (label, samples done, samples) as the samples are drawn."""
     rng = random.Random(seed)
     keys = [(p.korea.id, p.japan.id) for p in ranked]
     baseline_top = keys[:top]
@@ -75,7 +77,9 @@ def analyse(
     rank_lo = {k: p.rank or i for i, (k, p) in enumerate(zip(keys, ranked, strict=True), 1)}
     rank_hi = dict(rank_lo)
     taus: list[float] = []
-    for _ in range(samples):
+    for n in range(samples):
+        if progress is not None and n % 10 == 0:
+            progress("Stability", n, samples)
         w = {c: v * (1 + rng.uniform(-spread, spread)) for c, v in weights.items()}
         if not any(w.values()):
             w = dict(weights)
@@ -94,6 +98,8 @@ def analyse(
             if rank[k] <= top:
                 in_top[k] += 1
         taus.append(kendall_tau(baseline_top, rank))
+    if progress is not None:
+        progress("Stability", samples, samples)
     per_pair = {
         k: PairStability(
             top_share=round(in_top[k] / samples, 4) if samples else 1.0,

@@ -34,5 +34,7 @@ def companies(
     from kjmatch.output.documents import companies_output
 
     ds = io.load()
-    rows = lookup.companies(ds, sector, country.value if country else None, stage)
-    io.emit(companies_output(ds, rows))
+    if sector:
+        sector = lookup.sector(ds, sector)
+    cc = country.value.upper() if country else None
+    io.emit(companies_output(ds, lookup.companies(ds, sector, cc, stage), sector, cc))

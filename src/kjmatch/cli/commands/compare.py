@@ -55,7 +55,7 @@ def compare(
 
     ds = io.load()
     if sector:
-        lookup.sector(ds, sector)
+        sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairs = []
     for k, j, (kf, jf) in (

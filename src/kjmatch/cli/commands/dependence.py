@@ -58,7 +58,7 @@ def dependence(
 
     ds = io.load()
     if sector:
-        lookup.sector(ds, sector)
+        sector = lookup.sector(ds, sector)
     chosen = partner
     if partner is not None:
         chosen = partner if partner in ("pair", "third") else partner.upper()

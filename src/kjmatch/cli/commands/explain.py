@@ -40,7 +40,7 @@ def explain(
     korea = lookup.player(ds, korea, "KR", "korea_arg")
     japan = lookup.player(ds, japan, "JP", "japan_arg")
     if sector:
-        lookup.sector(ds, sector)
+        sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
     if not pairings:

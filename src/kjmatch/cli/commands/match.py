@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kjmatch.cli.app import app
+
+if TYPE_CHECKING:
+    from kjmatch.scoring.ranking import Pairing
 from kjmatch.cli.options import (
     AsOfOpt,
     CommandIO,
@@ -19,6 +22,7 @@ from kjmatch.cli.options import (
     WeightsFileOpt,
     chosen_directions,
     progress_bar,
+    say_why_empty,
     with_io,
 )
 
@@ -92,7 +96,7 @@ def match(
     from kjmatch.scoring.ranking import match as run_match
 
     ds = io.load()
-    lookup.sector(ds, sector)
+    sector = lookup.sector(ds, sector)
     kr = [lookup.player(ds, k, "KR", "korea") for k in korea] if korea else None
     jp = [lookup.player(ds, j, "JP", "japan") for j in japan] if japan else None
     request = None
@@ -120,3 +124,23 @@ def match(
             as_of=as_of,
         )
     io.emit(match_output(result))
+    if not result.pairings:
+        from kjmatch.scoring.empty import why_empty
+
+        def rerun(**changed: Any) -> list[Pairing]:
+            return run_match(
+                ds, sector, weights=w, top=top, korea=kr, japan=jp, as_of=as_of, **changed
+            ).pairings
+
+        firms = [*(kr or []), *(jp or [])]
+        active = {f: sorted({s.sector for s in ds.players[f].strengths}) for f in firms}
+        say_why_empty(
+            why_empty(
+                rerun,
+                where=result.sector.name.en,
+                min_score=min_score,
+                new_only=new_only,
+                directions=chosen_directions(direction),
+                inactive={f: secs for f, secs in active.items() if sector not in secs},
+            )
+        )

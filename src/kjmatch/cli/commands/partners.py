@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from kjmatch.cli.app import app
+
+if TYPE_CHECKING:
+    from kjmatch.scoring.ranking import Pairing
 from kjmatch.cli.options import (
     AsOfOpt,
     CommandIO,
@@ -18,6 +21,7 @@ from kjmatch.cli.options import (
     WeightOpt,
     WeightsFileOpt,
     chosen_directions,
+    say_why_empty,
     with_io,
 )
 
@@ -66,7 +70,7 @@ def partners(
     ds = io.load()
     ids = [lookup.player(ds, f, None, "firms") for f in firms]
     if sector:
-        lookup.sector(ds, sector)
+        sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     result = run_partners(
         ds,
@@ -81,3 +85,21 @@ def partners(
         as_of=as_of,
     )
     io.emit(partners_output(ds, result))
+    if not result.pairings:
+        from kjmatch.scoring.empty import why_empty
+
+        def rerun(**changed: Any) -> list[Pairing]:
+            return run_partners(
+                ds, ids, sector=sector, weights=w, top=top, as_of=as_of, **changed
+            ).pairings
+
+        say_why_empty(
+            why_empty(
+                rerun,
+                where=", ".join(result.sectors) or "any sector",
+                min_score=min_score,
+                new_only=new_only,
+                directions=chosen_directions(direction),
+                inactive=result.inactive,
+            )
+        )

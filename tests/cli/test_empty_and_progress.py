@@ -1,0 +1,104 @@
+"""Empty results say why and what would work (stderr); long --stability runs show progress."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from clirun import run
+
+
+def _why(*args: str) -> tuple[dict[str, Any], list[str]]:
+    code, out, err = run(*args, "--json")
+    assert code == 0, err
+    return json.loads(out), err.splitlines()
+
+
+def test_firm_without_strengths_in_the_sector() -> None:
+    doc, err = _why("match", "-s", "batteries", "--korea", "samsung-electronics")
+    assert doc["pairings"] == []
+    assert err == [
+        "kjmatch: nothing to show: samsung-electronics has strengths only in semiconductors",
+        "kjmatch: try --sector semiconductors",
+    ]
+
+
+def test_min_score_too_high_names_the_best_score() -> None:
+    best = _why("match", "-s", "batteries", "--top", "1")[0]["pairings"][0]["score"]
+    doc, err = _why("match", "-s", "batteries", "--min-score", "99")
+    assert doc["pairings"] == []
+    assert err[0] == (
+        f"kjmatch: nothing to show: no pair scores 99 or more; the best score available is {best:.2f}"
+    )
+    assert err[1].startswith("kjmatch: try --min-score ")
+    floor = err[1].rsplit(" ", 1)[1]
+    assert _why("match", "-s", "batteries", "--min-score", floor)[0]["pairings"]
+
+
+def test_new_only_when_every_pair_has_a_tie() -> None:
+    args = ["match", "-s", "batteries", "--korea", "lg-energy-solution", "--japan", "toyota"]
+    doc, err = _why(*args, "--new-only")
+    assert doc["pairings"] == [] and "documented tie" in err[0]
+    assert err[1] == "kjmatch: try without --new-only"
+
+
+def test_direction_names_the_directions_that_have_pairs() -> None:
+    args = ["match", "-s", "batteries", "--korea", "lg-energy-solution", "--japan", "toyota"]
+    doc, err = _why(*args, "-d", "horizontal")
+    assert doc["pairings"] == [] and "in direction horizontal" in err[0]
+    assert "--direction kr-to-jp" in err[1]
+
+
+def test_partners_outside_the_firm_sectors() -> None:
+    doc, err = _why("partners", "toyota", "--sector", "semiconductors")
+    assert doc["pairings"] == []
+    assert err[0] == (
+        "kjmatch: nothing to show: toyota has strengths only in automobiles, batteries, hydrogen"
+    )
+    assert err[1].startswith("kjmatch: try --sector automobiles")
+
+
+def test_results_are_quiet_on_stderr() -> None:
+    assert _why("match", "-s", "batteries", "--top", "2")[1] == []
+
+
+def test_stability_reports_progress(monkeypatch: pytest.MonkeyPatch) -> None:
+    """On a terminal the CLI passes a progress bar; the stability samples drive it."""
+    import kjmatch.cli.options as options
+
+    calls: list[tuple[str, int, int]] = []
+
+    class Recorder:
+        def __call__(self, label: str, done: int, total: int) -> None:
+            calls.append((label, done, total))
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setattr(options, "progress_reporter", Recorder)
+    code, out, _ = run("match", "-s", "batteries", "--stability", "--samples", "50", "--json")
+    assert code == 0 and json.loads(out)["stability"]["samples"] == 50
+    stab = [c for c in calls if c[0] == "Stability"]
+    assert stab[0] == ("Stability", 0, 50) and stab[-1] == ("Stability", 50, 50)
+
+
+def test_progress_only_on_a_terminal_and_only_after_a_second(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import sys
+
+    import kjmatch.cli.options as options
+
+    class Tty:
+        def isatty(self) -> bool:
+            return True
+
+    monkeypatch.setattr(sys, "stderr", Tty())
+    assert isinstance(options.progress_reporter(), options.TerminalProgress)
+    monkeypatch.setattr(sys, "stderr", object())  # no isatty: a pipe or a file
+    assert options.progress_reporter() is None
+    bar = options.TerminalProgress()
+    bar("Stability", 1, 10)  # within the first second: nothing is drawn
+    assert bar._bar is None
