@@ -78,6 +78,12 @@ FLAGS = {
     "output": "--output",
     "output_dir": "--output-dir",
     "schema_output": "--output",
+    "evidence": "--evidence",
+    "files": "FILES",
+    "file_revision": "--file-revision",
+    "concordance": "--concordance",
+    "engine": "--engine",
+    "query": "HS|PRODUCT",
 }
 STATE = {"debug": False}
 

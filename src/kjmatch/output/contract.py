@@ -36,9 +36,10 @@ class Ref(TypedDict):
 
 class Source(TypedDict):
     publisher: str | None
-    title: str | None
+    title: str | None  # for a computed figure: the file it was computed from
     year: int
     url: str | None
+    sha256: str | None  # for a computed figure: the SHA-256 of that file, else null
 
 
 class ProductLevel(TypedDict):
@@ -247,6 +248,10 @@ class DependenceRow(TypedDict):
     discount: float
     aged_value: float
     source: Source
+    computed: bool  # computed from trade statistics (`kjmatch trade import`), not reported
+    # a reported figure that a computed one (same products, importer, partner; same year or
+    # later) replaces in the matcher: that figure's source label and year; else null
+    superseded_by: str | None
 
 
 class DependenceDoc(TypedDict):
@@ -347,6 +352,7 @@ class ImportShare(TypedDict):
     item: str
     year: int
     source: Source
+    computed: bool  # computed from trade statistics (`kjmatch trade import`), not reported
 
 
 class ChainProduct(TypedDict):
@@ -456,6 +462,66 @@ class ValidateDoc(TypedDict):
     problems: list[Problem]  # why the dataset did not load; empty when ok
 
 
+class TradeSource(TypedDict):
+    file: str  # the file's name
+    dataset: str  # "CEPII BACI (HS22, V202401)" or "UN Comtrade (HS22)"
+    revision: str | None  # the HS revision of its codes
+    version: str | None  # BACI's release
+    sha256: str
+    years: list[int]
+
+
+class TradeCodeRow(TypedDict):
+    code: str  # an HS code as the dataset's products name it
+    products: list[str]
+    year: int  # the newest year in the files
+    kr_imports_from_jp: float | None  # Japan's share of Korea's imports, 0-1
+    jp_imports_from_kr: float | None  # Korea's share of Japan's imports, 0-1
+    rca_kr: float | None  # Balassa RCA of Korea's exports (1 = world average)
+    rca_jp: float | None
+
+
+class TradeImportDoc(TypedDict):
+    kjmatch: Meta
+    evidence: str  # the folder to pass as --evidence
+    written: list[str]  # the facts file and the figures file
+    engine: str  # duckdb or python
+    rows: int  # data rows read
+    years: list[int]
+    facts: int  # import shares written as facts
+    sources: list[TradeSource]
+    warnings: list[str]
+    codes: list[TradeCodeRow]
+
+
+class TradeThird(TypedDict):
+    partner: str | None  # ISO alpha-2, or null for a code outside the country list
+    name: str
+    share: float
+
+
+class TradeYearRow(TypedDict):
+    basket: str  # an HS code, sector/product, or a sector
+    kind: Literal["code", "product", "sector"]
+    year: int
+    importer: Literal["KR", "JP"]
+    partner: Literal["KR", "JP"]
+    share: float | None  # the partner's share of the importer's imports of the basket
+    value_usd: float | None
+    total_usd: float  # the importer's imports of the basket, US$
+    third: list[TradeThird]  # the largest third-country suppliers
+    rca_kr: float | None
+    rca_jp: float | None
+    michaely: float | None  # sectors: partner→importer complementarity, 0-100
+    source: str  # file name and the start of its SHA-256
+
+
+class TradeShowDoc(TypedDict):
+    kjmatch: Meta
+    query: str
+    years: list[TradeYearRow]
+
+
 # document name → type: what `kjmatch schema --output NAME` describes
 DOCUMENTS: dict[str, type] = {
     "sectors": SectorsDoc,
@@ -471,4 +537,6 @@ DOCUMENTS: dict[str, type] = {
     "company": CompanyDoc,
     "scenarios": ScenariosDoc,
     "validate": ValidateDoc,
+    "trade-import": TradeImportDoc,
+    "trade-show": TradeShowDoc,
 }

@@ -8,6 +8,7 @@ COMMANDS = (
     "compare",
     "dependence",
     "import_",
+    "trade",
     "explain",
     "chain",
     "scenarios",
