@@ -29,33 +29,36 @@ def available() -> bool:
     return True
 
 
-def _literal(items: list[str]) -> str:
-    return "[" + ", ".join(f"'{x}'" for x in items) + "]"  # digits only: checked by caller
-
-
 def baci_query(path: Path, headings: list[str], delim: str = ",") -> str:
-    """The one aggregate over a BACI file (also run bare by the benchmark)."""
+    """The one aggregate over a BACI file (the benchmark runs a bare query beside it).
+
+    `k` is read as a number: the fastest check that it is all digits, and the leading
+    zero that "010121" has and "10121" lost comes back when it is written as 6 digits.
+    A code below 010000 (chapter 00) or above 999999 is counted as bad."""
     assert all(h.isdigit() for h in headings)
     name = str(path).replace("'", "''")
     pair = ", ".join(str(c) for c in PAIR_CODES)
-    # a 5-digit k lost its leading zero; anything else that is not 6 digits is counted
-    k = "CASE WHEN length(k) = 5 THEN '0' || k ELSE k END"
+    # the headings as a bit string indexed by heading: one lookup per row, as cheap as
+    # the bare query's filter (an IN list of 200 headings costs a third more)
+    bits = ["0"] * 10000
+    for h in headings:
+        bits[int(h)] = "1"
+    heads = "".join(bits)
     return f"""
         SELECT t, i, CASE WHEN j IN ({pair}) THEN j END AS jb,
-               CASE WHEN list_contains({_literal(headings)}, substr({k}, 1, 4))
-                    THEN {k} END AS kb,
+               CASE WHEN k BETWEEN 10000 AND 999999
+                         AND get_bit('{heads}'::BITSTRING, k // 100) = 1 THEN k END AS kb,
                sum(v) * 1000 AS v,
                count(*) AS n,
                count(*) FILTER (WHERE t IS NULL OR i IS NULL OR j IS NULL OR k IS NULL
-                                OR v IS NULL OR length(k) NOT IN (5, 6)
-                                OR NOT regexp_full_match(k, '[0-9]+')
-                                OR v < 0 OR isnan(v) OR isinf(v)
+                                OR v IS NULL OR k < 10000 OR k > 999999
+                                OR v < 0 OR isnan(v) OR isinf(v) OR q < 0
                                 OR t < 1900 OR t > 2100 OR i < 0 OR j < 0
                                 OR i > 999 OR j > 999) AS bad
         FROM read_csv('{name}', header = true, delim = '{delim}', quote = '"',
                       auto_detect = false, nullstr = ['', 'NA'],
                       columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER',
-                                  'k': 'VARCHAR', 'v': 'DOUBLE', 'q': 'DOUBLE'}})
+                                  'k': 'INTEGER', 'v': 'DOUBLE', 'q': 'DOUBLE'}})
         GROUP BY ALL
     """
 
@@ -117,7 +120,8 @@ def read_baci_duckdb(
         _locate(path, header, keep, None)
     for t, i, jb, kb, v, n, _ in rows:
         flows.rows += n
-        flows.add(t, i, jb if jb is not None else -1, kb if kb and keep(kb) else None, v)
+        k = None if kb is None else f"{kb:06d}"
+        flows.add(t, i, jb if jb is not None else -1, k if k and keep(k) else None, v)
 
 
 def _locate(path: Path, header: Header, keep: Keep, exc: Exception | None) -> None:

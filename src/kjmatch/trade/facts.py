@@ -203,11 +203,13 @@ def import_files(
             "the DuckDB engine needs the trade extra: pip install 'kjmatch[trade]'", "engine"
         )
     revisions: set[str] = set()
-    for n, (p, h) in enumerate(trade, 1):
-        if progress:
-            progress(f"Hashing {p.name}", n - 1, len(trade))
+    # hashing runs beside the reading (hashlib lets go of the GIL on large blocks)
+    from concurrent.futures import ThreadPoolExecutor
+
+    pool = ThreadPoolExecutor(1)
+    digests = [pool.submit(f.sha256_of, p) for p, _ in trade]
+    for n, (p, h) in enumerate(trade):
         src = _source(p, h, file_revision)
-        src.sha256 = f.sha256_of(p)
         before = set(flows.years())
         if h.kind == "baci":
             if use_duckdb:
@@ -231,7 +233,9 @@ def import_files(
                 "file_revision",
             )
         revisions.add(src.revision)
+        src.sha256 = digests[n].result()
         sources.append(src)
+    pool.shutdown()
     if len(revisions) > 1:
         raise RequestError(
             f"the files use different HS revisions ({', '.join(sorted(revisions))}); "

@@ -53,6 +53,14 @@ COMTRADE_COLUMNS = {
     "mot": ("motcode", "mode of transport code"),
 }
 COMTRADE_REQUIRED = ("year", "flow", "cmd", "value")
+CANONICAL = {
+    "year": "refYear",
+    "flow": "flowCode",
+    "cmd": "cmdCode",
+    "value": "primaryValue",
+    "reporter": "reporterCode (or reporterISO)",
+    "partner": "partnerCode (or partnerISO)",
+}
 IMPORT_FLOWS = {"M", "1", "IMPORT", "IMPORTS"}
 EXPORT_FLOWS = {"X", "2", "EXPORT", "EXPORTS"}
 
@@ -239,7 +247,7 @@ def sniff(path: Path) -> Header:
                 path,
                 1,
                 1,
-                f"a UN Comtrade file needs {', '.join(COMTRADE_COLUMNS[m][0] if m in COMTRADE_COLUMNS else m + 'Code' for m in missing)}"
+                f"a UN Comtrade file needs {', '.join(CANONICAL[m] for m in missing)}"
                 f" (found: {', '.join(fields[:12])}{', …' if len(fields) > 12 else ''})",
             )
         return Header("comtrade", delim, names, roles)
@@ -302,11 +310,9 @@ def hs6(raw: str) -> str | None:
     """A 6-digit HS code from a file's field, or None. Five digits are a code whose
     leading zero a spreadsheet or an older tool dropped ("10121" is 010121)."""
     s = raw.strip().strip('"')
-    if s.isascii() and s.isdigit():
-        if len(s) == 6:
-            return s
-        if len(s) == 5:
-            return "0" + s
+    if s.isascii() and s.isdigit() and len(s) in (5, 6):
+        s = s.rjust(6, "0")
+        return s if s >= "010000" else None  # HS has no chapter 00
     return None
 
 
