@@ -1,7 +1,7 @@
 """kjmatch benchmark: start-up, matching at scale, and loading.
 
     python benchmarks/run.py                  # everything (a few minutes)
-    python benchmarks/run.py --only startup   # or: scale, load, import, assign
+    python benchmarks/run.py --only startup   # or: scale, load, import, assign, trade
     python benchmarks/run.py --runs 21 --out results.json
 
 Prints a table and writes the figures as JSON (default benchmarks/results/latest.json).
@@ -211,6 +211,60 @@ def assign_day(
     }
 
 
+BARE = r"""
+import sys
+sys.path.insert(0, {src!r})
+from kjmatch.trade.engine import connect
+con = connect()
+rows = con.execute(
+    "SELECT t, i, j, k, sum(v) FROM read_csv({path!r}, header = true, delim = ',', "
+    "quote = '\"', auto_detect = false, nullstr = ['', 'NA'], "
+    "columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER', 'k': 'VARCHAR', "
+    "'v': 'DOUBLE', 'q': 'DOUBLE'}}) WHERE j IN (410, 392) GROUP BY ALL"
+).fetchall()
+print(len(rows))
+"""
+
+
+def trade(env: dict[str, str], work: Path, rows: int, runs: int = 3) -> dict[str, Any]:
+    """`kjmatch trade import` of a generated BACI-shaped year against the bare DuckDB
+    query that reads the same file and aggregates Korea's and Japan's imports by
+    partner and product (alternating runs, medians)."""
+    from trade_synth import big
+
+    path = work / f"SYNTHETIC_BACI_HS22_Y2022_V000000-{rows}.csv"
+    if not path.exists():
+        big(path, rows)
+    bare_cmd = [sys.executable, "-c", BARE.format(src=str(HERE.parent / "src"), path=str(path))]
+    out_dir = work / "trade-evidence"
+    cmd = [
+        *KJMATCH,
+        "trade",
+        "import",
+        str(path),
+        "-o",
+        str(out_dir),
+        "--force",
+        "--format",
+        "json",
+    ]
+    bare, ours = [], []
+    for _ in range(runs):
+        bare.append(run_measured(bare_cmd, env)[:2])
+        ours.append(run_measured(cmd, env)[:2])
+    b = statistics.median(w for w, _ in bare)
+    o = statistics.median(w for w, _ in ours)
+    return {
+        "rows": rows,
+        "bytes": path.stat().st_size,
+        "bare_engine_s": round(b, 2),
+        "trade_import_s": round(o, 2),
+        "ratio": round(o / b, 2),
+        "peak_rss_mib": round(max(r for _, r in ours)),
+        "bare_peak_rss_mib": round(max(r for _, r in bare)),
+    }
+
+
 def machine() -> dict[str, Any]:
     return {
         "python": platform.python_version(),
@@ -225,8 +279,11 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--only", choices=["startup", "scale", "load", "import", "assign"], action="append"
+        "--only",
+        choices=["startup", "scale", "load", "import", "assign", "trade"],
+        action="append",
     )
+    parser.add_argument("--trade-rows", type=int, default=11_000_000)
     parser.add_argument(
         "--runs", type=int, default=15, help="start-up runs per command (at least 10)"
     )
@@ -242,7 +299,7 @@ def main() -> None:
         "--work", type=Path, default=HERE / ".work", help="where generated datasets are kept"
     )
     args = parser.parse_args()
-    parts = set(args.only or ["startup", "scale", "load", "import", "assign"])
+    parts = set(args.only or ["startup", "scale", "load", "import", "assign", "trade"])
     args.work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "KJMATCH_CACHE_DIR": str(args.work / "cache"), "NO_COLOR": "1"}
     env.pop("KJMATCH_DATA_DIR", None)
@@ -297,6 +354,16 @@ def main() -> None:
         print("Assign: a 300 KR × 100 JP matching day, capacities 4-8, 12 slots (target < 5 s)")
         print(f"  {r['acceptable_pairs']:,} acceptable pairs; meetings {r['meetings']}; "
               f"unplaced {r['unplaced']}; {r['wall_s']:.2f} s, {r['peak_rss_mib']} MiB")  # fmt: skip
+    if "trade" in parts:
+        t = results["trade"] = trade(env, args.work, args.trade_rows)
+        print(
+            f"Trade: kjmatch trade import of a {t['rows']:,}-row BACI-shaped year "
+            f"({t['bytes'] / 2**20:.0f} MiB; targets ≤ 1.5× the bare query, ≤ 20 s, < 2 GiB)"
+        )
+        print(
+            f"  bare DuckDB query {t['bare_engine_s']:.2f} s ({t['bare_peak_rss_mib']} MiB); "
+            f"trade import {t['trade_import_s']:.2f} s ({t['peak_rss_mib']} MiB): {t['ratio']:.2f}×"
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(f"figures written to {args.out}")

@@ -26,6 +26,7 @@ LAYERS = {
     "kjmatch.scaffold": 1,
     "kjmatch.report": 1,
     "kjmatch.lookup": 1,
+    "kjmatch.trade": 1,
     "kjmatch.scoring": 2,
     "kjmatch.output": 3,
     "kjmatch.cli": 4,

@@ -163,6 +163,50 @@ def _check_context(rep: Reporter, file: str, path: Path_, st: m.Stage) -> None:
             rep.add(file, (*loc, "partner"), "a country does not import from itself")
 
 
+def add_evidence(
+    rep: Reporter, sectors: dict[str, m.Sector], files: Iterable[tuple[str, m.EvidenceFile]]
+) -> dict[str, m.Sector]:
+    """The sectors with each evidence file's import shares added to the stages they name
+    (checked as a sector's own facts are, and located in the evidence file)."""
+    added: dict[tuple[str, str], list[m.ImportShare]] = {}
+    for file, ev in files:
+        check_sources(rep, file, ("sources",), ev.sources)
+        for i, sited in enumerate(ev.facts):
+            sector = sectors.get(sited.sector)
+            if sector is None:
+                if not rep.known("sectors", sited.sector):
+                    rep.add(file, ("facts", i, "sector"), unknown("sector", sited.sector, sectors))
+                continue
+            st = sector.stage(sited.stage)
+            if st is None:
+                ids = [x.id for x in sector.stages]
+                rep.add(file, ("facts", i, "stage"), unknown("stage", sited.stage, ids))
+                continue
+            probe = dataclasses.replace(
+                st, context=m.StageContext(import_shares=sited.import_shares)
+            )
+            _check_context(rep, file, ("facts", i), probe)
+            added.setdefault((sector.id, st.id), []).extend(sited.import_shares)
+    if not added:
+        return sectors
+    out = dict(sectors)
+    for sid, sector in sectors.items():
+        stages = tuple(
+            dataclasses.replace(
+                st,
+                context=dataclasses.replace(
+                    st.context,
+                    import_shares=st.context.import_shares + tuple(added[(sid, st.id)]),
+                ),
+            )
+            if (sid, st.id) in added
+            else st
+            for st in sector.stages
+        )
+        out[sid] = dataclasses.replace(sector, stages=stages)
+    return out
+
+
 def concerns(fact: m.ImportShare | m.ExportControl, product: m.Product) -> bool:
     """Whether a fact is about this product: named by id, or sharing an HS code."""
     return product.id in fact.products or hs_overlap(fact.hs_codes, product.hs_codes)

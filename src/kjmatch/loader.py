@@ -30,6 +30,7 @@ from .safeio import (
 )
 
 KIND_DIRS = ("sectors", "players", "relationships", "scenarios")
+EVIDENCE = "evidence"  # computed facts: a dataset's evidence/ folder and any --evidence folder
 SUFFIXES = (".yaml", ".yml", ".json")
 Progress = Callable[[str, int, int], None]
 
@@ -142,6 +143,8 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
                     )
                     continue
                 found[kind].append((str(path), path))
+    if (root / EVIDENCE).is_dir() and not outside(root / EVIDENCE):
+        found[EVIDENCE] = evidence_files(root / EVIDENCE)
     if problems:
         raise DataError(problems)
     if not found["sectors"]:
@@ -151,6 +154,21 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
             "run `kjmatch init DIR` to start from the bundled dataset",
         )
     return found
+
+
+def evidence_files(folder: Path) -> list[tuple[str, Path]]:
+    """The facts files of an evidence folder: its own *.yaml, *.yml and *.json files
+    (sub-folders, such as the figures `kjmatch trade import` writes, are not read)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError as exc:
+        raise _fail(folder, f"cannot read evidence folder: {exc.strerror or exc}") from None
+    out = []
+    for name in names:
+        path = folder / name
+        if name.endswith(SUFFIXES) and not name.startswith(".") and not path.is_dir():
+            out.append((str(path), path))
+    return out
 
 
 def read_files(
@@ -248,7 +266,7 @@ def _open_cache(base: Path) -> tuple[Path, bytes]:
 
 def _content_key(contents: dict[str, list[tuple[str, bytes]]]) -> str:
     h = hashlib.sha256(f"kjmatch {__version__} cache v2 {_model_shape()}\n".encode())
-    for kind in KIND_DIRS:
+    for kind in (*KIND_DIRS, EVIDENCE):
         for name, data in contents.get(kind, []):
             h.update(f"{kind}\0{name}\0{len(data)}\0".encode())
             h.update(hashlib.sha256(data).digest())
@@ -275,8 +293,9 @@ class _SafeUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"refusing {module}.{name}")
 
 
-def _entry_name(root: Path) -> str:
-    tag = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+def _entry_name(root: Path, evidence: tuple[Path, ...] = ()) -> str:
+    where = "\0".join(str(p.resolve()) for p in (root, *evidence))
+    tag = hashlib.sha256(where.encode()).hexdigest()[:16]
     return f"dataset-{tag}.pickle"
 
 
@@ -331,14 +350,25 @@ def load_dataset(
     use_cache: bool = True,
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
+    evidence: tuple[Path, ...] = (),
 ) -> m.Dataset:
     """Load and check a dataset folder; raise DataError listing every problem.
+
+    `evidence` folders add computed facts (`kjmatch trade import`) to the stages they
+    name, as the dataset's own `evidence/` folder does.
 
     `warn` gets a one-line notice when the cache has to be skipped (no home
     folder, or a cache folder someone else could have written).
     """
     root = resolve_data_dir(data_dir)
-    contents, unread = read_files(discover(root))
+    found = discover(root)
+    for folder in evidence:
+        if not folder.is_dir():
+            raise _fail(
+                folder, "evidence folder not found (written by `kjmatch trade import -o DIR`)"
+            )
+        found.setdefault(EVIDENCE, []).extend(evidence_files(folder))
+    contents, unread = read_files(found)
     cache: tuple[Path, bytes] | None = None
     if use_cache and not unread:
         base = cache_dir()
@@ -353,7 +383,7 @@ def load_dataset(
                     warn(f"kjmatch: warning: not using the cache in {base}: {why}")
     key = _content_key(contents)
     if cache:
-        ds = _read_cache(cache[0] / _entry_name(root), cache[1], key)
+        ds = _read_cache(cache[0] / _entry_name(root, evidence), cache[1], key)
         if ds is not None:
             ds.root = str(root)
             return ds
@@ -363,5 +393,5 @@ def load_dataset(
         ds = build(contents, progress=progress, unread=unread)
     ds.root = str(root)
     if cache:
-        _write_cache(cache[0] / _entry_name(root), cache[1], key, ds)
+        _write_cache(cache[0] / _entry_name(root, evidence), cache[1], key, ds)
     return ds

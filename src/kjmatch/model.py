@@ -16,6 +16,7 @@ import annotated_types as at
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HS_PATTERN = r"^\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
+SHA256_PATTERN = r"^[0-9a-f]{64}$"
 
 
 class _Pattern:
@@ -97,9 +98,13 @@ class Source:
     title: Text | None = None
     year: Year
     url: Text | None = None
+    # a figure computed from a file: its SHA-256 (the file's name is the title)
+    sha256: Annotated[str, _Pattern(SHA256_PATTERN, "SHA-256")] | None = None
 
     def label(self) -> str:
         who = self.publisher or self.title or "?"
+        if self.sha256:
+            return f"{who} ({self.year}), {self.title or '?'} sha256:{self.sha256[:12]}"
         return f"{who} ({self.year})"
 
 
@@ -121,6 +126,9 @@ class ImportShare:
     source: Source
     note: str = ""
     historical: Text | None = None  # why an old figure is kept (validate then accepts its age)
+    # computed from official trade statistics (`kjmatch trade import`), not read in a report:
+    # preferred to a reported figure on the same product, importer and partner (see evidence.py)
+    computed: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -317,6 +325,27 @@ class PlayersFile:
 class RelationshipsFile:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     relationships: tuple[Relationship, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SitedShares:
+    """Import shares for one stage of one sector, kept outside the sector's file."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    sector: Slug
+    stage: Slug
+    import_shares: Annotated[tuple[ImportShare, ...], at.MinLen(1)]
+
+
+@dataclass(frozen=True, kw_only=True)
+class EvidenceFile:
+    """Facts computed elsewhere (`kjmatch trade import`), added to stages at load time."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    generated_by: Text
+    hs_revision: Text
+    sources: tuple[Source, ...] = ()
+    facts: tuple[SitedShares, ...] = ()
 
 
 @dataclass(slots=True)

@@ -29,12 +29,15 @@ KINDS: dict[str, type] = {
     "players": m.PlayersFile,
     "relationships": m.RelationshipsFile,
     "scenarios": m.Scenario,
+    "evidence": m.EvidenceFile,
 }
 _KIND_HINT = {
     "sectors": "a sector file holds a mapping with keys id, name, summary and stages",
     "players": "a players file holds a mapping with the key 'players' (and optionally 'strengths')",
     "relationships": "a relationships file holds a mapping with the key 'relationships'",
     "scenarios": "a scenario file holds a mapping with keys id, name, description and weights",
+    "evidence": "an evidence file holds a mapping with keys generated_by, hs_revision, sources "
+    "and facts (written by `kjmatch trade import`)",
 }
 _ADAPTERS: dict[str, TypeAdapter[Any]] = {}
 
@@ -398,6 +401,8 @@ def build(
             continue
         sectors[sector.id] = sector
         checks.check_sector(checker, file, sector)
+
+    sectors = checks.add_evidence(checker, sectors, parsed["evidence"])
 
     players: dict[str, m.Player] = {}
     extra: dict[str, list[m.Strength]] = {}

@@ -83,6 +83,12 @@ FLAGS = {
     "output_dir": "--output-dir",
     "schema_output": "--output",
     "date": "--date",
+    "evidence": "--evidence",
+    "files": "FILES",
+    "file_revision": "--file-revision",
+    "concordance": "--concordance",
+    "engine": "--engine",
+    "query": "HS|PRODUCT",
 }
 STATE = {"debug": False}
 

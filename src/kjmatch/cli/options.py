@@ -54,6 +54,15 @@ DataDirOpt = Annotated[
         show_default=False,
     ),
 ]
+EvidenceOpt = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--evidence",
+        metavar="DIR",
+        help="Also use the computed facts in DIR (from `kjmatch trade import -o DIR`); repeatable.",
+        show_default=False,
+    ),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option(
@@ -156,12 +165,18 @@ def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
     return "table"
 
 
-def load(data_dir: Path | None, no_cache: bool = False) -> Dataset:
+def load(data_dir: Path | None, no_cache: bool = False, evidence: Iterable[Path] = ()) -> Dataset:
     from kjmatch.cli.app import err
     from kjmatch.loader import load_dataset
 
     with progress_bar() as progress:
-        return load_dataset(data_dir, use_cache=not no_cache, progress=progress, warn=err)
+        return load_dataset(
+            data_dir,
+            use_cache=not no_cache,
+            progress=progress,
+            warn=err,
+            evidence=tuple(evidence),
+        )
 
 
 def write_atomic(path: Path, text: str | bytes, force: bool) -> None:
@@ -282,16 +297,24 @@ class CommandIO:
     force: bool
     no_cache: bool
     inputs: tuple[Path, ...] = ()  # files read besides the dataset (--weights)
+    evidence: tuple[Path, ...] = ()  # folders of computed facts (--evidence)
 
     def load(self) -> Dataset:
-        return load(self.data_dir, self.no_cache)
+        return load(self.data_dir, self.no_cache, self.evidence)
 
     def emit(self, out: Output) -> None:
-        emit(out, self.fmt, self.output, self.force, data_dir=self.data_dir, inputs=self.inputs)
+        inputs = self.inputs
+        if self.evidence and self.output is not None:
+            from kjmatch.loader import evidence_files
+
+            with contextlib.suppress(Exception):  # a missing folder failed the load already
+                inputs += tuple(p for d in self.evidence for _, p in evidence_files(d))
+        emit(out, self.fmt, self.output, self.force, data_dir=self.data_dir, inputs=inputs)
 
 
 _IO_OPTIONS = (
     ("data_dir", DataDirOpt, None),
+    ("evidence", EvidenceOpt, None),
     ("fmt", FormatOpt, None),
     ("as_json", JsonOpt, False),
     ("output", OutputOpt, None),
@@ -317,6 +340,7 @@ def with_io(fn: F) -> F:
         refuse_binary_terminal(fmt, sys.stdout, output)  # before any work
         io_ = CommandIO(
             data_dir=kwargs.pop("data_dir"),
+            evidence=tuple(kwargs.pop("evidence") or ()),
             fmt=fmt,
             output=output,
             force=kwargs.pop("force"),

@@ -116,6 +116,12 @@ def dependence_output(
                 "discount": d.discount,
                 "aged_value": d.aged_value,
                 "source": source_doc(x.source),
+                "computed": x.computed,
+                "superseded_by": (
+                    f"{d.superseded_by.source.label()}, {d.superseded_by.year}"
+                    if d.superseded_by
+                    else None
+                ),
             }
         )
         rows.append(
@@ -123,7 +129,9 @@ def dependence_output(
                 f"{x.value:.0%}",
                 x.importer,
                 x.partner,
-                x.item,
+                x.item
+                + (" (computed)" if x.computed else "")
+                + (f" (superseded by {d.superseded_by.year} computed)" if d.superseded_by else ""),
                 d.sector.id,
                 ", ".join(d.products),
                 x.year,

@@ -56,7 +56,13 @@ def names_doc(n: Any) -> c.Names:
 
 
 def source_doc(s: Source) -> c.Source:
-    return {"publisher": s.publisher, "title": s.title, "year": s.year, "url": s.url}
+    return {
+        "publisher": s.publisher,
+        "title": s.title,
+        "year": s.year,
+        "url": s.url,
+        "sha256": s.sha256,
+    }
 
 
 def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
@@ -218,6 +224,7 @@ def _share_doc(x: ImportShare) -> c.ImportShare:
         "item": x.item,
         "year": x.year,
         "source": source_doc(x.source),
+        "computed": x.computed,
     }
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from kjmatch.model import Dataset, ImportShare, Sector
 
-from .evidence import FACT_HALF_LIFE, PAIR, aged, latest
+from .evidence import FACT_HALF_LIFE, PAIR, aged, latest, superseded
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +18,8 @@ class Dependence:
     share: ImportShare
     age: int
     discount: float
+    # the computed figure that replaces this reported one at all its products, if any
+    superseded_by: ImportShare | None = None
 
     @property
     def aged_value(self) -> float:
@@ -42,7 +44,9 @@ def dependence(
     for sid in [sector] if sector else sorted(ds.sectors):
         sec = ds.sectors[sid]
         for st in sec.stages:
-            for x in latest(st.context.import_shares):
+            figures = latest(st.context.import_shares)
+            replaced = [superseded(x for x in figures if concerns(x, p)) for p in st.products]
+            for x in figures:
                 if importer and x.importer != importer:
                     continue
                 if partner == "pair" and x.partner not in PAIR:
@@ -53,6 +57,12 @@ def dependence(
                     continue
                 products = tuple(p.id for p in st.products if concerns(x, p))
                 age, d = aged(x.year, year, FACT_HALF_LIFE)
-                out.append(Dependence(sec, st.id, products, x, age, d))
+                by = [
+                    r[id(x)]
+                    for r, p in zip(replaced, st.products, strict=True)
+                    if concerns(x, p) and id(x) in r
+                ]
+                whole = by and len(by) == len(products)
+                out.append(Dependence(sec, st.id, products, x, age, d, by[0] if whole else None))
     out.sort(key=lambda d: (-d.share.value, -d.share.year, d.sector.id, d.stage, d.share.item))
     return out

@@ -75,20 +75,53 @@ def latest(items: Iterable[ImportShare]) -> list[ImportShare]:
     return list(best.values())
 
 
-def _share_evidence(chain: Chain, component: str, product: str, x: ImportShare) -> Evidence:
+def superseded(items: Iterable[ImportShare]) -> dict[int, ImportShare]:
+    """Reported figures that a computed one replaces, by id(): a figure computed from
+    official statistics (`kjmatch trade import`) for the same importer and partner, of
+    the same year or later, wins over a reported one about the same product. Call with
+    one product's figures. Both stay on show; only the computed one counts."""
+    items = list(items)
+    newest: dict[tuple[str, str], ImportShare] = {}
+    for x in items:
+        key = (x.importer, x.partner)
+        if x.computed and (key not in newest or x.year > newest[key].year):
+            newest[key] = x
+    return {
+        id(x): by
+        for x in items
+        if not x.computed
+        and (by := newest.get((x.importer, x.partner))) is not None
+        and by.year >= x.year
+    }
+
+
+def superseded_words(by: ImportShare) -> str:
+    return f"superseded by the computed {by.year} figure ({by.source.label()}): shown, not counted"
+
+
+def _share_evidence(
+    chain: Chain, component: str, product: str, x: ImportShare, by: ImportShare | None = None
+) -> Evidence:
     age, d = aged(x.year, chain.as_of, FACT_HALF_LIFE)
     return Evidence(
         component,
         "import_share",
         product,
-        x.item,
+        x.item if by is None else f"{x.item} ({superseded_words(by)})",
         x.year,
         age,
         d,
         x.value,
-        round(x.value * d, 4),
+        0.0 if by is not None else round(x.value * d, 4),
         x.source.label(),
     )
+
+
+def _share_words(x: ImportShare, by: ImportShare | None, age: int, d: float) -> str:
+    if by is not None:
+        return f"{superseded_words(by)}."
+    kind = "computed from trade statistics; " if x.computed else ""
+    return f"{kind}{_age_words(age, d, FACT_HALF_LIFE)}."
 
 
 def gap(
@@ -130,7 +163,8 @@ def gap(
         for x in latest(chain.shares[product])
         if x.importer == buyer_country and x.partner == supplier_country
     ]
-    evidence = [_share_evidence(chain, "gap", product, x) for x in shares]
+    replaced = superseded(shares)
+    evidence = [_share_evidence(chain, "gap", product, x, replaced.get(id(x))) for x in shares]
     if evidence:
         top = max(evidence, key=lambda e: (e.counted, e.year))
         value = max(value, top.counted)
@@ -138,7 +172,7 @@ def gap(
             reasons.append(
                 f"{COUNTRY_NAME[supplier_country]} supplied {_pct(x.value)} of {buyer}'s "
                 f"{x.item} imports in {x.year} ({e.source}); "
-                f"{_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
+                + _share_words(x, replaced.get(id(x)), e.age, e.discount)
             )
     else:
         reasons.append(
@@ -155,15 +189,18 @@ def _exposure(
     exposure = 0.0
     reasons: list[str] = []
     evidence: list[Evidence] = []
-    for x in latest(chain.shares[product]):
+    shares = latest(chain.shares[product])
+    replaced = superseded(shares)
+    for x in shares:
         if x.importer not in importers or x.partner in PAIR:
             continue
-        e = _share_evidence(chain, "security", product, x)
+        by = replaced.get(id(x))
+        e = _share_evidence(chain, "security", product, x, by)
         evidence.append(e)
         exposure = max(exposure, e.counted)
         reasons.append(
             f"{COUNTRY_NAME[x.importer]} sourced {_pct(x.value)} of its {x.item} imports from "
-            f"{x.partner} in {x.year} ({e.source}); {_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
+            f"{x.partner} in {x.year} ({e.source}); " + _share_words(x, by, e.age, e.discount)
         )
     controls = chain.controls[product]
     own_control = any(c.imposed_by == supplier_country and c.status == "in_force" for c in controls)

@@ -9,6 +9,7 @@ COMMANDS = (
     "dependence",
     "import_",
     "assign",
+    "trade",
     "explain",
     "chain",
     "scenarios",

@@ -1,0 +1,111 @@
+"""`kjmatch trade import` / `trade show`, and the computed facts in match, explain and
+dependence through --evidence."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from clirun import jrun, run
+from tradedata import write_baci
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "examples" / "trade"
+
+
+@pytest.fixture
+def evidence(tmp_path: Path) -> Path:
+    out = tmp_path / "evidence"
+    code, stdout, stderr = run(
+        "trade", "import", *map(str, sorted(EXAMPLE.glob("*.csv"))), "-o", str(out), "--json"
+    )
+    assert code == 0, stderr
+    doc = json.loads(stdout)
+    assert doc["kjmatch"]["document"] == "trade-import"
+    assert doc["years"] == [2022, 2023] and doc["facts"] > 0
+    assert {s["file"] for s in doc["sources"]} == {
+        "SYNTHETIC_BACI_HS22_Y2022_V000000.csv",
+        "SYNTHETIC_BACI_HS22_Y2023_V000000.csv",
+    }
+    assert "--evidence" in stderr
+    return out
+
+
+def test_dependence_shows_computed_figures_and_what_they_supersede(evidence: Path) -> None:
+    doc = jrun("dependence", "--evidence", str(evidence), "--sector", "batteries")
+    rows = doc["dependence"]
+    computed = [r for r in rows if r["computed"]]
+    assert computed and all(r["source"]["sha256"] for r in computed)
+    assert all("SYNTHETIC" in r["source"]["publisher"] for r in computed)
+    pouch = next(r for r in rows if r["item"] == "aluminium pouch film")
+    assert not pouch["computed"] and pouch["superseded_by"].endswith(", 2023")
+    plain = jrun("dependence", "--sector", "batteries")["dependence"]
+    assert not any(r["computed"] for r in plain)
+
+
+def test_explain_counts_the_computed_figure_and_cites_file_and_hash(evidence: Path) -> None:
+    code, out, err = run(
+        "explain", "lg-energy-solution", "dai-nippon-printing", "--evidence", str(evidence)
+    )
+    assert code == 0, err
+    assert "superseded by the computed 2023 figure" in out
+    assert "SYNTHETIC_BACI_HS22_Y2023_V000000.csv sha256:" in out
+    doc = jrun("explain", "lg-energy-solution", "dai-nippon-printing", "--evidence", str(evidence))
+    text = json.dumps(doc)
+    assert "shown, not counted" in text
+
+
+def test_match_ranks_with_the_evidence(evidence: Path) -> None:
+    with_ev = jrun("match", "--sector", "batteries", "--evidence", str(evidence), "--top", "300")
+    without = jrun("match", "--sector", "batteries", "--top", "300")
+    score = {(p["korea"]["id"], p["japan"]["id"]): p["score"] for p in with_ev["pairings"]}
+    assert any(
+        score.get((p["korea"]["id"], p["japan"]["id"])) != p["score"] for p in without["pairings"]
+    )
+
+
+def test_trade_show_by_code_and_product(evidence: Path) -> None:
+    doc = jrun("trade", "show", "7607.20", "--evidence", str(evidence))
+    years = {(r["importer"], r["year"]) for r in doc["years"]}
+    assert years == {("KR", 2022), ("KR", 2023), ("JP", 2022), ("JP", 2023)}
+    assert all(r["source"].startswith("SYNTHETIC_BACI") for r in doc["years"])
+    by_product = jrun("trade", "show", "pouch-film", "--evidence", str(evidence))
+    assert by_product["years"][0]["basket"] == "batteries/pouch-film"
+    sector = jrun("trade", "show", "batteries", "--evidence", str(evidence))
+    assert all(r["michaely"] is None or 0 <= r["michaely"] <= 100 for r in sector["years"])
+    code, _, err = run("trade", "show", "pouch-flim", "--evidence", str(evidence))
+    assert code == 2 and "pouch-film" in err
+
+
+def test_errors_are_located_and_nothing_is_written(tmp_path: Path) -> None:
+    files = write_baci(tmp_path / "in", "t,i,j,k,v,q\n2022,392,410,39202A,5,\n")
+    code, out, err = run("trade", "import", *map(str, files), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == ""
+    assert "BACI_HS22_Y2022_V202401.csv:2:14: k (product)" in err
+    assert not (tmp_path / "ev").exists()
+
+
+def test_import_refuses_to_replace_without_force(tmp_path: Path) -> None:
+    files = list(map(str, write_baci(tmp_path / "in")))
+    out = str(tmp_path / "ev")
+    assert run("trade", "import", *files, "-o", out)[0] == 0
+    code, _, err = run("trade", "import", *files, "-o", out)
+    assert code == 1 and "--force" in err
+    assert run("trade", "import", *files, "-o", out, "--force")[0] == 0
+
+
+def test_missing_evidence_folder_is_an_error(tmp_path: Path) -> None:
+    code, _, err = run("dependence", "--evidence", str(tmp_path / "nope"))
+    assert code == 1 and "evidence folder not found" in err
+    code, _, err = run("trade", "show", "3920.20")
+    assert code == 2 and "--evidence" in err
+
+
+def test_a_hand_edited_fact_is_located_in_the_evidence_file(evidence: Path) -> None:
+    path = evidence / "trade-facts.json"
+    doc = json.loads(path.read_text())
+    doc["facts"][0]["stage"] = "cell-materialz"
+    path.write_text(json.dumps(doc, indent=1))
+    code, _, err = run("match", "--sector", "batteries", "--evidence", str(evidence), "--no-cache")
+    assert code == 1 and "trade-facts.json" in err and "unknown stage 'cell-materialz'" in err
