@@ -14,13 +14,13 @@ from .documents import Output, meta
 from .formats import Target, write
 
 if TYPE_CHECKING:
-    from . import contract as c
+    from . import contract_more as cm
 
 COLUMNS = ["slot", "time", "table", "korea", "japan", "score", "direction", "reason"]
 LABEL = {"best-total": "best total", "stable": "stable"}
 
 
-def meeting_doc(ds: Dataset, result: AssignResult, kind: str, m: Meeting) -> c.AssignMeeting:
+def meeting_doc(ds: Dataset, result: AssignResult, kind: str, m: Meeting) -> cm.AssignMeeting:
     link = m.pairing.best if m.pairing else None
     reason = link.reasons[0] if link else "no linked products"
     if m.forced:
@@ -44,8 +44,8 @@ def meeting_doc(ds: Dataset, result: AssignResult, kind: str, m: Meeting) -> c.A
     }
 
 
-def _plan_doc(ds: Dataset, result: AssignResult, plan: Plan) -> c.AssignPlan:
-    firms: list[c.AssignFirm] = []
+def _plan_doc(ds: Dataset, result: AssignResult, plan: Plan) -> cm.AssignPlan:
+    firms: list[cm.AssignFirm] = []
     for f in plan.firms.values():
         placed = [m for m in f.meetings if m.slot]
         firms.append(
@@ -84,7 +84,7 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
     if len(totals) == 2:
         diff = round(totals["best-total"] - totals["stable"], 2)
     timetable = next(p["timetable"] for p in plans if p["plan"] == chosen)
-    data: c.AssignDoc = {
+    data: cm.AssignDoc = {
         "kjmatch": meta("assign"),
         "event": {
             "name": ev.name,
@@ -126,7 +126,7 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
     )
 
 
-def _row(m: c.AssignMeeting) -> list[Any]:
+def _row(m: cm.AssignMeeting) -> list[Any]:
     return [
         m["slot"] or "–",
         m["time"] or "not placed",
@@ -140,7 +140,7 @@ def _row(m: c.AssignMeeting) -> list[Any]:
 
 
 def _footer(
-    ds: Dataset, plans: list[c.AssignPlan], diff: float | None, chosen: str, result: AssignResult
+    ds: Dataset, plans: list[cm.AssignPlan], diff: float | None, chosen: str, result: AssignResult
 ) -> list[str]:
     lines = ["plan          meetings      total   blocking pairs   firms short"]
     for p in plans:
@@ -176,7 +176,7 @@ def _footer(
 def exports(ds: Dataset, result: AssignResult, out: Output, date: datetime.date) -> dict[str, str]:
     """Relative path → text: timetable.csv, calendars/<firm>.ics, agendas/<firm>.md."""
     files: dict[str, str] = {"timetable.csv": _render(out, "csv")}
-    timetable: list[c.AssignMeeting] = out.data["timetable"]
+    timetable: list[cm.AssignMeeting] = out.data["timetable"]
     ev = result.event
     for fid in ev.participants:
         mine = [m for m in timetable if fid in (m["korea"]["id"], m["japan"]["id"])]
@@ -192,7 +192,7 @@ def _render(out: Output, fmt: str) -> str:
 
 
 def agenda(
-    ds: Dataset, result: AssignResult, fid: str, mine: list[c.AssignMeeting], date: datetime.date
+    ds: Dataset, result: AssignResult, fid: str, mine: list[cm.AssignMeeting], date: datetime.date
 ) -> str:
     ev = result.event
     firm = ds.players[fid]
@@ -216,7 +216,7 @@ def agenda(
 
 
 def calendar(
-    ds: Dataset, result: AssignResult, fid: str, mine: list[c.AssignMeeting], date: datetime.date
+    ds: Dataset, result: AssignResult, fid: str, mine: list[cm.AssignMeeting], date: datetime.date
 ) -> str:
     """An iCalendar file of the firm's meetings (RFC 5545, times in the event's zone)."""
     from zoneinfo import ZoneInfo

@@ -463,11 +463,7 @@ class ValidateDoc(TypedDict):
 
 
 # the event (assign) and trade documents live in contract_more.py (kept under 600 lines)
-from .contract_more import (  # noqa: E402
-    AssignDoc as AssignDoc,
-    TradeImportDoc as TradeImportDoc,
-    TradeShowDoc as TradeShowDoc,
-)
+from .contract_more import AssignDoc, TradeImportDoc, TradeShowDoc  # noqa: E402
 
 DOCUMENTS: dict[str, type] = {
     "sectors": SectorsDoc,

@@ -12,7 +12,7 @@ from .documents import Output, meta
 if TYPE_CHECKING:
     from kjmatch.trade.facts import Result
 
-    from . import contract as c
+    from . import contract_more as cm
 
 
 def _pct(x: float | None) -> str:
@@ -47,7 +47,7 @@ def _rca(basket: dict[str, Any], year: int) -> dict[str, Any]:
     return next((r for r in basket["rca"] if r["year"] == year), {"KR": None, "JP": None})
 
 
-def _sources(figs: dict[str, Any]) -> list[c.TradeSource]:
+def _sources(figs: dict[str, Any]) -> list[cm.TradeSource]:
     return [
         {
             "file": s["file"],
@@ -65,13 +65,13 @@ def import_output(
     result: Result, folder: Path, written: list[Path], figs: dict[str, Any]
 ) -> Output:
     year = max(result.years) if result.years else 0
-    codes: list[c.TradeCodeRow] = []
+    codes: list[cm.TradeCodeRow] = []
     rows = []
     for b in result.baskets:
         if b["kind"] != "code" or not b["hs6"]:
             continue
         r = _rca(b, year)
-        entry: c.TradeCodeRow = {
+        entry: cm.TradeCodeRow = {
             "code": b["key"],
             "products": [p["product"] for p in b["products"]],
             "year": year,
@@ -93,7 +93,7 @@ def import_output(
             ]
         )
     facts = sum(len(x["import_shares"]) for x in result.facts["facts"])
-    data: c.TradeImportDoc = {
+    data: cm.TradeImportDoc = {
         "kjmatch": meta("trade-import"),
         "evidence": str(folder),
         "written": [str(p) for p in written],
@@ -151,7 +151,7 @@ SHOW_COLUMNS = [
 
 
 def show_output(query: str, baskets: list[dict[str, Any]]) -> Output:
-    years: list[c.TradeYearRow] = []
+    years: list[cm.TradeYearRow] = []
     rows = []
     for b in baskets:
         src = {y: s for s in b["_sources"] for y in s["years"]}
@@ -159,7 +159,7 @@ def show_output(query: str, baskets: list[dict[str, Any]]) -> Output:
             pair = next((p for p in imp["partners"] if not p["third"]), None)
             r = _rca(b, imp["year"])
             s = src.get(imp["year"], {})
-            entry: c.TradeYearRow = {
+            entry: cm.TradeYearRow = {
                 "basket": b["key"],
                 "kind": b["kind"],
                 "year": imp["year"],
@@ -200,7 +200,7 @@ def show_output(query: str, baskets: list[dict[str, Any]]) -> Output:
                     entry["source"],
                 ]
             )
-    data: c.TradeShowDoc = {"kjmatch": meta("trade-show"), "query": query, "years": years}
+    data: cm.TradeShowDoc = {"kjmatch": meta("trade-show"), "query": query, "years": years}
     trend = [
         f"{b['key']}: {t['importer']}←{t['partner']} {t['first_share']:.1%} ({t['first_year']}) → "
         f"{t['last_share']:.1%} ({t['last_year']}), {t['direction']}"
