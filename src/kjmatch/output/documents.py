@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from kjmatch import __version__
-from kjmatch.checks import product_inputs
 from kjmatch.errors import Problem
 from kjmatch.model import (
     Dataset,
@@ -24,7 +23,6 @@ from kjmatch.model import (
     Strength,
 )
 from kjmatch.report import Summary
-from kjmatch.scoring.chain import Chain
 
 if TYPE_CHECKING:
     from . import contract as c
@@ -255,6 +253,9 @@ def _lead(kr: list[c.StagePlayer], jp: list[c.StagePlayer]) -> tuple[Any, Any]:
 def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage]:
     """Each stage and its products with their leading players per country, gaps,
     controls and import shares."""
+    from kjmatch.checks import product_inputs  # only chain and sector views need them
+    from kjmatch.scoring.chain import Chain
+
     chain = Chain(ds, sector)
     at_stage: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
     for p in ds.players.values():
