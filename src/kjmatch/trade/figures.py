@@ -96,7 +96,11 @@ def rca(ix: Index, lines: list[str], country: int, year: int) -> float | None:
     if own_total <= 0 or world_total <= 0 or world_b <= 0:
         return None
     own_b = sum(ix.flows.exports.get((year, country, k), 0.0) for k in lines)
-    return round((own_b / own_total) / (world_b / world_total), 4)
+    # one division, so tiny (even subnormal) values cannot underflow a denominator to 0
+    denominator = own_total * world_b
+    if denominator <= 0:
+        return None
+    return round(own_b * world_total / denominator, 4)
 
 
 def michaely(ix: Index, lines: list[str], exporter: int, importer: int, year: int) -> float | None:
