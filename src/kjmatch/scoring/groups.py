@@ -7,6 +7,7 @@ one by one.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from typing import Any
 
 from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts
@@ -18,7 +19,7 @@ from .links import pair_links, score_facts
 Progress = Callable[[str, int, int], None]
 Member = tuple[Player, int]  # a player and its level at one product
 GroupKey = tuple[float, ...]
-Memo = dict[tuple[str, str, str, str], dict[GroupKey, list[Member]]]
+Memo = dict[tuple[str, str, str, str], Any]  # level groups, indexes, per product
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
@@ -138,7 +139,8 @@ def _level_groups(members: list[Member], memo: Memo) -> dict[GroupKey, list[Memb
         for p, level in members:
             groups.setdefault((float(level),), []).append((p, level))
         memo[key] = groups
-    return memo[key]
+    cached: dict[GroupKey, list[Member]] = memo[key]
+    return cached
 
 
 def _split_groups(
@@ -151,31 +153,55 @@ def _split_groups(
 ) -> dict[GroupKey, list[Member]]:
     """Regroup a product's makers: every member gets `common(level)`, except the few
     (firms with ties, and `leader`) for which `odd` gives another key. Members stay in
-    id order; the many plain members are never visited one by one."""
+    id order; the many plain members are only ever sliced, never visited one by one."""
     base = _level_groups(members, memo)
-    key = ("special", str(id(members)), "", "")
-    if key not in memo:  # the makers with ties, found once per product
-        memo[key] = {(0.0,): [m for m in members if m[0].id in chain.ties]}
-    candidates = list(memo[key][(0.0,)])
-    if leader and leader not in chain.ties:
-        candidates += [m for m in members if m[0].id == leader]
+    key = ("tied", str(id(members)), "", "")
+    if key not in memo:  # per product, once
+        memo[key] = [m for m in members if m[0].id in chain.ties]
+    tied: list[Member] = memo[key]
     moved: dict[str, GroupKey] = {}
-    for p, level in candidates:
+    for p, level in [*tied, *_find(members, base, leader, memo)]:
         k = odd(p, level)
         if k is not None:
             moved[p.id] = k
     groups: dict[GroupKey, list[Member]] = {}
     for (lv,), group in base.items():
-        level = int(lv)
         keep = group
-        if moved and any(m[0].id in moved for m in group):
-            keep = [m for m in group if m[0].id not in moved]
-            for m in group:
-                if m[0].id in moved:
-                    groups.setdefault(moved[m[0].id], []).append(m)
+        index = _index(group, memo)
+        hits = sorted(index[pid] for pid in moved if pid in index)
+        if hits:
+            keep = []
+            start = 0
+            for i in hits:
+                keep.extend(group[start:i])
+                groups.setdefault(moved[group[i][0].id], []).append(group[i])
+                start = i + 1
+            keep.extend(group[start:])
         if keep:
-            groups[common(level)] = keep
+            groups[common(int(lv))] = keep
     return groups
+
+
+def _index(group: list[Member], memo: Memo) -> dict[str, int]:
+    """Each member's place in its level group (memoised per group)."""
+    key = ("index", str(id(group)), "", "")
+    if key not in memo:
+        memo[key] = {m[0].id: i for i, m in enumerate(group)}
+    found: dict[str, int] = memo[key]
+    return found
+
+
+def _find(
+    members: list[Member], base: dict[GroupKey, list[Member]], pid: str, memo: Memo
+) -> list[Member]:
+    """The member with id `pid`, if it makes this product."""
+    if not pid:
+        return []
+    for group in base.values():
+        index = _index(group, memo)
+        if pid in index:
+            return [group[index[pid]]]
+    return []
 
 
 def _buyer_groups(
@@ -192,7 +218,8 @@ def _buyer_groups(
     other makers of the supplier's product. Memoised per pair of products."""
     key = (f"buyers-{country}", product, sup_product, leader)
     if key in memo:
-        return memo[key]
+        known: dict[GroupKey, list[Member]] = memo[key]
+        return known
 
     def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_ties(chain, p.id, country, "", sup_product, (product, sup_product))[0]
@@ -219,7 +246,8 @@ def _supplier_groups(
     per pair of products."""
     memo_key = (supplier_country, product, buy_product, leader)
     if memo_key in memo:
-        return memo[memo_key]
+        done: dict[GroupKey, list[Member]] = memo[memo_key]
+        return done
     buyer = "KR" if supplier_country == "JP" else "JP"
     by_level: dict[int, tuple[float, float, float]] = {}
 
