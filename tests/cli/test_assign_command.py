@@ -155,3 +155,24 @@ def test_exports_csv_ics_and_agendas(tmp_path: Path) -> None:
     assert code == 1 and "already exists; use --force" in err
     code, _, _ = run("assign", EXAMPLE, "--export", str(day), "--force")
     assert code == 0
+
+
+def test_terminal_table_is_compact_and_reasons_stay_in_data_and_agendas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, err = run("assign", EXAMPLE)
+    assert code == 0 and err == ""
+    header = next(line for line in out.splitlines() if "slot" in line and "japan" in line)
+    assert "direction" in header and "reason" not in header
+    assert "is a direct input" not in out
+    assert max(len(line) for line in out.splitlines() if line.startswith(("┃", "│"))) <= 100
+    code, out, _ = run("assign", EXAMPLE, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and all(r["reason"] for r in rows)
+    day = tmp_path / "day"
+    assert run("assign", EXAMPLE, "--export", str(day))[0] == 0
+    agenda = (day / "agendas" / "sk-on.md").read_text("utf-8")
+    # the partner's product by name, not by id; the reason in full
+    assert "| Aluminium pouch film |" in agenda and "| pouch-film |" not in agenda
+    assert "is a direct input to SK On's Pouch cells" in agenda

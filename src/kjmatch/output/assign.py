@@ -123,6 +123,8 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         title=title,
         footer=_footer(ds, plans, diff, chosen, result),
         numeric=frozenset({"slot", "table", "score"}),
+        # compact on a terminal: the reasons are in the JSON, the CSV and each agenda
+        constant=frozenset({"reason"}),
     )
 
 
@@ -200,7 +202,7 @@ def agenda(
     rows = []
     for m in mine:
         other = m["japan"] if korean else m["korea"]
-        product = (m["japan_product"] if korean else m["korea_product"]) or ""
+        product = _product_name(ds, ev.sector, m["japan_product"] if korean else m["korea_product"])
         rows.append([m["time"] or "not placed", m["table"] or "", other["name"], product,
                      f"{m['score']:.2f}", m["reason"]])  # fmt: skip
     where = f", {ev.location}" if ev.location else ""
@@ -213,6 +215,12 @@ def agenda(
     if not rows:
         text += "\nNo meetings in this plan.\n"
     return text
+
+
+def _product_name(ds: Dataset, sector: str, pid: str | None) -> str:
+    """The product's English name (its id if the sector does not list it)."""
+    found = ds.sectors[sector].products().get(pid) if pid else None
+    return found[1].name.en if found else (pid or "")
 
 
 def calendar(
