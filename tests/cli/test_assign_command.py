@@ -14,14 +14,17 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "data" / "examples" / "battery-day.yaml")
 
 
-def test_flags_plan_a_batteries_day_with_both_plans() -> None:
+def test_flags_plan_a_batteries_day_with_all_three_plans() -> None:
     doc = jrun("assign", "--sector", "batteries", "--korea-capacity", "4",
                "--japan-capacity", "8", "--slots", "12")  # fmt: skip
-    best, stable = (
-        next(p for p in doc["plans"] if p["plan"] == k) for k in ("best-total", "stable")
+    best, stable, fair = (
+        next(p for p in doc["plans"] if p["plan"] == k) for k in ("best-total", "stable", "fair")
     )
-    assert doc["totals"] == {"best-total": best["total"], "stable": stable["total"]}
+    assert doc["totals"] == {p["plan"]: p["total"] for p in (best, stable, fair)}
     assert doc["difference"] == round(best["total"] - stable["total"], 2) >= 0
+    assert doc["fair_difference"] == round(best["total"] - fair["total"], 2) >= 0
+    assert fair["fewest"] >= max(best["fewest"], stable["fewest"])
+    assert fair["fewest"] > best["fewest"]  # on the bundled batteries day, fairness does lift it
     assert stable["blocking_pairs"] == 0 and best["unplaced"] == stable["unplaced"] == 0
     for plan in (best, stable):
         firms = {f["id"]: f for f in plan["firms"]}
@@ -40,6 +43,23 @@ def test_table_shows_the_timetable_and_both_totals() -> None:
     code, out, err = run("assign", "--sector", "batteries", "--slots", "6")
     assert code == 0 and err == ""
     assert "10:00–10:20" in out and "best total" in out and "stability costs" in out
+    rows = [
+        line.split()
+        for line in out.splitlines()
+        if line.startswith(("best total", "stable", "fair "))
+    ]
+    assert [r[0] for r in rows] == ["best", "stable", "fair"] and "fairness costs" in out
+
+
+def test_plan_fair_is_the_timetable_and_export() -> None:
+    doc = jrun("assign", EXAMPLE, "--plan", "fair")
+    fair = next(p for p in doc["plans"] if p["plan"] == "fair")
+    assert doc["plan"] == "fair" and doc["timetable"] == fair["timetable"]
+    assert all(m["plan"] == "fair" for m in doc["timetable"])
+    others = [p["fewest"] for p in doc["plans"] if p["plan"] != "fair"]
+    assert fair["fewest"] >= max(others)
+    code, out, err = run("assign", EXAMPLE, "--plan", "fair")
+    assert code == 0 and err == "" and "fair plan, timetable" in out
 
 
 def test_event_file_honours_requests_must_meet_never_meet_and_availability() -> None:

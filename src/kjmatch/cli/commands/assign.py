@@ -24,6 +24,7 @@ from kjmatch.errors import KjmatchError, RequestError
 class PlanName(str, Enum):
     best_total = "best-total"
     stable = "stable"
+    fair = "fair"
 
 
 class Side(str, Enum):
