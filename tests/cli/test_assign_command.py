@@ -24,6 +24,7 @@ def test_flags_plan_a_batteries_day_with_all_three_plans() -> None:
     assert doc["difference"] == round(best["total"] - stable["total"], 2) >= 0
     assert doc["fair_difference"] == round(best["total"] - fair["total"], 2) >= 0
     assert fair["fewest"] >= max(best["fewest"], stable["fewest"])
+    assert fair["floor"] >= max(best["floor"], stable["floor"])
     assert fair["fewest"] > best["fewest"]  # on the bundled batteries day, fairness does lift it
     assert stable["blocking_pairs"] == 0 and best["unplaced"] == stable["unplaced"] == 0
     for plan in (best, stable):
@@ -56,8 +57,9 @@ def test_plan_fair_is_the_timetable_and_export() -> None:
     fair = next(p for p in doc["plans"] if p["plan"] == "fair")
     assert doc["plan"] == "fair" and doc["timetable"] == fair["timetable"]
     assert all(m["plan"] == "fair" for m in doc["timetable"])
-    others = [p["fewest"] for p in doc["plans"] if p["plan"] != "fair"]
-    assert fair["fewest"] >= max(others)
+    others = [p for p in doc["plans"] if p["plan"] != "fair"]
+    assert fair["fewest"] >= max(p["fewest"] for p in others)
+    assert fair["floor"] > max(p["floor"] for p in others)  # 4 against 2 and 0 here
     code, out, err = run("assign", EXAMPLE, "--plan", "fair")
     assert code == 0 and err == "" and "fair plan, timetable" in out
 

@@ -72,6 +72,7 @@ def _plan_doc(ds: Dataset, result: AssignResult, plan: Plan) -> cm.AssignPlan:
         "timetable_proven": plan.timetable.proven,
         "blocking_pairs": plan.blocking_pairs,
         "fewest": plan.fewest,
+        "floor": plan.floor,
         "firms": firms,
         "timetable": [meeting_doc(ds, result, plan.kind, m) for m in plan.meetings],
     }
@@ -150,13 +151,13 @@ def _footer(
     chosen: str,
     result: AssignResult,
 ) -> list[str]:
-    lines = ["plan          meetings      total   fewest   blocking pairs   firms short"]
+    lines = ["plan          meetings      total   fewest   floor   blocking pairs   firms short"]
     for p in plans:
         short = sum(1 for f in p["firms"] if f["short_by"])
         low = "–" if p["fewest"] is None else p["fewest"]
         lines.append(
             f"{LABEL[p['plan']]:<12}  {p['meetings']:>8}  {p['total']:>9.2f}  {low:>7}  "
-            f"{p['blocking_pairs']:>15}  {short:>11}"
+            f"{p['floor']:>6}  {p['blocking_pairs']:>15}  {short:>11}"
         )
     best = next((p for p in plans if p["plan"] == "best-total"), None)
     for cost, what in ((diff, "stability"), (fair_diff, "fairness")):
@@ -164,8 +165,8 @@ def _footer(
             share = 100 * cost / best["total"] if best["total"] else 0.0
             lines.append(f"{what} costs {cost:.2f} points ({share:.1f}% of the best total)")
     lines.append(
-        "fewest: the fewest meetings with linked products of a firm that could have one; "
-        "the fair plan raises it first"
+        "fewest: good meetings (with linked products) of the worst-served firm; floor: every "
+        "firm has at least this many, or all it could have; the fair plan raises the floor first"
     )
     plan = next(p for p in plans if p["plan"] == chosen)
     for f in plan["firms"]:

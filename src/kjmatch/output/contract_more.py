@@ -56,6 +56,9 @@ class AssignPlan(TypedDict):
     # the fewest good meetings (with linked products) of a firm that could have any; the
     # fair plan maximises it first (None: no firm could have a good meeting)
     fewest: int | None
+    # every firm has at least min(floor, the most it could have) good meetings: the
+    # level the fair plan maximises
+    floor: int
     firms: list[AssignFirm]
     timetable: list[AssignMeeting]
 

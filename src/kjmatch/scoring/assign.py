@@ -303,6 +303,7 @@ class Plan:
     timetable: Timetable
     blocking_pairs: int  # pairs that would both rather meet (0 for the stable plan)
     fewest: int | None  # fewest placed good meetings of a firm that could have one
+    floor: int  # every firm has min(floor, its reach) placed good meetings or more
 
 
 @dataclass(slots=True)
@@ -431,7 +432,9 @@ def _plan(
     total = round(sum(m.score for m in meetings if m.slot), 2)
     blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
     placed = [(m.korea, m.japan) for m in meetings if m.slot]
-    return Plan(kind, meetings, total, firms, table, blocking, fewest(inst, placed))
+    return Plan(
+        kind, meetings, total, firms, table, blocking, fewest(inst, placed), fairness(inst, placed)
+    )
 
 
 def _shortfall(
