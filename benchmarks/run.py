@@ -178,7 +178,8 @@ def assign_day(
     env: dict[str, str], work: Path, korea: int = 300, japan: int = 100
 ) -> dict[str, Any]:
     """`kjmatch assign` on a matching day of `korea` × `japan` synthetic firms, capacities
-    4–8, 12 slots: both plans and the timetable (target < 5 s, warm dataset cache)."""
+    4–8, 12 slots: the three plans (best total, stable, fair) and their timetables
+    (target < 5 s, warm dataset cache)."""
     import random
 
     data = work / f"assign-{korea}"

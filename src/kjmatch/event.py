@@ -5,19 +5,26 @@ slots and the participants of each country, by dataset id or name (imported firm
 are ordinary players of `--data-dir`), each with an optional capacity, the slots
 it is available in, ranked requests and must-meet and never-meet partners. Every
 problem is reported at once, located `file:line:col: path: message` as in the data.
+
+The same event fits a sheet (CSV or XLSX, read as `kjmatch import` reads its sheets):
+optional `setting, value` rows (the top-level keys above), then a header row with
+columns country, firm, capacity, available, must_meet, never_meet and requests, one
+row per participant, lists separated by `;` (`1-4;7`, `toyota;honda`). Its problems
+are located `file:row:col: column: message`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, Any, ClassVar, cast
 
 import annotated_types as at
 
-from .errors import DataError, RequestError
+from .errors import DataError, Problem, RequestError
 from .model import Dataset, Slug, Text
 
 MAX_SLOTS = 96
@@ -129,24 +136,21 @@ def from_flags(
     return Event(sector=sector, slots=slots, participants=people, tables=tables)
 
 
-def read_event(path: Path, ds: Dataset) -> Event:
-    """Read and check an event file against the dataset; DataError lists every problem."""
+def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) -> Event:
+    """Read and check an event file against the dataset; DataError lists every problem.
+
+    YAML or JSON (`kjmatch schema event`), or a sheet (CSV, XLSX: `SHEET_HINT`).
+    `settings` (sector, slots, korea_capacity, …; None values ignored) override the
+    file's own, as the command's options do."""
     from . import lookup
-    from .validation import Checker, clean_text, validate_document
-    from .yamlio import YamlProblem, decode, parse, parse_json, read_bytes
 
     file = str(path)
-    checker = Checker()
-    try:
-        text = decode(read_bytes(path, file), file)
-        checker.texts[file] = text
-        data, dups = (parse_json if file.endswith(".json") else parse)(text, file)
-    except YamlProblem as exc:
-        raise DataError(exc.problems) from None
-    checker.problems.extend(dups)
-    doc: EventFile | None = validate_document(
-        checker, file, EventFile, clean_text(checker, file, data), HINT
-    )
+    given = {k: v for k, v in (settings or {}).items() if v is not None}
+    checker: Any
+    if path.suffix.lower() in SHEETS:
+        checker, doc = _sheet_document(path, ds, given)
+    else:
+        checker, doc = _yaml_document(path, given)
     if doc is None:
         raise DataError(checker.resolve())
     if doc.sector not in ds.sectors:
@@ -184,7 +188,8 @@ def read_event(path: Path, ds: Dataset) -> Event:
                 continue
             if pid in where:
                 k, j = where[pid]
-                checker.add(file, (key, i, "firm"), f"{pid!r} is listed twice (also {k}[{j}])")
+                also = checker.where(k, j) if isinstance(checker, SheetChecker) else f"{k}[{j}]"
+                checker.add(file, (key, i, "firm"), f"{pid!r} is listed twice (also {also})")
                 continue
             where[pid] = (key, i)
             raw.append((key, i, entry, pid))
@@ -239,6 +244,25 @@ def read_event(path: Path, ds: Dataset) -> Event:
         location=doc.location,
         file=file,
     )
+
+
+def _yaml_document(path: Path, given: dict[str, Any]) -> tuple[Any, EventFile | None]:
+    from .validation import Checker, clean_text, validate_document
+    from .yamlio import YamlProblem, decode, parse, parse_json, read_bytes
+
+    file = str(path)
+    checker = Checker()
+    try:
+        text = decode(read_bytes(path, file), file)
+        checker.texts[file] = text
+        data, dups = (parse_json if file.endswith(".json") else parse)(text, file)
+    except YamlProblem as exc:
+        raise DataError(exc.problems) from None
+    checker.problems.extend(dups)
+    data = clean_text(checker, file, data)
+    if isinstance(data, dict):
+        data = {**data, **given}
+    return checker, validate_document(checker, file, EventFile, data, HINT)
 
 
 def _unknown_text(call: Any) -> str:
@@ -310,3 +334,155 @@ def _check_requests(
                     (key, i, "must_meet"),
                     f"must meet {other!r} but they share no available slot",
                 )
+
+
+# ---------------------------------------------------------------- spreadsheet events
+
+SHEETS = (".csv", ".tsv", ".xlsx", ".xlsm")
+COLUMNS = ("country", "firm", "capacity", "available", "must_meet", "never_meet", "requests")
+SETTINGS = tuple(
+    f.name for f in dataclasses.fields(EventFile) if f.name not in ("korea", "japan")
+)  # name, sector, date, start, slot_minutes, break_minutes, slots, tables, …
+_COUNTRY = {"kr": "korea", "korea": "korea", "jp": "japan", "japan": "japan"}
+_LIST = re.compile(r"\s*;\s*")
+_KEY = re.compile(r"[^a-z0-9]+")
+_SECONDS = re.compile(r"^(\d{1,2}:\d{2}):00$")  # a time cell of a workbook: 10:00:00
+SHEET_HINT = (
+    "an event sheet has a row `country, firm, …` heading one row per participant "
+    f"(columns {', '.join(COLUMNS)}), under optional `setting, value` rows "
+    f"({', '.join(SETTINGS)})"
+)
+
+
+class SheetChecker:
+    """Problems of an event sheet, located `file:row:col` by the cell they concern."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.problems: list[Problem] = []
+        self.cells: dict[tuple[str | int, ...], tuple[int, int, str]] = {}
+        self.rows: dict[tuple[str, int], int] = {}  # (korea|japan, index) → sheet row
+
+    def at(self, row: int, col: int, label: str, message: str) -> None:
+        self.problems.append(Problem(self.file, row, col, label, message))
+
+    def add(self, file: str, path: tuple[str | int, ...], message: str) -> None:
+        for n in range(len(path), 0, -1):
+            if path[:n] in self.cells:
+                row, col, label = self.cells[path[:n]]
+                self.problems.append(Problem(file, row, col, label, message))
+                return
+        self.problems.append(Problem(file, 0, 0, str(path[0]) if path else "", message))
+
+    def resolve(self) -> list[Problem]:
+        return sorted(self.problems, key=lambda p: (p.line, p.col))
+
+    def where(self, key: str, i: int) -> str:
+        return f"row {self.rows[(key, i)]}"
+
+
+def _key(text: str) -> str:
+    return _KEY.sub("_", text.strip().lower()).strip("_")
+
+
+def _sheet_document(
+    path: Path, ds: Dataset, given: dict[str, Any]
+) -> tuple[SheetChecker, EventFile | None]:
+    """The sheet as an `EventFile`: the settings rows, the options in `given` over them,
+    and the participants; every problem located at its cell."""
+    from pydantic import ValidationError
+
+    from . import lookup
+    from .errors import nearest
+    from .importer import read_table
+    from .validation import _schema_message, adapter, clean_text
+    from .yamlio import read_bytes
+
+    file = str(path)
+    checker = SheetChecker(file)
+    table = read_table(path, read_bytes(path, file))
+    head = next(
+        (n for n, row in enumerate(table) if {"country", "firm"} <= {_key(c) for c in row}), None
+    )
+    if head is None:
+        checker.problems.append(Problem(file, 1, 1, "", f"no participants; {SHEET_HINT}"))
+        return checker, None
+    data: dict[str, Any] = {}
+    for n, row in enumerate(table[:head], 1):
+        texts = [c.strip() for c in row]
+        if not any(texts):
+            continue
+        key = _key(texts[0])
+        if key not in SETTINGS:
+            close = nearest(key, SETTINGS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            checker.at(n, 1, texts[0], f"unknown setting {texts[0]!r}{hint} "
+                       f"(settings: {', '.join(SETTINGS)})")  # fmt: skip
+            continue
+        value = next((c for c in texts[1:] if c), "")
+        if key == "start":
+            value = _SECONDS.sub(r"\1", value)
+        checker.cells[(key,)] = (n, 2, key)
+        if key == "sector" and value and "sector" not in given:
+            try:  # a sheet may name the sector as people do: Batteries, 이차전지
+                value = lookup.sector(ds, value)
+            except RequestError as exc:
+                checker.at(n, 2, key, str(exc))
+                continue
+        if value:
+            data[key] = value
+    data.update(given)
+    columns: dict[int, str] = {}
+    for c, name in enumerate(table[head]):
+        key = _key(name)
+        if key in COLUMNS:
+            columns[c] = key
+        elif key:
+            close = nearest(key, COLUMNS, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            message = f"unknown column {name!r}{hint} (columns: {', '.join(COLUMNS)})"
+            checker.at(head + 1, c + 1, name, message)
+    sides: dict[str, list[dict[str, Any]]] = {"korea": [], "japan": []}
+    for n, row in enumerate(table[head + 1 :], head + 2):
+        cells = {columns[c]: v.strip() for c, v in enumerate(row) if c in columns}
+        if not any(cells.values()):
+            continue
+        col = {k: c + 1 for c, k in columns.items()}
+        side = _COUNTRY.get(cells.get("country", "").lower())
+        if side is None:
+            got = cells.get("country", "")
+            checker.at(n, col.get("country", 1), "country", f"must be KR or JP, got {got!r}")
+            continue
+        i = len(sides[side])
+        checker.rows[(side, i)] = n
+        entry: dict[str, Any] = {}
+        for k, text in cells.items():
+            checker.cells[(side, i, k)] = (n, col[k], k)
+            if k == "country" or not text:
+                continue
+            if k in ("must_meet", "never_meet", "requests"):
+                entry[k] = [x for x in _LIST.split(text) if x]
+            elif k == "available":
+                entry[k] = [int(x) if x.isdigit() else x for x in _LIST.split(text) if x]
+            else:
+                entry[k] = text
+        if not entry.get("firm"):
+            checker.at(n, col.get("firm", 1), "firm", "no firm named")
+            continue
+        sides[side].append(entry)
+    data.update(sides)
+    for key in ("sector", "slots"):
+        if key not in data and not any(p.path == key for p in checker.problems):
+            checker.at(1, 1, key, f"no {key}: give a `{key}, …` row above the participants, "
+                       f"or --{key}")  # fmt: skip
+    data = clean_text(cast(Any, checker), file, data)  # control characters, NFC
+    if "sector" not in data or "slots" not in data:  # reported above, at its cell or 1:1
+        return checker, None
+    try:
+        return checker, adapter(EventFile).validate_python(data)
+    except ValidationError as exc:
+        for err in exc.errors():
+            loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
+            loc, message = _schema_message(err, EventFile, loc)
+            checker.add(file, loc, message)
+        return checker, None

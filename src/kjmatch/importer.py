@@ -61,19 +61,26 @@ class Imported:
     defaults: dict[str, int] = field(default_factory=dict)  # default → rows that took it
 
 
-def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
+def read_table(path: Path, data: bytes) -> list[list[str]]:
+    """The sheet's cells as text, row by row (CSV or the first sheet of an XLSX); row n
+    of the list is row n + 1 as a spreadsheet shows it. An empty sheet is an error."""
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table = _xlsx_rows(path, data)
     else:
         text = _decode(data, str(path))
-        # the header row decides the delimiter (Excel writes ; in many locales); cells
+        # the first row decides the delimiter (Excel writes ; in many locales); cells
         # below may hold commas of their own
         head = text.split("\n", 1)[0]
         delimiter = max(",;\t", key=head.count) if any(d in head for d in ",;\t") else ","
         table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     if not table:
         raise DataError([Problem(str(path), 1, 1, "", "the spreadsheet is empty")])
+    return table
+
+
+def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
+    table = read_table(path, data)
     header = [_field(h) for h in table[0]]
     if "name" not in header:
         raise DataError(

@@ -14,14 +14,18 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = str(ROOT / "data" / "examples" / "battery-day.yaml")
 
 
-def test_flags_plan_a_batteries_day_with_both_plans() -> None:
+def test_flags_plan_a_batteries_day_with_all_three_plans() -> None:
     doc = jrun("assign", "--sector", "batteries", "--korea-capacity", "4",
                "--japan-capacity", "8", "--slots", "12")  # fmt: skip
-    best, stable = (
-        next(p for p in doc["plans"] if p["plan"] == k) for k in ("best-total", "stable")
+    best, stable, fair = (
+        next(p for p in doc["plans"] if p["plan"] == k) for k in ("best-total", "stable", "fair")
     )
-    assert doc["totals"] == {"best-total": best["total"], "stable": stable["total"]}
+    assert doc["totals"] == {p["plan"]: p["total"] for p in (best, stable, fair)}
     assert doc["difference"] == round(best["total"] - stable["total"], 2) >= 0
+    assert doc["fair_difference"] == round(best["total"] - fair["total"], 2) >= 0
+    assert fair["fewest"] >= max(best["fewest"], stable["fewest"])
+    assert fair["floor"] >= max(best["floor"], stable["floor"])
+    assert fair["fewest"] > best["fewest"]  # on the bundled batteries day, fairness does lift it
     assert stable["blocking_pairs"] == 0 and best["unplaced"] == stable["unplaced"] == 0
     for plan in (best, stable):
         firms = {f["id"]: f for f in plan["firms"]}
@@ -40,6 +44,24 @@ def test_table_shows_the_timetable_and_both_totals() -> None:
     code, out, err = run("assign", "--sector", "batteries", "--slots", "6")
     assert code == 0 and err == ""
     assert "10:00–10:20" in out and "best total" in out and "stability costs" in out
+    rows = [
+        line.split()
+        for line in out.splitlines()
+        if line.startswith(("best total", "stable", "fair "))
+    ]
+    assert [r[0] for r in rows] == ["best", "stable", "fair"] and "fairness costs" in out
+
+
+def test_plan_fair_is_the_timetable_and_export() -> None:
+    doc = jrun("assign", EXAMPLE, "--plan", "fair")
+    fair = next(p for p in doc["plans"] if p["plan"] == "fair")
+    assert doc["plan"] == "fair" and doc["timetable"] == fair["timetable"]
+    assert all(m["plan"] == "fair" for m in doc["timetable"])
+    others = [p for p in doc["plans"] if p["plan"] != "fair"]
+    assert fair["fewest"] >= max(p["fewest"] for p in others)
+    assert fair["floor"] > max(p["floor"] for p in others)  # 4 against 2 and 0 here
+    code, out, err = run("assign", EXAMPLE, "--plan", "fair")
+    assert code == 0 and err == "" and "fair plan, timetable" in out
 
 
 def test_event_file_honours_requests_must_meet_never_meet_and_availability() -> None:
@@ -155,3 +177,24 @@ def test_exports_csv_ics_and_agendas(tmp_path: Path) -> None:
     assert code == 1 and "already exists; use --force" in err
     code, _, _ = run("assign", EXAMPLE, "--export", str(day), "--force")
     assert code == 0
+
+
+def test_terminal_table_is_compact_and_reasons_stay_in_data_and_agendas(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    code, out, err = run("assign", EXAMPLE)
+    assert code == 0 and err == ""
+    header = next(line for line in out.splitlines() if "slot" in line and "japan" in line)
+    assert "direction" in header and "reason" not in header
+    assert "is a direct input" not in out
+    assert max(len(line) for line in out.splitlines() if line.startswith(("┃", "│"))) <= 100
+    code, out, _ = run("assign", EXAMPLE, "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and all(r["reason"] for r in rows)
+    day = tmp_path / "day"
+    assert run("assign", EXAMPLE, "--export", str(day))[0] == 0
+    agenda = (day / "agendas" / "sk-on.md").read_text("utf-8")
+    # the partner's product by name, not by id; the reason in full
+    assert "| Aluminium pouch film |" in agenda and "| pouch-film |" not in agenda
+    assert "is a direct input to SK On's Pouch cells" in agenda

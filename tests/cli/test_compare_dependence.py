@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from clirun import jrun, run
@@ -60,8 +62,12 @@ def test_dependence_is_sorted_filtered_and_sourced() -> None:
 
 
 def test_dependence_empty_and_bad_filters_say_why() -> None:
-    code, out, err = run("dependence", "--from", "XX")
-    assert code == 0 and "No import figure" in out
+    code, out, err = run("dependence", "--from", "XX", "--json")
+    assert code == 0 and json.loads(out)["dependence"] == []
+    assert err.splitlines()[0].startswith(
+        "kjmatch: nothing to show: no figure for imports from XX; imports on record come from "
+    )
+    assert err.splitlines()[1] == "kjmatch: try --from pair or --from third"
     code, out, err = run("dependence", "--from", "china")
     assert code == 2 and out == "" and "two-letter country code" in err
     code, out, err = run("dependence", "--importer", "CN")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from clirun import run
+from conftest import SECTOR, default_files, names, strength, write_dataset
 
 
 def _why(*args: str) -> tuple[dict[str, Any], list[str]]:
@@ -102,3 +105,54 @@ def test_progress_only_on_a_terminal_and_only_after_a_second(
     bar = options.TerminalProgress()
     bar("Stability", 1, 10)  # within the first second: nothing is drawn
     assert bar._bar is None
+
+
+def test_companies_at_a_stage_the_country_has_no_firm_at() -> None:
+    doc, err = _why("companies", "-s", "ammonia", "--stage", "other-end-uses", "-c", "JP")
+    assert doc["companies"] == []
+    assert err[0].startswith(
+        "kjmatch: nothing to show: no JP firm has strengths at stage other-end-uses in "
+        "Fuel and clean ammonia; JP firms in Fuel and clean ammonia are strong at "
+    )
+    assert "--stage synthesis" in err[1] and err[1].endswith(" or --country KR")
+    assert _why("companies", "-s", "ammonia", "--stage", "synthesis", "-c", "JP")[0]["companies"]
+
+
+def test_companies_of_a_country_absent_from_the_sector(tmp_path: Path) -> None:
+    files = default_files()
+    files["sectors/gadgets.yaml"] = {**copy.deepcopy(SECTOR), "id": "gadgets",
+                                     "name": names("Gadgets")}  # fmt: skip
+    files["players/all.yaml"]["players"][0]["strengths"].append(strength("cells", 4, "gadgets"))
+    data = write_dataset(tmp_path / "data", files)
+    doc, err = _why("companies", "-s", "gadgets", "-c", "JP", "--data-dir", str(data))
+    assert doc["companies"] == []
+    assert err == [
+        "kjmatch: nothing to show: no JP firm has strengths in Gadgets; JP firms have strengths "
+        "in widgets",
+        "kjmatch: try --sector widgets",
+    ]
+    assert _why("companies", "-s", "gadgets", "-c", "KR", "--data-dir", str(data))[1] == []
+
+
+@pytest.mark.parametrize(
+    ("args", "reason", "tries"),
+    [
+        (["-s", "hydrogen", "--importer", "JP"], "Hydrogen has no import figures at all",
+         "--sector "),
+        (["-s", "batteries", "--importer", "JP"],
+         "no figure for JP's imports in Secondary batteries; the imports in Secondary batteries "
+         "on record are KR's", "--importer KR"),
+        (["-s", "shipbuilding", "--importer", "JP", "--from", "third"],
+         "no figure for JP's imports from third countries in Shipbuilding; JP's imports in "
+         "Shipbuilding on record come from KR", "--from pair"),
+    ],
+)  # fmt: skip
+def test_dependence_says_which_filter_to_change(args: list[str], reason: str, tries: str) -> None:
+    doc, err = _why("dependence", *args)
+    assert doc["dependence"] == []
+    assert err[0] == f"kjmatch: nothing to show: {reason}"
+    assert err[1].startswith(f"kjmatch: try {tries}")
+    flag, value = err[1].removeprefix("kjmatch: try ").split(" or ")[0].split()
+    changed = dict(zip(args[::2], args[1::2], strict=True)) | {flag: value}
+    again = _why("dependence", *[x for kv in changed.items() for x in kv])
+    assert again[0]["dependence"] and again[1] == []

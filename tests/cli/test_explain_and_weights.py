@@ -240,3 +240,26 @@ def test_shared_ranks_are_marked_in_json_and_tables(tiny: Path) -> None:
     code, out, err = run("match", "-s", "widgets", "--data-dir", str(tiny), "--top", "50")
     assert code == 0 and err == ""
     assert f"{shared[0][0]}=" in out
+
+
+def test_explain_long_reasons_hang_under_their_bullet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """At 80 columns every wrapped reason continues under its first word, not at column 0."""
+    monkeypatch.setenv("COLUMNS", "80")
+    doc = jrun("explain", "lg-energy-solution", "toyota")
+    code, out, err = run("explain", "lg-energy-solution", "toyota")
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    reasons = [r for sec in doc["sectors"] for link in sec["links"] for r in link["reasons"]]
+    blocks: list[list[str]] = []  # each bullet: its first line and the lines hanging under it
+    for line in lines:
+        if line.startswith("  • "):
+            blocks.append([line])
+        elif blocks and line.startswith("    ") and not line.startswith("    source:"):
+            blocks[-1].append(line)
+        elif blocks and blocks[-1]:
+            blocks.append([])
+    text = {" ".join(b[4:] for b in block): block for block in blocks if block}
+    for reason in reasons:
+        block = text[" ".join(reason.split())]  # the reason, whole, under its own bullet
+        assert all(not b[4:].startswith(" ") and len(b) <= 80 for b in block)
+    assert sum(len(text[" ".join(r.split())]) > 1 for r in reasons) >= 3  # long ones wrapped

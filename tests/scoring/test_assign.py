@@ -7,6 +7,7 @@ import itertools
 import warnings
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.optimize import linear_sum_assignment
@@ -168,3 +169,70 @@ def test_pair_scores_equal_the_full_ranking(bundled: Dataset) -> None:
         scores, _ = pair_scores(bundled, sector, kr, jp)
         full = {(p.korea.id, p.japan.id): p.score for p in match(bundled, sector, top=None).ranked}
         assert scores == full
+
+
+def _level(inst: Instance, chosen: list[tuple[str, str]]) -> int:
+    """Brute-force fairness: the largest t with every firm at min(t, its reach) or more."""
+    from kjmatch.scoring.assign import good_meetings, reach
+
+    could, got = reach(inst), good_meetings(inst, chosen)
+    return max(t for t in range(max(could.values(), default=0) + 1)
+               if all(got[f] >= min(t, r) for f, r in could.items()))  # fmt: skip
+
+
+@st.composite
+def fair_instances(draw: st.DrawFn) -> Instance:
+    """Instances with pairs of no linked products (score 0, not good meetings) and
+    must-meet pairs within the capacities, as an event file allows."""
+    base = draw(instances())
+    score = {e: (0.0 if draw(st.integers(0, 4)) == 0 else s) for e, s in base.score.items()}
+    load: dict[str, int] = {}
+    forced = set()
+    for e in sorted(score):
+        if draw(st.integers(0, 5)) == 0 and all(load.get(f, 0) < base.capacity[f] for f in e):
+            forced.add(e)
+            for f in e:
+                load[f] = load.get(f, 0) + 1
+    return Instance(base.korea, base.japan, base.capacity, score, frozenset(forced))
+
+
+@settings(max_examples=200, deadline=None)
+@given(fair_instances(), st.sampled_from(["KR", "JP"]))
+def test_fair_plan_raises_the_fewest_meetings_and_is_lexicographically_optimal(
+    inst: Instance, side: str
+) -> None:
+    from kjmatch.scoring.assign import fair, fewest
+
+    best, stab = best_total(inst), stable(inst, side)
+    chosen = fair(inst, [best, stab])
+    assert _feasible(inst, chosen) and inst.forced <= set(chosen) <= set(inst.score)
+    low = fewest(inst, chosen)
+    for other in (best, stab):
+        theirs = fewest(inst, other)
+        assert (low is None and theirs is None) or low >= theirs  # type: ignore[operator]
+    assert _total(inst, chosen) <= _total(inst, best) + 1e-6
+    # brute force: the largest level first, then the largest total at that level
+    edges = sorted(inst.score)
+    top = max(
+        (_level(inst, list(sub)), round(_total(inst, list(sub)), 6))
+        for r in range(len(edges) + 1)
+        for sub in itertools.combinations(edges, r)
+        if _feasible(inst, list(sub)) and inst.forced <= set(sub)
+    )
+    assert (_level(inst, chosen), round(_total(inst, chosen), 6)) == top
+    assert fair(inst) == chosen or _total(inst, fair(inst)) == pytest.approx(_total(inst, chosen))
+
+
+def test_fair_plan_gives_the_small_firm_a_meeting() -> None:
+    """Best total gives both places of the big buyer to the two high scores and leaves k2
+    without a meeting; fair gives every firm one (k0 moves to its weak second partner)."""
+    from kjmatch.scoring.assign import fair, fewest
+
+    score = {("k0", "j0"): 90.0, ("k1", "j0"): 80.0, ("k2", "j0"): 10.0, ("k0", "j1"): 5.0}
+    inst = Instance(("k0", "k1", "k2"), ("j0", "j1"), {"k0": 2, "k1": 1, "k2": 1, "j0": 2,
+                    "j1": 1}, score)  # fmt: skip
+    assert fewest(inst, best_total(inst)) == 0
+    chosen = fair(inst)
+    assert fewest(inst, chosen) == 1 and ("k2", "j0") in chosen
+    assert sorted(chosen) == [("k0", "j1"), ("k1", "j0"), ("k2", "j0")]
+    assert _total(inst, best_total(inst)) - _total(inst, chosen) == pytest.approx(80.0)

@@ -365,6 +365,10 @@ def say_why_empty(why: Empty) -> None:
         "min_score": "--min-score {}",
         "new_only": "without --new-only",
         "direction": "--direction {}",
+        "country": "--country {}",
+        "stage": "--stage {}",
+        "importer": "--importer {}",
+        "partner": "--from {}",
     }
     tries = list(dict.fromkeys(words[f].format(v) for f, v in why.tries if f in words))
     if tries:

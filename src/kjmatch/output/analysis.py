@@ -153,13 +153,13 @@ def dependence_output(
         columns=DEPENDENCE_COLUMNS,
         rows=rows,
         title="Import dependence, highest share first (latest figure per item)",
+        # an empty result is explained on stderr (scoring/empty.py), as match's is
         footer=[
             f"aged = share × 0.5^(age/5 years) from {as_of}; "
             "`kjmatch show sector ID` lists every figure with its source."
-            if rows
-            else "No import figure in the dataset matches these filters; "
-            "try without --importer, --from or --sector."
-        ],
+        ]
+        if rows
+        else [],
         numeric=frozenset({"share", "year", "aged"}),
     )
 

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
     from . import contract_more as cm
 
 COLUMNS = ["slot", "time", "table", "korea", "japan", "score", "direction", "reason"]
-LABEL = {"best-total": "best total", "stable": "stable"}
+LABEL = {"best-total": "best total", "stable": "stable", "fair": "fair"}
 
 
 def meeting_doc(ds: Dataset, result: AssignResult, kind: str, m: Meeting) -> cm.AssignMeeting:
@@ -71,6 +71,8 @@ def _plan_doc(ds: Dataset, result: AssignResult, plan: Plan) -> cm.AssignPlan:
         "timetable_method": plan.timetable.method,  # type: ignore[typeddict-item]
         "timetable_proven": plan.timetable.proven,
         "blocking_pairs": plan.blocking_pairs,
+        "fewest": plan.fewest,
+        "floor": plan.floor,
         "firms": firms,
         "timetable": [meeting_doc(ds, result, plan.kind, m) for m in plan.meetings],
     }
@@ -80,9 +82,9 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
     ev = result.event
     plans = [_plan_doc(ds, result, p) for p in result.plans.values()]
     totals: dict[str, float] = {p["plan"]: p["total"] for p in plans}
-    diff = None
-    if len(totals) == 2:
-        diff = round(totals["best-total"] - totals["stable"], 2)
+    best = totals.get("best-total")
+    diff = round(best - totals["stable"], 2) if best is not None and "stable" in totals else None
+    fair_diff = round(best - totals["fair"], 2) if best is not None and "fair" in totals else None
     timetable = next(p["timetable"] for p in plans if p["plan"] == chosen)
     data: cm.AssignDoc = {
         "kjmatch": meta("assign"),
@@ -109,6 +111,7 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         "plan": chosen,  # type: ignore[typeddict-item]
         "totals": totals,
         "difference": diff,
+        "fair_difference": fair_diff,
         "plans": plans,
         "timetable": timetable,
     }
@@ -121,8 +124,10 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         columns=COLUMNS,
         rows=rows,
         title=title,
-        footer=_footer(ds, plans, diff, chosen, result),
+        footer=_footer(plans, diff, fair_diff, chosen, result),
         numeric=frozenset({"slot", "table", "score"}),
+        # compact on a terminal: the reasons are in the JSON, the CSV and each agenda
+        constant=frozenset({"reason"}),
     )
 
 
@@ -140,19 +145,29 @@ def _row(m: cm.AssignMeeting) -> list[Any]:
 
 
 def _footer(
-    ds: Dataset, plans: list[cm.AssignPlan], diff: float | None, chosen: str, result: AssignResult
+    plans: list[cm.AssignPlan],
+    diff: float | None,
+    fair_diff: float | None,
+    chosen: str,
+    result: AssignResult,
 ) -> list[str]:
-    lines = ["plan          meetings      total   blocking pairs   firms short"]
+    lines = ["plan          meetings      total   fewest   floor   blocking pairs   firms short"]
     for p in plans:
         short = sum(1 for f in p["firms"] if f["short_by"])
+        low = "–" if p["fewest"] is None else p["fewest"]
         lines.append(
-            f"{LABEL[p['plan']]:<12}  {p['meetings']:>8}  {p['total']:>9.2f}  "
-            f"{p['blocking_pairs']:>15}  {short:>11}"
+            f"{LABEL[p['plan']]:<12}  {p['meetings']:>8}  {p['total']:>9.2f}  {low:>7}  "
+            f"{p['floor']:>6}  {p['blocking_pairs']:>15}  {short:>11}"
         )
-    if diff is not None:
-        best = next(p for p in plans if p["plan"] == "best-total")
-        share = 100 * diff / best["total"] if best["total"] else 0.0
-        lines.append(f"stability costs {diff:.2f} points ({share:.1f}% of the best total)")
+    best = next((p for p in plans if p["plan"] == "best-total"), None)
+    for cost, what in ((diff, "stability"), (fair_diff, "fairness")):
+        if best is not None and cost is not None:
+            share = 100 * cost / best["total"] if best["total"] else 0.0
+            lines.append(f"{what} costs {cost:.2f} points ({share:.1f}% of the best total)")
+    lines.append(
+        "fewest: good meetings (with linked products) of the worst-served firm; floor: every "
+        "firm has at least this many, or all it could have; the fair plan raises the floor first"
+    )
     plan = next(p for p in plans if p["plan"] == chosen)
     for f in plan["firms"]:
         if f["reasons"]:
@@ -165,7 +180,8 @@ def _footer(
     side = "Korean" if result.proposing == "KR" else "Japanese"
     lines.append(
         f"{result.acceptable} pairs may meet ({result.linked} linked); stable plan: {side} "
-        f"firms propose; `--plan stable` shows its timetable; `--export DIR` writes the files."
+        f"firms propose; `--plan stable` or `--plan fair` shows its timetable; `--export DIR` "
+        "writes the files."
     )
     return lines
 
@@ -200,7 +216,7 @@ def agenda(
     rows = []
     for m in mine:
         other = m["japan"] if korean else m["korea"]
-        product = (m["japan_product"] if korean else m["korea_product"]) or ""
+        product = _product_name(ds, ev.sector, m["japan_product"] if korean else m["korea_product"])
         rows.append([m["time"] or "not placed", m["table"] or "", other["name"], product,
                      f"{m['score']:.2f}", m["reason"]])  # fmt: skip
     where = f", {ev.location}" if ev.location else ""
@@ -213,6 +229,12 @@ def agenda(
     if not rows:
         text += "\nNo meetings in this plan.\n"
     return text
+
+
+def _product_name(ds: Dataset, sector: str, pid: str | None) -> str:
+    """The product's English name (its id if the sector does not list it)."""
+    found = ds.sectors[sector].products().get(pid) if pid else None
+    return found[1].name.en if found else (pid or "")
 
 
 def calendar(

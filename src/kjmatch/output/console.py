@@ -189,3 +189,26 @@ def render_to_string(draw: Callable[[Console], None], width: int = FILE_WIDTH) -
     buf = io.StringIO()
     draw(console(buf, width=width, color=False))
     return buf.getvalue()
+
+
+def hanging(
+    con: Console, lead: str, text: str, *, style: str = "", indent: int | None = None
+) -> None:
+    """`lead` then `text`, wrapped at spaces to the console's width, every further line
+    indented under the text's first character (or by `indent`): a long bullet reads as
+    one block. A word longer than a line is folded, as the terminal would."""
+    from rich.cells import cell_len
+
+    pad = cell_len(lead) if indent is None else indent
+    lines: list[str] = []
+    line, used, fresh = lead, cell_len(lead), True
+    for word in text.split():
+        size = cell_len(word)
+        if not fresh and used + 1 + size > con.width:
+            lines.append(line)
+            line, used, fresh = " " * pad, pad, True
+        sep = "" if fresh else " "
+        line, used, fresh = line + sep + word, used + len(sep) + size, False
+    lines.append(line)
+    for one in lines:
+        con.print(Text(one, style=style), overflow="fold")

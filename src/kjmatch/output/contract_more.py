@@ -9,9 +9,11 @@ from typing_extensions import TypedDict
 
 from .contract import Direction, Meta, Ref
 
+PlanKind = Literal["best-total", "stable", "fair"]
+
 
 class AssignMeeting(TypedDict):
-    plan: Literal["best-total", "stable"]
+    plan: PlanKind
     slot: int | None  # None: no slot could be found for it
     time: str | None  # "10:00–10:20"
     table: int | None
@@ -44,13 +46,19 @@ class AssignFirm(TypedDict):
 
 
 class AssignPlan(TypedDict):
-    plan: Literal["best-total", "stable"]
+    plan: PlanKind
     total: float  # summed score of the placed meetings
     meetings: int
     unplaced: int  # chosen meetings no slot could be found for
     timetable_method: Literal["edge-colouring", "greedy", "ilp"]
     timetable_proven: bool  # False: the ILP stopped at its time limit
     blocking_pairs: int  # pairs not meeting that would both rather meet (0 when stable)
+    # the fewest good meetings (with linked products) of a firm that could have any; the
+    # fair plan maximises it first (None: no firm could have a good meeting)
+    fewest: int | None
+    # every firm has at least min(floor, the most it could have) good meetings: the
+    # level the fair plan maximises
+    floor: int
     firms: list[AssignFirm]
     timetable: list[AssignMeeting]
 
@@ -79,9 +87,10 @@ class AssignDoc(TypedDict):
     proposing: Literal["KR", "JP"]  # the side that proposes in the stable plan
     linked: int  # participant pairs with linked products
     acceptable: int  # pairs that may meet (after never-meet and availability)
-    plan: Literal["best-total", "stable"]  # the plan in `timetable`
+    plan: PlanKind  # the plan in `timetable`
     totals: dict[str, float]  # plan → summed score
     difference: float | None  # best total − stable: what stability costs
+    fair_difference: float | None  # best total − fair: what fairness costs
     plans: list[AssignPlan]
     timetable: list[AssignMeeting]  # the chosen plan's meetings, by slot and table
 

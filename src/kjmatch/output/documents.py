@@ -40,8 +40,9 @@ class Output:
     title: str = ""
     footer: list[str] = field(default_factory=list)  # under a table, never in data formats
     numeric: frozenset[str] = frozenset()  # columns aligned right in tables
-    # columns a filter made constant (country with --country): left out of the terminal
-    # table, whose title names the filter; data formats keep every column
+    # columns left out of the terminal table (data formats keep every column): those a
+    # filter made constant (country with --country), which the title names, and long
+    # text a compact table leaves to the data formats (assign's reasons)
     constant: frozenset[str] = frozenset()
 
 

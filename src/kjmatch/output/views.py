@@ -18,7 +18,7 @@ from rich.text import Text
 
 from kjmatch.weights import DIRECTION_LABELS, components
 
-from .console import widths
+from .console import hanging, widths
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
@@ -180,7 +180,7 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 f"L{link['korea_level']}) ↔ {names[link['japan_product']]} (JP, "
                 f"L{link['japan_level']}) · score {link['score']:.2f}"
             )
-            con.print(Text(head, style="bold"))
+            hanging(con, f"link {n}: ", head.split(": ", 1)[1], style="bold")
             t = Table(show_edge=False, pad_edge=False)
             t.add_column("component")
             t.add_column("value", justify="right")
@@ -196,24 +196,24 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             t.add_row("total", "", "", f"{link['score']:.2f}", style="bold")
             con.print(t)
             for reason in link["reasons"]:
-                con.print(Text("  • " + reason))
+                hanging(con, "  • ", reason)
             for e in link["evidence"]:
                 age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
-                con.print(
-                    Text(
-                        f"  [{e['component']}] {e['text']} ({e['year']}; {age}) → "
-                        f"{e['counted']:.2f} · {e['source']}",
-                        style="dim",
-                    )
+                hanging(
+                    con,
+                    f"  [{e['component']}] ",
+                    f"{e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}",
+                    style="dim",
                 )
             for side in ("korea_strength", "japan_strength"):
                 s = link[side]
                 who = k["name"] if side == "korea_strength" else j["name"]
-                con.print(
-                    Text(
-                        f"  {who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}",
-                        style="dim",
-                    )
+                hanging(
+                    con,
+                    "  ",
+                    f"{who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}",
+                    style="dim",
+                    indent=4,
                 )
                 for src in s["sources"]:
                     _print_source(con, "    source: ", src)
@@ -232,7 +232,7 @@ def _source(src: dict[str, Any]) -> str:
 def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "dim") -> None:
     """`lead` and the source, wrapped; then its address alone on the next line, never
     broken by kjmatch (a terminal may fold it, but copying it gives the whole URL)."""
-    con.print(Text(lead + _source(src), style=style))
+    hanging(con, lead, _source(src), style=style)
     if src.get("url"):
         indent = " " * (len(lead) - len(lead.lstrip()) + 2)
         con.print(Text(indent + src["url"], style=style), soft_wrap=True)
@@ -240,10 +240,10 @@ def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "di
 
 def _relationship(con: Console, r: dict[str, Any]) -> None:
     ended = f"–{r['ended']}" if r.get("ended") else ""
-    con.print(
-        Text(
-            f"  • {r['type'].replace('_', ' ')}, {r['status']} ({r['year']}{ended}): {r['summary']}"
-        )
+    hanging(
+        con,
+        "  • ",
+        f"{r['type'].replace('_', ' ')}, {r['status']} ({r['year']}{ended}): {r['summary']}",
     )
     for src in r["sources"]:
         _print_source(con, "    source: ", src)

@@ -1,6 +1,6 @@
 """A business-matching day: who meets whom, under capacities, and when.
 
-Two plans over the same scores:
+Three plans over the same scores:
 
 * best total: the most summed pair score under every firm's capacity, a bipartite
   b-matching solved as an integer programme by HiGHS (`scipy.optimize.milp`; its
@@ -8,7 +8,10 @@ Two plans over the same scores:
 * stable: many-to-many deferred acceptance with capacities (Roth 1984): no Korean and
   Japanese firm that are not meeting would both rather meet each other than keep one
   of their meetings (or a free place). Preference orders are each firm's ranked
-  requests first, then its partners by score.
+  requests first, then its partners by score;
+* fair: the largest t such that every firm gets at least t good meetings (or as many
+  as it could have at all), then the most summed score among such plans: the same
+  integer programme with those lower bounds, t found by bisection.
 
 Must-meet pairs are fixed in both plans; never-meet pairs and pairs with no
 available slot in common are not acceptable. Each plan then gets a timetable.
@@ -29,7 +32,7 @@ from .links import pair_links
 from .ranking import Pairing, pair_scores, ties_of
 from .timetable import Edge, Timetable, schedule, tables_for
 
-PLANS = ("best-total", "stable")
+PLANS = ("best-total", "stable", "fair")
 EXTRA = "pip install 'kjmatch[assign]'"
 
 
@@ -74,6 +77,17 @@ class Instance:
 
 def best_total(inst: Instance) -> list[Edge]:
     """The pairs with the largest summed score under the capacities (forced pairs kept)."""
+    found = _solve(inst)
+    if found is None:  # only if forced pairs exceed a capacity, which the event file refuses
+        raise ValueError("no plan satisfies the must-meet pairs")
+    return found
+
+
+def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge] | None:
+    """The most summed score under the capacities with, per firm, at least `floors[f]`
+    good meetings (None when no plan has them). The constraint rows (each firm's
+    meetings, and its good meetings among them) form two laminar families, so the
+    matrix is totally unimodular and HiGHS's answer is the exact integer optimum."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
@@ -86,19 +100,86 @@ def best_total(inst: Instance) -> list[Edge]:
     cols = list(range(len(edges))) * 2
     a = coo_array((np.ones(len(rows)), (rows, cols)), shape=(len(firms), len(edges)))
     caps = np.array([inst.capacity[f] for f in firms], dtype=float)
+    constraints = [LinearConstraint(a, 0, caps)]
+    if floors:
+        good = [n for n, e in enumerate(edges) if inst.score[e] > 0]
+        g_rows = [firms[edges[n][side]] for side in (0, 1) for n in good]
+        g = coo_array((np.ones(len(g_rows)), (g_rows, good * 2)), shape=(len(firms), len(edges)))
+        low = np.array([floors.get(f, 0) for f in firms], dtype=float)
+        constraints.append(LinearConstraint(g, low, np.inf))
     bonus = {(k, j) for k, wants in inst.requests.items() for j in wants}
     bonus |= {(k, j) for j, wants in inst.requests.items() for k in wants}
     cost = -np.array([inst.score[e] + (REQUEST_BONUS if e in bonus else 0.0) for e in edges])
     lower = np.array([1.0 if e in inst.forced else 0.0 for e in edges])
-    res = milp(
-        cost,
-        constraints=LinearConstraint(a, 0, caps),
-        bounds=Bounds(lower, 1),
-        integrality=np.ones(len(edges)),
-    )
-    if res.x is None:  # only if forced pairs exceed a capacity, which the event file refuses
-        raise ValueError(f"no plan satisfies the must-meet pairs: {res.message}")
+    res = milp(cost, constraints=constraints, bounds=Bounds(lower, 1),
+               integrality=np.ones(len(edges)))  # fmt: skip
+    if res.x is None:
+        return None
     return [e for e, x in zip(edges, res.x, strict=True) if x > 0.5]
+
+
+def reach(inst: Instance) -> dict[str, int]:
+    """The most good meetings (with linked products, score > 0) each firm could have in
+    any plan: its capacity less its must-meet pairs without linked products, and at
+    most its good acceptable partners."""
+    good = dict.fromkeys((*inst.korea, *inst.japan), 0)
+    spent = dict(good)
+    for e, score in inst.score.items():
+        for f in e:
+            if score > 0:
+                good[f] += 1
+            elif e in inst.forced:
+                spent[f] += 1
+    return {f: max(0, min(inst.capacity[f] - spent[f], good[f])) for f in good}
+
+
+def good_meetings(inst: Instance, chosen: Iterable[Edge]) -> dict[str, int]:
+    count = dict.fromkeys((*inst.korea, *inst.japan), 0)
+    for e in chosen:
+        if inst.score[e] > 0:
+            for f in e:
+                count[f] += 1
+    return count
+
+
+def fewest(inst: Instance, chosen: Iterable[Edge]) -> int | None:
+    """The fewest good meetings of any firm that could have one (None: no firm could)."""
+    could = reach(inst)
+    count = good_meetings(inst, chosen)
+    return min((count[f] for f, r in could.items() if r > 0), default=None)
+
+
+def fairness(inst: Instance, chosen: Iterable[Edge]) -> int:
+    """The largest t such that every firm has at least min(t, its reach) good meetings."""
+    could = reach(inst)
+    count = good_meetings(inst, chosen)
+    short = [count[f] for f, r in could.items() if count[f] < r]
+    return min(short) if short else max(could.values(), default=0)
+
+
+def fair(inst: Instance, start: Iterable[list[Edge]] = ()) -> list[Edge]:
+    """The fair plan: lexicographically, the largest fairness level t (every firm at
+    least min(t, its reach) good meetings), then the largest total among such plans.
+    `start`: plans already found (their levels are feasible, which narrows the search)."""
+    could = reach(inst)
+    lo, hi = 0, max(could.values(), default=0)
+    for plan in start:
+        lo = max(lo, fairness(inst, plan))
+
+    def floors(t: int) -> dict[str, int]:
+        return {f: min(t, r) for f, r in could.items()}
+
+    best = _solve(inst, floors(lo))
+    if best is None:  # level lo is feasible by construction (a plan reached it)
+        raise ValueError("no plan satisfies the must-meet pairs")
+    while lo < hi:  # bisection on t; each solve maximises the total at its level
+        t = (lo + hi + 1) // 2
+        found = _solve(inst, floors(t))
+        if found is None:
+            hi = t - 1
+        else:
+            best, lo = found, t
+    return best
 
 
 def deferred_acceptance(
@@ -215,12 +296,14 @@ class FirmPlan:
 
 @dataclass(slots=True)
 class Plan:
-    kind: str  # best-total or stable
+    kind: str  # best-total, stable or fair
     meetings: list[Meeting]  # by slot, then table
     total: float
     firms: dict[str, FirmPlan]
     timetable: Timetable
     blocking_pairs: int  # pairs that would both rather meet (0 for the stable plan)
+    fewest: int | None  # fewest placed good meetings of a firm that could have one
+    floor: int  # every firm has min(floor, its reach) placed good meetings or more
 
 
 @dataclass(slots=True)
@@ -281,10 +364,14 @@ def plan_event(
     w = resolve_weights(weights)
     scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of)
     inst, excluded = build_instance(event, scores)
-    chosen = {}
+    chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
-        if kind in plans:
-            chosen[kind] = best_total(inst) if kind == "best-total" else stable(inst, proposing)
+        if kind == "best-total" and kind in plans:
+            chosen[kind] = best_total(inst)
+        elif kind == "stable" and kind in plans:
+            chosen[kind] = stable(inst, proposing)
+        elif kind == "fair" and kind in plans:
+            chosen[kind] = fair(inst, chosen.values())
     ties = ties_of(ds)
     pairings: dict[Edge, Pairing] = {}
     for k, j in sorted({e for edges in chosen.values() for e in edges}):
@@ -344,7 +431,10 @@ def _plan(
         firms[f].reasons = _shortfall(f, firms[f], event, prefs[f], full, excluded[f])
     total = round(sum(m.score for m in meetings if m.slot), 2)
     blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
-    return Plan(kind, meetings, total, firms, table, blocking)
+    placed = [(m.korea, m.japan) for m in meetings if m.slot]
+    return Plan(
+        kind, meetings, total, firms, table, blocking, fewest(inst, placed), fairness(inst, placed)
+    )
 
 
 def _shortfall(

@@ -9,7 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from math import floor
+from typing import Any
 
+from kjmatch.model import Dataset
 from kjmatch.weights import DIRECTIONS
 
 from .ranking import Pairing
@@ -80,4 +82,84 @@ def why_empty(
             why.tries += [("direction", d) for d in other]
             return why
     why.reasons.append(f"no linked products between the chosen players in {where}")
+    return why
+
+
+def why_no_companies(
+    ds: Dataset, *, sector: str | None, country: str | None, stage: str | None
+) -> Empty:
+    """Why `companies` with these filters lists nobody, and the values that would not."""
+    why = Empty()
+    firms = [p for p in ds.players.values() if country is None or p.country == country]
+    who = f"{country} firm" if country else "firm"
+    if stage is not None:
+        sectors = [sector] if sector else sorted(ds.sectors)
+        where = [s for s in sectors if ds.sectors[s].stage(stage)]
+        scope = f" in {ds.sectors[where[0]].name.en}" if len(where) == 1 else ""
+        here = sorted({s.stage for p in firms for s in p.strengths if s.sector in where} - {stage})
+        text = f"no {who} has strengths at stage {stage}{scope}"
+        if here:
+            text += f"; {who}s{scope} are strong at {', '.join(here)}"
+            why.tries += [("stage", s) for s in here]
+        why.reasons.append(text)
+        others = {p.country for p in ds.players.values() if p.country != country
+                  for s in p.strengths if s.stage == stage and s.sector in where}  # fmt: skip
+        why.tries += [("country", c) for c in sorted(others)]
+        return why
+    if sector is not None:
+        active = sorted({s.sector for p in firms for s in p.strengths} - {sector})
+        name = ds.sectors[sector].name.en
+        if active:
+            why.reasons.append(f"no {who} has strengths in {name}; {who}s have strengths in "
+                               f"{', '.join(active)}")  # fmt: skip
+            why.tries += [("sector", s) for s in active]
+        else:
+            why.reasons.append(f"no {who} has strengths in {name}, nor in any other sector")
+        return why
+    why.reasons.append(f"the dataset has no {who}s")
+    return why
+
+
+def why_no_dependence(
+    rows: Callable[..., list[Any]],
+    ds: Dataset,
+    *,
+    sector: str | None,
+    importer: str | None,
+    partner: str | None,
+) -> Empty:
+    """Why `dependence` with these filters finds no figure: `rows(sector=, importer=,
+    partner=)` is rerun with one filter dropped at a time, and the values it then finds
+    are the ones to try."""
+    why = Empty()
+    other = {"KR": "Japan", "JP": "Korea"}.get(importer or "", "each other")
+    label = {"pair": other, "third": "third countries"}
+    where = f" in {ds.sectors[sector].name.en}" if sector else ""
+    whose = f"{importer}'s imports" if importer else "imports"
+    frm = f" from {label.get(partner, partner)}" if partner else ""
+    nothing = f"no figure for {whose}{frm}{where}"
+    if sector and not rows(sector=sector, importer=None, partner=None):
+        secs = sorted({d.sector.id for d in rows(sector=None, importer=importer, partner=partner)})
+        why.reasons.append(f"{ds.sectors[sector].name.en} has no import figures at all")
+        why.tries += [("sector", s) for s in secs]
+        return why
+    if partner and (found := rows(sector=sector, importer=importer, partner=None)):
+        seen = sorted({d.share.partner for d in found})
+        why.reasons.append(f"{nothing}; {whose}{where} on record come from {', '.join(seen)}")
+        pair = [p for p in seen if p in ("KR", "JP")]
+        why.tries += [("partner", "pair")] if pair else []
+        why.tries += [("partner", "third")] if len(pair) < len(seen) else []
+        return why
+    if importer and (found := rows(sector=sector, importer=None, partner=partner)):
+        seen = sorted({d.share.importer for d in found})
+        why.reasons.append(f"{nothing}; the imports{frm}{where} on record are {', '.join(seen)}'s")
+        why.tries += [("importer", c) for c in seen]
+        return why
+    why.reasons.append(nothing)
+    why.tries += [
+        ("sector", s)
+        for s in sorted(
+            {d.sector.id for d in rows(sector=None, importer=importer, partner=partner)}
+        )
+    ]
     return why

@@ -24,6 +24,7 @@ from kjmatch.errors import KjmatchError, RequestError
 class PlanName(str, Enum):
     best_total = "best-total"
     stable = "stable"
+    fair = "fair"
 
 
 class Side(str, Enum):
@@ -38,36 +39,48 @@ def assign(
         Path | None,
         typer.Argument(
             metavar="[EVENT]",
-            help="Event file (YAML or JSON; `kjmatch schema event`). Without one: flags.",
+            help="Event file: YAML or JSON (`kjmatch schema event`), or a CSV/XLSX sheet "
+            "(one row per participant). Without one: flags.",
             show_default=False,
         ),
     ] = None,
     sector: Annotated[
-        str | None, typer.Option("--sector", "-s", metavar="ID", help="Sector (without EVENT).")
+        str | None,
+        typer.Option("--sector", "-s", metavar="ID", help="Sector (overrides EVENT's)."),
     ] = None,
     korea_capacity: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--korea-capacity",
             min=0,
             max=1000,
             metavar="N",
-            help="Meetings per Korean firm (without EVENT).",
+            help="Meetings per Korean firm [default: EVENT's, else 4].",
+            show_default=False,
         ),
-    ] = 4,
+    ] = None,
     japan_capacity: Annotated[
-        int,
+        int | None,
         typer.Option(
             "--japan-capacity",
             min=0,
             max=1000,
             metavar="N",
-            help="Meetings per Japanese firm (without EVENT).",
+            help="Meetings per Japanese firm [default: EVENT's, else 8].",
+            show_default=False,
         ),
-    ] = 8,
+    ] = None,
     slots: Annotated[
-        int, typer.Option("--slots", min=1, max=96, metavar="N", help="Time slots (without EVENT).")
-    ] = 12,
+        int | None,
+        typer.Option(
+            "--slots",
+            min=1,
+            max=96,
+            metavar="N",
+            help="Time slots [default: EVENT's, else 12].",
+            show_default=False,
+        ),
+    ] = None,
     korea: Annotated[
         list[str] | None,
         typer.Option("--korea", metavar="ID", help="Only these Korean firms (repeatable)."),
@@ -117,16 +130,19 @@ def assign(
 ) -> None:
     """Plan a business-matching day: who meets whom under capacities, and when.
 
-    Two plans over the same scores: best total (the largest summed score under the
-    capacities) and stable (no two firms would both rather meet each other than keep
-    a meeting); their totals side by side show what stability costs. The chosen
-    plan (--plan) is printed as a timetable: slot, time, table, firms, score, reason.
+    Three plans over the same scores: best total (the largest summed score under the
+    capacities), stable (no two firms would both rather meet each other than keep a
+    meeting) and fair (the most meetings for the firm with fewest first, then the
+    best total); their totals side by side show what stability and fairness cost.
+    The chosen plan (--plan) is printed as a timetable: slot, time, table, firms,
+    score. Options given with EVENT override its settings.
 
     \b
     Examples:
       kjmatch assign --sector batteries --korea-capacity 4 --japan-capacity 8 --slots 12
       kjmatch assign data/examples/battery-day.yaml
       kjmatch assign data/examples/battery-day.yaml --plan stable --export day/
+      kjmatch assign data/examples/battery-day.csv --plan fair --slots 10
       kjmatch assign --sector batteries --format json | jq '.totals, .difference'
     """
     from kjmatch import lookup
@@ -138,11 +154,19 @@ def assign(
     ds = io.load()
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     if event_file is not None:
-        if sector or korea or japan:
+        if korea or japan:
             raise RequestError(
-                "give the sector and firms in the event file, not as flags", "sector"
+                "name the participants in the event file, not with --korea or --japan",
+                "korea" if korea else "japan",
             )
-        event = read_event(event_file, ds)
+        settings = {
+            "sector": lookup.sector(ds, sector) if sector else None,
+            "slots": slots,
+            "korea_capacity": korea_capacity,
+            "japan_capacity": japan_capacity,
+            "tables": tables,
+        }
+        event = read_event(event_file, ds, settings)
     else:
         if not sector:
             raise RequestError("give an event file or --sector", "sector")
@@ -150,9 +174,9 @@ def assign(
         event = from_flags(
             ds,
             sid,
-            slots=slots,
-            korea_capacity=korea_capacity,
-            japan_capacity=japan_capacity,
+            slots=12 if slots is None else slots,
+            korea_capacity=4 if korea_capacity is None else korea_capacity,
+            japan_capacity=8 if japan_capacity is None else japan_capacity,
             korea=[lookup.player(ds, k, "KR", "korea") for k in korea or []],
             japan=[lookup.player(ds, j, "JP", "japan") for j in japan or []],
             tables=tables,

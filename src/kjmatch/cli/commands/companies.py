@@ -37,4 +37,11 @@ def companies(
     if sector:
         sector = lookup.sector(ds, sector)
     cc = country.value.upper() if country else None
-    io.emit(companies_output(ds, lookup.companies(ds, sector, cc, stage), sector, cc))
+    rows = lookup.companies(ds, sector, cc, stage)
+    io.emit(companies_output(ds, rows, sector, cc))
+    if not rows:
+        from kjmatch.cli.options import say_why_empty
+        from kjmatch.scoring.empty import why_no_companies
+
+        stage_id = lookup.stage(ds, stage, sector) if stage else None
+        say_why_empty(why_no_companies(ds, sector=sector, country=cc, stage=stage_id))

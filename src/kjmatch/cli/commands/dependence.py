@@ -54,6 +54,7 @@ def dependence(
     from kjmatch import lookup
     from kjmatch.errors import RequestError
     from kjmatch.output.analysis import dependence_output
+    from kjmatch.scoring.dependence import Dependence
     from kjmatch.scoring.dependence import dependence as run_dependence
 
     ds = io.load()
@@ -72,3 +73,11 @@ def dependence(
     if top is not None:
         rows = rows[:top]
     io.emit(dependence_output(rows, importer=imp, partner=chosen, as_of=as_of or ds.as_of))
+    if not rows:
+        from kjmatch.cli.options import say_why_empty
+        from kjmatch.scoring.empty import why_no_dependence
+
+        def rerun(**filters: str | None) -> list[Dependence]:
+            return run_dependence(ds, as_of=as_of, **filters)
+
+        say_why_empty(why_no_dependence(rerun, ds, sector=sector, importer=imp, partner=chosen))
