@@ -111,7 +111,9 @@ def report(exc: BaseException) -> ExitCode:
         for p in exc.problems:
             err(str(p) if p.line else f"kjmatch: error: {p}")
         if len(exc.problems) > 1:
-            err(f"kjmatch: error: {len(exc.problems)} problems in the dataset")
+            files = sorted({p.file for p in exc.problems})
+            where = files[0] if len(files) == 1 else f"{len(files)} files"
+            err(f"kjmatch: error: {len(exc.problems)} problems in {where}")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
