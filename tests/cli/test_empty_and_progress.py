@@ -134,20 +134,43 @@ def test_companies_of_a_country_absent_from_the_sector(tmp_path: Path) -> None:
     assert _why("companies", "-s", "gadgets", "-c", "KR", "--data-dir", str(data))[1] == []
 
 
+FACT_SRC = {"publisher": "Test Publisher", "year": 2024}
+
+
+@pytest.fixture(scope="module")
+def facts_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Widgets with one figure (Korea's imports of film from Japan); gadgets with none."""
+    files = default_files()
+    sector = files["sectors/widgets.yaml"]
+    sector["stages"][1]["context"] = {
+        "import_shares": [
+            {"importer": "KR", "partner": "JP", "value": 0.6, "products": ["film"],
+             "item": "film", "year": 2024, "source": FACT_SRC},
+        ]
+    }  # fmt: skip
+    gadgets = copy.deepcopy(SECTOR)
+    gadgets.update(id="gadgets", name=names("Gadgets"))
+    files["sectors/gadgets.yaml"] = gadgets
+    return write_dataset(tmp_path_factory.mktemp("facts") / "data", files)
+
+
 @pytest.mark.parametrize(
     ("args", "reason", "tries"),
     [
-        (["-s", "hydrogen", "--importer", "JP"], "Hydrogen has no import figures at all",
+        (["-s", "gadgets", "--importer", "KR"], "Gadgets has no import figures at all",
          "--sector "),
-        (["-s", "batteries", "--importer", "JP"],
-         "no figure for JP's imports in Secondary batteries; the imports in Secondary batteries "
-         "on record are KR's", "--importer KR"),
-        (["-s", "shipbuilding", "--importer", "JP", "--from", "third"],
-         "no figure for JP's imports from third countries in Shipbuilding; JP's imports in "
-         "Shipbuilding on record come from KR", "--from pair"),
+        (["-s", "widgets", "--importer", "JP"],
+         "no figure for JP's imports in Widgets; the imports in Widgets on record are KR's",
+         "--importer KR"),
+        (["-s", "widgets", "--importer", "KR", "--from", "third"],
+         "no figure for KR's imports from third countries in Widgets; KR's imports in "
+         "Widgets on record come from JP", "--from pair"),
     ],
 )  # fmt: skip
-def test_dependence_says_which_filter_to_change(args: list[str], reason: str, tries: str) -> None:
+def test_dependence_says_which_filter_to_change(
+    args: list[str], reason: str, tries: str, facts_data: Path
+) -> None:
+    args = [*args, "--data-dir", str(facts_data)]
     doc, err = _why("dependence", *args)
     assert doc["dependence"] == []
     assert err[0] == f"kjmatch: nothing to show: {reason}"
