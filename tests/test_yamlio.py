@@ -5,8 +5,12 @@ from __future__ import annotations
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kjmatch import yamlio
 from kjmatch.yamlio import YamlProblem, parse, read_text
@@ -211,3 +215,81 @@ def test_duplicate_anchor_is_located(text: str) -> None:
         f"{text.rindex('&') - text.rfind(chr(10), 0, text.rindex('&'))}: "
         "invalid YAML: found duplicate anchor 'x' (first defined on line 1)"
     )
+
+
+# ---- the fast path (yaml-rs) reads what PyYAML reads, or leaves the text to PyYAML
+
+_TOKENS = [
+    "a", "no", "No", "on", "OFF", "yes", "y", "true", "null", "~", "0", "7", "-3", "+1",
+    "010", "0303", "0o17", "0x1F", "1_000", "1e5", "1.5e3", "1.5e+3", "2825.20", "0.75",
+    ".5", ".inf", ".NaN", "1:30", "2024-01-01", "2024-01-01 10:00:00", "kr-000001",
+    "'no'", '"010"', "<<", "=", "!!str 5", "!!binary aGk=", "&x 1", "*x", "? k", "[1]",
+    "{k: v}", "R&D", "x # c", "a b", "-", "'", "\t1", "|", ">-", "%", "@x", "`x",
+    "\"\\ud800\"", "\"\\x41\"", "1,000", "3M Co.", "a: b", "x\u2028y", "\ufeffk",
+]  # fmt: skip
+
+
+@st.composite
+def _documents(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        key = draw(st.sampled_from(["k", "no", "1", "010", "a b", "<<", "'q'", *_TOKENS[:8]]))
+        value = draw(st.sampled_from(_TOKENS))
+        style = draw(st.sampled_from(["map", "seq", "flow-seq", "flow-map", "cont", "doc"]))
+        if style == "map":
+            lines.append(f"{key}: {value}")
+        elif style == "seq":
+            lines.append(f"{key}:\n  - {value}\n  - {draw(st.sampled_from(_TOKENS))}")
+        elif style == "flow-seq":
+            lines.append(f"{key}: [{value}, {draw(st.sampled_from(_TOKENS))}]")
+        elif style == "flow-map":
+            lines.append(f"{key}: {{x: {value}, {draw(st.sampled_from(_TOKENS))}: 1}}")
+        elif style == "cont":
+            lines.append(f"{key}: text\n  {value}")
+        else:
+            lines.append(draw(st.sampled_from(["---", "...", "--- x", "# c"])))
+    return "\n".join(lines) + "\n"
+
+
+def _pyyaml(text: str) -> Any:
+    try:
+        return ("ok", yaml.load(text, Loader=yamlio._Loader))
+    except Exception:
+        return ("error", None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return bool(a == b or (a != a and b != b))  # NaN
+
+
+@settings(max_examples=400, deadline=None)
+@given(_documents())
+def test_fast_path_reads_what_pyyaml_reads(text: str) -> None:
+    fast = yamlio._fast_parse(text)
+    if fast is None:
+        return  # PyYAML reads it
+    kind, data = _pyyaml(text)
+    assert kind == "ok", f"yaml-rs read a text PyYAML refuses: {text!r}"
+    loader = yamlio._Loader(text)
+    loader.duplicates = []
+    try:
+        loader.get_single_data()
+    finally:
+        loader.dispose()
+    assert not loader.duplicates, text
+    assert _same(fast[0], data), (text, fast[0], data)
+
+
+def test_fast_path_takes_plain_registries_and_leaves_the_traps() -> None:
+    pytest.importorskip("yaml_rs")
+    plain = "players:\n  - {id: kr-000001, name: KR Firm 1, level: 3, hs: ['0303', '8486.20']}\n"
+    assert yamlio._fast_parse(plain) == (yaml.safe_load(plain),)
+    for trap in ("id: no", "hs: [0303]", "x: 1e5", "t: 1:30", "<<: {a: 1}", "a: &x 1\nb: *x",
+                 "d: 2024-01-01", "a: 1\na: 2", "a: [1", "--- 1\n--- 2", "k: !!binary aGk="):  # fmt: skip
+        assert yamlio._fast_parse(trap + "\n") is None, trap

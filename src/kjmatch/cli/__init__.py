@@ -8,7 +8,9 @@ that need them, so `--help` and `--version` stay fast.
 
 from __future__ import annotations
 
+import atexit
 import importlib
+import os
 import sys
 
 from .app import app, report
@@ -41,3 +43,29 @@ def main() -> None:
         app(prog_name="kjmatch")
     except KeyboardInterrupt as exc:  # before or after a command runs
         sys.exit(report(exc))
+    except SystemExit as exc:
+        _exit_now(exc.code)
+        raise
+
+
+def _exit_now(code: object) -> None:
+    """After a command that loaded a dataset, end the process without tearing down its
+    millions of objects one by one (0.4 s at 50k players per country, twice that at 100k):
+    flush stdout and stderr, run the exit hooks, then leave. Every file a command
+    writes is closed by then (`safeio.atomic_write`). Anything unusual (a message as the
+    exit code, a flush that fails) takes the ordinary exit instead."""
+    loader = sys.modules.get("kjmatch.loader")
+    if loader is None or not loader.loaded():
+        return
+    if code is None:
+        code = 0
+    if not isinstance(code, int):
+        return
+    try:
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+    except Exception:  # e.g. the reader went away: the ordinary exit handles it
+        return
+    atexit._run_exitfuncs()
+    os._exit(code)

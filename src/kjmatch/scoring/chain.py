@@ -9,6 +9,7 @@ from kjmatch.model import (
     Dataset,
     ExportControl,
     ImportShare,
+    Player,
     Product,
     Relationship,
     Sector,
@@ -49,15 +50,24 @@ class Chain:
             for other, d in seen.items():
                 if d:
                     self.hops[(start, other)] = d
-        # (country, product) → offers, strongest first
-        self.ranked: dict[tuple[str, str], list[Offer]] = {}
+        self.players = ds.players
+        # firm id → its ties that concern this sector (for `peer`)
+        self.ties: dict[str, list[Relationship]] = {}
+        for r in ds.relationships:
+            if sector.id in r.sectors:
+                self.ties.setdefault(r.korea, []).append(r)
+                self.ties.setdefault(r.japan, []).append(r)
+        # the sector's firms per country, in the dataset's order: one walk over the players
+        self.firms: dict[str, list[Player]] = {"KR": [], "JP": []}
         for p in ds.players.values():
             for s in p.strengths:
                 if s.sector == sector.id:
-                    for pid, level in s.products.items():
-                        self.ranked.setdefault((p.country, pid), []).append((level, p.name, p.id))
-        for entries in self.ranked.values():
-            entries.sort(key=lambda e: (-e[0], e[2]))
+                    self.firms.setdefault(p.country, []).append(p)
+                    break
+        self.offers = Offers(
+            [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties)
+        )
+        self._ranked: dict[tuple[str, str], list[Offer]] | None = None
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}
         for st in sector.stages:
@@ -66,40 +76,57 @@ class Chain:
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)
                 ]
-        self._players = ds.players
-        # firm id → its ties that concern this sector (for `peer`)
-        self.ties: dict[str, list[Relationship]] = {}
-        for r in ds.relationships:
-            if sector.id in r.sectors:
-                self.ties.setdefault(r.korea, []).append(r)
-                self.ties.setdefault(r.japan, []).append(r)
-        self.makers: dict[tuple[str, str], frozenset[str]] = {
-            key: frozenset(pid for _, _, pid in entries) for key, entries in self.ranked.items()
-        }
         self.complements: set[tuple[str, str]] = set()
         for c in sector.complements:
             a, b = c.products
             self.complements |= {(a, b), (b, a)}
 
     def name(self, player_id: str) -> str:
-        p = self._players.get(player_id)
+        p = self.players.get(player_id)
         return p.name if p else player_id
 
     def stage(self, product: str) -> Stage:
         return self.stages[self.stage_of[product]]
 
+    @property
+    def ranked(self) -> dict[tuple[str, str], list[Offer]]:
+        """(country, product) → its offers, strongest first (ties: lowest id); built on
+        first use, since ranking needs only the leaders."""
+        if self._ranked is None:
+            self._ranked = {
+                key: [(lv, p.name, p.id) for lv in sorted(groups, reverse=True) for p in groups[lv]]
+                for key, groups in self.offers.levels.items()
+            }
+        return self._ranked
+
     def leader(self, country: str, product: str) -> str:
         """Id of the strongest player of `country` at `product` (ties: lowest id)."""
-        entries = self.ranked.get((country, product))
-        return entries[0][2] if entries else ""
+        groups = self.offers.levels.get((country, product))
+        return groups[max(groups)][0].id if groups else ""
 
     def best(self, country: str, product: str, excluding: str) -> tuple[int, str]:
         """The strongest player of `country` at `product` other than `excluding` (the buyer
         itself, so that a pair's own strengths never lower its score)."""
-        for level, name, pid in self.ranked.get((country, product), []):
-            if pid != excluding:
-                return level, name
+        groups = self.offers.levels.get((country, product), {})
+        for level in sorted(groups, reverse=True):
+            for p in groups[level]:
+                if p.id != excluding:
+                    return level, p.name
         return 0, ""
+
+    def in_sector(self, player_id: str) -> bool:
+        """Whether a player has a strength in this sector."""
+        p = self.players.get(player_id)
+        return p is not None and any(s.sector == self.sector.id for s in p.strengths)
+
+    def makes(self, country: str, product: str, player_id: str) -> bool:
+        """Whether a player of `country` makes `product` in this sector."""
+        p = self.players.get(player_id)
+        return (
+            p is not None
+            and p.country == country
+            and any(s.sector == self.sector.id and product in s.products for s in p.strengths)
+        )
 
     def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
         """How two products are linked: direction and hops, or None when they are not.
@@ -121,8 +148,50 @@ class Chain:
 
     def stronger(self, product: str) -> tuple[str, str | None]:
         """Which country leads a product ("KR", "JP", "even", "none") and which lacks it."""
-        kr = self.ranked.get(("KR", product), [(0, "", "")])[0][0]
-        jp = self.ranked.get(("JP", product), [(0, "", "")])[0][0]
+        kr = max(self.offers.levels.get(("KR", product), (0,)))
+        jp = max(self.offers.levels.get(("JP", product), (0,)))
         lead = "none" if not (kr or jp) else "even" if kr == jp else "KR" if kr > jp else "JP"
         gap = "KR" if jp and not kr else "JP" if kr and not jp else None
         return lead, gap
+
+
+class Offers:
+    """Who makes what in a sector, from one walk over its firms (taken in id order):
+    per (country, product) its makers grouped by level, each group in id order; the
+    makers among `tied` firms with their levels; and how many firms of each country
+    make each set of products (what `count_linked` needs)."""
+
+    def __init__(self, firms: list[Player], sector: str, tied: frozenset[str]) -> None:
+        self.levels: dict[tuple[str, str], dict[int, list[Player]]] = {}
+        self.tied: dict[tuple[str, str], list[tuple[Player, int]]] = {}
+        self.signatures: dict[str, dict[frozenset[str], int]] = {"KR": {}, "JP": {}}
+        levels = self.levels
+        for p in sorted(firms, key=_id):
+            country = p.country
+            made: list[str] = []
+            for s in p.strengths:
+                if s.sector != sector:
+                    continue
+                for pid, level in s.products.items():
+                    key = (country, pid)
+                    groups = levels.get(key)
+                    if groups is None:
+                        groups = levels[key] = {}
+                    group = groups.get(level)
+                    if group is None:
+                        groups[level] = [p]
+                    else:
+                        group.append(p)
+                    made.append(pid)
+            if p.id in tied:
+                for s in p.strengths:
+                    if s.sector == sector:
+                        for pid, level in s.products.items():
+                            self.tied.setdefault((country, pid), []).append((p, level))
+            counts = self.signatures.setdefault(country, {})
+            sig = frozenset(made)
+            counts[sig] = counts.get(sig, 0) + 1
+
+
+def _id(p: Player) -> str:
+    return p.id

@@ -338,13 +338,17 @@ def peer_ties(
     if firm not in chain.ties:  # most firms have none: the fast ranking asks for every one
         return 0.0, [], []
     side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
-    makers = chain.makers.get(("KR" if firm_country == "JP" else "JP", product), frozenset())
+    peer_country = "KR" if firm_country == "JP" else "JP"
     best = 0.0
     evidence: list[Evidence] = []
     reasons: list[str] = []
     for r in chain.ties.get(firm, ()):
         peer = getattr(r, side)
-        if peer == other or peer not in makers or not tie_applies(r, chain.sector.id, products):
+        if (
+            peer == other
+            or not chain.makes(peer_country, product, peer)
+            or not tie_applies(r, chain.sector.id, products)
+        ):
             continue
         age, d = _tie_age(chain, r)
         value = TIE_VALUE[r.status]

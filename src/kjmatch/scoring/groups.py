@@ -6,23 +6,36 @@ one by one.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts
 
-from .chain import Chain
+from .chain import Chain, Offers
 from .evidence import gap, joint_security, peer_ties, security
 from .links import pair_links, score_facts
 
 Progress = Callable[[str, int, int], None]
-Member = tuple[Player, int]  # a player and its level at one product
+Levels = dict[int, list[Player]]  # a product's makers by level, each list in id order
 GroupKey = tuple[float, ...]
-Memo = dict[tuple[str, str, str, str], Any]  # level groups, indexes, per product
+Memo = dict[tuple[str, str, str, str], Any]  # buyer and supplier groups, per pair of products
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
+
+
+def offers_of(
+    chain: Chain, kr: list[Player], jp: list[Player]
+) -> tuple[Offers, Callable[[str], bool]]:
+    """Who makes what among these firms, and a test of whether a firm is one of them: the
+    chain's own index (one walk over the players, shared) when they are all the sector's
+    firms, else one built for them."""
+    if kr is chain.firms["KR"] and jp is chain.firms["JP"]:
+        return chain.offers, chain.in_sector
+    ids = {p.id for p in (*kr, *jp)}
+    return Offers([*kr, *jp], chain.sector.id, frozenset(chain.ties)), ids.__contains__
 
 
 def streams(
@@ -36,19 +49,12 @@ def streams(
     new_only: bool = False,
 ) -> list[Iterator[Key]]:
     """Sorted streams of every linked pair's link keys (see `_top_pairs`)."""
-    sector = chain.sector.id
-    by_product: dict[tuple[str, str], list[Member]] = {}
-    for p in sorted((*kr, *jp), key=lambda p: p.id):  # groups then keep id order
-        for s in p.strengths:
-            if s.sector == sector:
-                for pid, level in s.products.items():
-                    by_product.setdefault((p.country, pid), []).append((p, level))
+    offers, inside = offers_of(chain, kr, jp)
     streams: list[Iterator[Key]] = []
     memo: Memo = {}
-    players = {p.id: p for p in (*kr, *jp)}
-    tied = {k for k in ties if k[0] in players and k[1] in players}
-    kprods = [pid for (c, pid) in by_product if c == "KR"]
-    jprods = [pid for (c, pid) in by_product if c == "JP"]
+    tied = {k for k in ties if inside(k[0]) and inside(k[1])}
+    kprods = [pid for (c, pid) in offers.levels if c == "KR"]
+    jprods = [pid for (c, pid) in offers.levels if c == "JP"]
     for n, kprod in enumerate(kprods, 1):
         if progress:
             progress("Matching", n, len(kprods))
@@ -56,8 +62,8 @@ def streams(
             rel = chain.relation(kprod, jprod)
             if rel is None or rel[0] not in dirs:
                 continue
-            k_list, j_list = by_product[("KR", kprod)], by_product[("JP", jprod)]
-            streams += _group_streams(chain, rel, kprod, jprod, k_list, j_list, w, memo, tied)
+            streams += _group_streams(chain, offers, rel, kprod, jprod, w, memo, tied)
+    players = chain.players
     for kid, jid in sorted(tied) if not new_only else ():
         links = pair_links(chain, players[kid], players[jid], ties[(kid, jid)], w, dirs)
         if links:
@@ -70,11 +76,10 @@ def streams(
 
 def _group_streams(
     chain: Chain,
+    offers: Offers,
     rel: tuple[Direction, int],
     kprod: str,
     jprod: str,
-    k_list: list[Member],
-    j_list: list[Member],
     w: Mapping[str, float],
     memo: Memo,
     tied: set[tuple[str, str]],
@@ -83,26 +88,24 @@ def _group_streams(
     direction, hops = rel
     order = DIRECTIONS.index(direction)
     out = []
+    k_levels, j_levels = offers.levels[("KR", kprod)], offers.levels[("JP", jprod)]
     if direction in ("same-stage", "horizontal"):
-        for (klevel,), kmembers in _level_groups(k_list, memo).items():
-            for (jlevel,), jmembers in _level_groups(j_list, memo).items():
-                weaker = int(min(klevel, jlevel))
+        for klevel, kmembers in k_levels.items():
+            for jlevel, jmembers in j_levels.items():
+                weaker = min(klevel, jlevel)
                 sec = 0.0
                 if direction == "horizontal":
                     sec = joint_security(chain, kprod, jprod, weaker)[0]
-                facts = _facts(direction, hops, int(klevel), int(jlevel), 0.0, sec)
+                facts = _facts(direction, hops, klevel, jlevel, 0.0, sec)
                 score = score_facts(facts, w)
                 head = (-score, -weaker)
                 out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
         return out
     buyer_country, supplier_country = ("KR", "JP") if direction == "jp-to-kr" else ("JP", "KR")
-    sup_list, buy_list = (j_list, k_list) if direction == "jp-to-kr" else (k_list, j_list)
     sup_prod, buy_prod = (jprod, kprod) if direction == "jp-to-kr" else (kprod, jprod)
     leader = chain.leader(buyer_country, sup_prod)
-    sup_groups = _supplier_groups(
-        chain, sup_list, sup_prod, buy_prod, supplier_country, leader, memo
-    )
-    buy_groups = _buyer_groups(chain, buy_list, buy_prod, sup_prod, buyer_country, leader, memo)
+    sup_groups = _supplier_groups(chain, offers, sup_prod, buy_prod, supplier_country, leader, memo)
+    buy_groups = _buyer_groups(chain, offers, buy_prod, sup_prod, buyer_country, leader, memo)
     for (slevel, gap_other, gap_leader, sec, speer), smembers in sup_groups.items():
         for (blevel, is_leader, bpeer), bmembers in buy_groups.items():
             levels = (int(blevel), int(slevel))
@@ -131,94 +134,73 @@ def _facts(
     return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, 0.0, False, peer)
 
 
-def _level_groups(members: list[Member], memo: Memo) -> dict[GroupKey, list[Member]]:
-    """Members by level (memoised per list: a product's makers are grouped once)."""
-    key = ("levels", str(id(members)), "", "")
-    if key not in memo:
-        groups: dict[GroupKey, list[Member]] = {}
-        for p, level in members:
-            groups.setdefault((float(level),), []).append((p, level))
-        memo[key] = groups
-    cached: dict[GroupKey, list[Member]] = memo[key]
-    return cached
-
-
 def _split_groups(
-    chain: Chain,
-    members: list[Member],
-    memo: Memo,
+    offers: Offers,
+    country: str,
+    product: str,
     common: Callable[[int], GroupKey],
     odd: Callable[[Player, int], GroupKey | None],
     leader: str = "",
-) -> dict[GroupKey, list[Member]]:
+) -> dict[GroupKey, list[Player]]:
     """Regroup a product's makers: every member gets `common(level)`, except the few
     (firms with ties, and `leader`) for which `odd` gives another key. Members stay in
-    id order; the many plain members are only ever sliced, never visited one by one."""
-    base = _level_groups(members, memo)
-    key = ("tied", str(id(members)), "", "")
-    if key not in memo:  # per product, once
-        memo[key] = [m for m in members if m[0].id in chain.ties]
-    tied: list[Member] = memo[key]
-    moved: dict[str, GroupKey] = {}
-    for p, level in [*tied, *_find(members, base, leader, memo)]:
+    id order; the many plain members are only ever sliced, never visited one by one
+    (the few are found in their id-ordered level group by bisection)."""
+    base = offers.levels[(country, product)]
+    few = list(offers.tied.get((country, product), ()))
+    for lv, group in base.items() if leader else ():
+        i = _place(group, leader)
+        if i is not None:
+            few.append((group[i], lv))
+            break
+    moved: dict[int, dict[str, GroupKey]] = {}  # level → member id → its own key
+    for p, level in few:
         k = odd(p, level)
         if k is not None:
-            moved[p.id] = k
-    groups: dict[GroupKey, list[Member]] = {}
-    for (lv,), group in base.items():
+            moved.setdefault(level, {})[p.id] = k
+    groups: dict[GroupKey, list[Player]] = {}
+    for lv, group in base.items():
         keep = group
-        index = _index(group, memo)
-        hits = sorted(index[pid] for pid in moved if pid in index)
+        own = moved.get(lv, {})
+        hits = sorted(i for pid in own if (i := _place(group, pid)) is not None)
         if hits:
             keep = []
             start = 0
             for i in hits:
                 keep.extend(group[start:i])
-                groups.setdefault(moved[group[i][0].id], []).append(group[i])
+                groups.setdefault(own[group[i].id], []).append(group[i])
                 start = i + 1
             keep.extend(group[start:])
         if keep:
-            groups[common(int(lv))] = keep
+            groups[common(lv)] = keep
     return groups
 
 
-def _index(group: list[Member], memo: Memo) -> dict[str, int]:
-    """Each member's place in its level group (memoised per group)."""
-    key = ("index", str(id(group)), "", "")
-    if key not in memo:
-        memo[key] = {m[0].id: i for i, m in enumerate(group)}
-    found: dict[str, int] = memo[key]
-    return found
+def _place(group: list[Player], pid: str) -> int | None:
+    """Where the player with id `pid` stands in an id-ordered group, if it is there."""
+    i = bisect_left(group, pid, key=_player_id)
+    return i if i < len(group) and group[i].id == pid else None
 
 
-def _find(
-    members: list[Member], base: dict[GroupKey, list[Member]], pid: str, memo: Memo
-) -> list[Member]:
-    """The member with id `pid`, if it makes this product."""
-    if not pid:
-        return []
-    for group in base.values():
-        index = _index(group, memo)
-        if pid in index:
-            return [group[index[pid]]]
-    return []
+def _player_id(p: Player) -> str:
+    return p.id
 
 
 def _buyer_groups(
     chain: Chain,
-    members: list[Member],
+    offers: Offers,
     product: str,
     sup_product: str,
     country: str,
     leader: str,
     memo: Memo,
-) -> dict[GroupKey, list[Member]]:
+) -> dict[GroupKey, list[Player]]:
     """Buyers by level, by whether they lead their country at the supplier's product (a
     leader's gap is measured against the next best player) and by their peer ties with
     other makers of the supplier's product. Memoised per pair of products."""
     key = (f"buyers-{country}", product, sup_product, leader)
     if key in memo:
-        known: dict[GroupKey, list[Member]] = memo[key]
+        known: dict[GroupKey, list[Player]] = memo[key]
         return known
 
     def odd(p: Player, level: int) -> GroupKey | None:
@@ -227,26 +209,29 @@ def _buyer_groups(
             return None
         return (float(level), float(p.id == leader), peer)
 
-    groups = _split_groups(chain, members, memo, lambda lv: (float(lv), 0.0, 0.0), odd, leader)
+    def common(level: int) -> GroupKey:
+        return (float(level), 0.0, 0.0)
+
+    groups = _split_groups(offers, country, product, common, odd, leader)
     memo[key] = groups
     return groups
 
 
 def _supplier_groups(
     chain: Chain,
-    members: list[Member],
+    offers: Offers,
     product: str,
     buy_product: str,
     supplier_country: str,
     leader: str,
     memo: Memo,
-) -> dict[GroupKey, list[Member]]:
+) -> dict[GroupKey, list[Player]]:
     """Suppliers by level, gap (for any buyer, and for the buyer country's leader),
     security and peer ties: everything a supplier contributes to `LinkFacts`. Memoised
     per pair of products."""
     memo_key = (supplier_country, product, buy_product, leader)
     if memo_key in memo:
-        done: dict[GroupKey, list[Member]] = memo[memo_key]
+        done: dict[GroupKey, list[Player]] = memo[memo_key]
         return done
     buyer = "KR" if supplier_country == "JP" else "JP"
     by_level: dict[int, tuple[float, float, float]] = {}
@@ -265,25 +250,26 @@ def _supplier_groups(
         peer = peer_ties(chain, p.id, supplier_country, "", buy_product, pair)[0]
         return (*common(level)[:-1], peer) if peer else None
 
-    groups = _split_groups(chain, members, memo, common, odd)
+    groups = _split_groups(offers, supplier_country, product, common, odd)
     memo[memo_key] = groups
     return groups
 
 
 def _stream(
     head: tuple[float, int],
-    kmembers: list[Member],
-    jmembers: list[Member],
+    kmembers: list[Player],
+    jmembers: list[Player],
     order: int,
     kprod: str,
     jprod: str,
     tied: set[tuple[str, str]],
 ) -> Iterator[Key]:
     """All pairs of two groups in (Korean id, Japanese id) order; tied pairs are scored apart."""
-    for kp, _ in kmembers:
-        for jpp, _ in jmembers:
-            if (kp.id, jpp.id) not in tied:
-                yield (*head, kp.id, jpp.id, order, kprod, jprod)
+    for kp in kmembers:
+        kid = kp.id
+        for jpp in jmembers:
+            if (kid, jpp.id) not in tied:
+                yield (*head, kid, jpp.id, order, kprod, jprod)
 
 
 def count_linked(
@@ -295,9 +281,11 @@ def count_linked(
     dirs: tuple[str, ...],
     new_only: bool = False,
 ) -> int:
-    """How many Korea–Japan player pairs share at least one link (grouped by product sets;
-    tied pairs, whose ties can add horizontal links, are checked one by one)."""
+    """How many Korea–Japan player pairs share at least one link (counted by product sets,
+    from the firms' offers; tied pairs, whose ties can add horizontal links, are checked
+    one by one)."""
     sector = chain.sector.id
+    offers, inside = offers_of(chain, kr, jp)
 
     def signature(p: Player) -> frozenset[str]:
         return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.products)
@@ -305,22 +293,17 @@ def count_linked(
     def linked(ks: frozenset[str], js: frozenset[str]) -> bool:
         return any((r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js)
 
-    ksig: dict[frozenset[str], list[Player]] = {}
-    jsig: dict[frozenset[str], list[Player]] = {}
-    for p in kr:
-        ksig.setdefault(signature(p), []).append(p)
-    for p in jp:
-        jsig.setdefault(signature(p), []).append(p)
     total = 0
-    for ks, kps in ksig.items():
-        for js, jps in jsig.items():
+    for ks, kcount in offers.signatures["KR"].items():
+        for js, jcount in offers.signatures["JP"].items():
             if linked(ks, js):
-                total += len(kps) * len(jps)
-    ids = {p.id: p for p in (*kr, *jp)}
+                total += kcount * jcount
+    players = chain.players
     for (kid, jid), rels in ties.items():
-        if kid in ids and jid in ids:
+        if inside(kid) and inside(jid):
             # a tie can turn rivals into partners (or add a link): judge tied pairs alone
-            total -= linked(signature(ids[kid]), signature(ids[jid]))
+            kp, jpp = players[kid], players[jid]
+            total -= linked(signature(kp), signature(jpp))
             if not new_only:
-                total += bool(pair_links(chain, ids[kid], ids[jid], rels, w, dirs))
+                total += bool(pair_links(chain, kp, jpp, rels, w, dirs))
     return total

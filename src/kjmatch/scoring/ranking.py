@@ -146,8 +146,9 @@ def _match(
     dirs = tuple(d for d in DIRECTIONS if d in set(directions))
     kr_ids = {korea} if isinstance(korea, str) else None if korea is None else set(korea)
     jp_ids = {japan} if isinstance(japan, str) else None if japan is None else set(japan)
-    kr = [p for p in ds.players_in(sector_id, "KR") if kr_ids is None or p.id in kr_ids]
-    jp = [p for p in ds.players_in(sector_id, "JP") if jp_ids is None or p.id in jp_ids]
+    # the chain's own lists when unfiltered: grouping then reuses the chain's offers
+    kr = chain.firms["KR"] if kr_ids is None else [p for p in chain.firms["KR"] if p.id in kr_ids]
+    jp = chain.firms["JP"] if jp_ids is None else [p for p in chain.firms["JP"] if p.id in jp_ids]
     ties = ties_of(ds)
     filtered = kr_ids is not None or jp_ids is not None or dirs != DIRECTIONS or new_only
     pool = 0
@@ -282,7 +283,7 @@ def _top_pairs(
     groups is scored once from those facts, and the groups' pairs are merged lazily
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
     with players and groups plus the pairs taken, not with the candidate pairs."""
-    players = {p.id: p for p in (*kr, *jp)}
+    players = chain.players
     merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
