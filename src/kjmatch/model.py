@@ -11,8 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
 
-import annotated_types as at
-
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HS_PATTERN = r"^\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
@@ -44,14 +42,30 @@ class _Text:
         return core_schema.str_schema(min_length=1, strict=True, strip_whitespace=True)
 
 
+class _Bounds:
+    """Numeric or length bounds that pydantic understands, without importing
+    annotated-types here (a cache hit then needs neither it nor pydantic)."""
+
+    def __init__(self, **bounds: float) -> None:
+        self.bounds = bounds
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        schema = handler(source)
+        schema.update(self.bounds)
+        return schema
+
+    def __repr__(self) -> str:
+        return f"_Bounds({self.bounds})"
+
+
 Slug = Annotated[str, _Pattern(SLUG_PATTERN, "slug")]
 HsCode = Annotated[str, _Pattern(HS_PATTERN, "HS code")]
 CountryCode = Annotated[str, _Pattern(COUNTRY_PATTERN, "ISO country code")]
 Text = Annotated[str, _Text()]
-Year = Annotated[int, at.Ge(1900), at.Le(2100)]
-Share = Annotated[float, at.Ge(0.0), at.Le(1.0)]
-Level = Annotated[int, at.Ge(1), at.Le(5)]
-Weight = Annotated[float, at.Ge(0.0), at.Le(100.0)]
+Year = Annotated[int, _Bounds(ge=1900, le=2100)]
+Share = Annotated[float, _Bounds(ge=0.0, le=1.0)]
+Level = Annotated[int, _Bounds(ge=1, le=5)]
+Weight = Annotated[float, _Bounds(ge=0.0, le=100.0)]
 
 Country = Literal["KR", "JP"]
 StageKind = Literal[
@@ -186,7 +200,7 @@ class Stage:
     kind: StageKind
     description: str = ""
     inputs: tuple[Slug, ...] = ()
-    products: Annotated[tuple[Product, ...], at.MinLen(1)]
+    products: Annotated[tuple[Product, ...], _Bounds(min_length=1)]
     context: StageContext = field(default_factory=StageContext)
 
     @property
@@ -199,7 +213,7 @@ class Complement:
     """Two products of one stage whose makers cooperate rather than compete."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
-    products: Annotated[tuple[Slug, ...], at.MinLen(2), at.MaxLen(2)]
+    products: Annotated[tuple[Slug, ...], _Bounds(min_length=2, max_length=2)]
     reason: Text
     source: Source
 
@@ -212,7 +226,7 @@ class Sector:
     id: Slug
     name: Names
     summary: Text
-    stages: Annotated[tuple[Stage, ...], at.MinLen(5), at.MaxLen(10)]
+    stages: Annotated[tuple[Stage, ...], _Bounds(min_length=5, max_length=10)]
     complements: tuple[Complement, ...] = ()
     sources: tuple[Source, ...] = ()
 
@@ -242,7 +256,7 @@ class Strength:
     tags: tuple[Text, ...] = ()
     note: Text
     as_of: Year
-    sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+    sources: Annotated[tuple[Source, ...], _Bounds(min_length=1)]
     historical: Text | None = None  # why an old rating is kept (validate then accepts its age)
 
 
@@ -290,7 +304,7 @@ class Relationship:
     id: Slug
     korea: Slug
     japan: Slug
-    sectors: Annotated[tuple[Slug, ...], at.MinLen(1)]
+    sectors: Annotated[tuple[Slug, ...], _Bounds(min_length=1)]
     products: tuple[Slug, ...] = ()
     type: RelationshipType
     year: Year
@@ -299,7 +313,7 @@ class Relationship:
     last_confirmed: Year | None = None
     summary: Text
     value: Text | None = None
-    sources: Annotated[tuple[Source, ...], at.MinLen(1)]
+    sources: Annotated[tuple[Source, ...], _Bounds(min_length=1)]
     historical: Text | None = None  # why an old tie is kept as it stands
 
 
@@ -334,7 +348,7 @@ class SitedShares:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     sector: Slug
     stage: Slug
-    import_shares: Annotated[tuple[ImportShare, ...], at.MinLen(1)]
+    import_shares: Annotated[tuple[ImportShare, ...], _Bounds(min_length=1)]
 
 
 @dataclass(frozen=True, kw_only=True)
