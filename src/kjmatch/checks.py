@@ -227,6 +227,20 @@ def find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
     return None
 
 
+_PRODUCTS_AT: dict[int, tuple[m.Sector, dict[str, list[str]]]] = {}
+
+
+def _products_at(sector: m.Sector) -> dict[str, list[str]]:
+    """Stage id → its product ids (kept per sector object: every strength asks)."""
+    kept = _PRODUCTS_AT.get(id(sector))
+    if kept is None or kept[0] is not sector:
+        if len(_PRODUCTS_AT) > 64:  # a long-lived process may load many datasets
+            _PRODUCTS_AT.clear()
+        kept = (sector, {st.id: [p.id for p in st.products] for st in sector.stages})
+        _PRODUCTS_AT[id(sector)] = kept
+    return kept[1]
+
+
 def check_strength(
     rep: Reporter, file: str, path: Path_, s: m.Strength, sectors: dict[str, m.Sector]
 ) -> m.Strength | None:
@@ -237,12 +251,11 @@ def check_strength(
         if not rep.known("sectors", s.sector):
             rep.add(file, (*path, "sector"), unknown("sector", s.sector, sectors))
         return None
-    stage = sector.stage(s.stage)
-    if stage is None:
+    own = _products_at(sector).get(s.stage)
+    if own is None:
         ids = [st.id for st in sector.stages]
         rep.add(file, (*path, "stage"), unknown("stage", s.stage, ids, f"in sector {s.sector!r}"))
         return None
-    own = [p.id for p in stage.products]
     if not s.products:
         if len(own) == 1:
             return dataclasses.replace(s, products={own[0]: s.level})

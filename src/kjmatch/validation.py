@@ -452,7 +452,10 @@ def build(
                 full = checks.check_strength(checker, file, loc, s, sectors)
                 if note_strength(file, loc, p.id, s) and full is not None:
                     filled.append(full)
-            players[p.id] = dataclasses.replace(p, strengths=tuple(filled))
+            if len(filled) != len(p.strengths) or any(
+                a is not b for a, b in zip(filled, p.strengths, strict=False)
+            ):  # products were filled in (or a strength dropped): a new player object
+                players[p.id] = dataclasses.replace(p, strengths=tuple(filled))
     for file, pf in parsed["players"]:
         for i, e in enumerate(pf.strengths):
             loc = ("strengths", i)

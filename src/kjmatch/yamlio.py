@@ -380,7 +380,15 @@ def parse_json(text: str, file: str) -> tuple[Any, list[Problem]]:
         return int(digits)
 
     try:
-        data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
+        # the fast path: Python's int() refuses thousands of digits by itself, and shorter
+        # long numbers fail the schema's bounds with a located error like any other
+        try:
+            data = json.loads(text, object_pairs_hook=pairs_hook)
+        except ValueError as exc:
+            if isinstance(exc, json.JSONDecodeError):
+                raise
+            duplicates.clear()  # parsed again, reported again
+            data = json.loads(text, object_pairs_hook=pairs_hook, parse_int=parse_int)
     except _LongNumber as exc:
         # the decoder does not say where; the first run of these digits is the one
         at = re.search(rf"(?<![\d.]){re.escape(exc.digits)}(?![\d.eE])", text)
