@@ -240,7 +240,7 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 # plain scalar starts and, for words, ends):
 _WORDS = re.compile(r"\b(?:[yY][eE][sS]|[nN][oO]|[oO][nN]|[oO][fF][fF])\b")
 _NUMBERS = re.compile(  # after a blank, a line break or a flow indicator only
-    r"[\s\[{,][ \t]*(?P<t>[-+]?(?:0[0-9_xXoObB]|[.0-9][0-9_]*(?:[_:xXoObBeE]|\.[0-9_]*[eE])"
+    r"[\s\[{,][ \t]*(?P<t>[-+]?(?:0[0-9_xXoObB]|[.0-9][0-9_]*(?:[_xXoObBeE]|:[0-9]|\.[0-9_]*[eE])"
     r"|[0-9]{4}-|[0-9]{51}|\.[a-zA-Z]))"
 )
 # and what PyYAML alone reads (merge keys, tags, anchors, complex keys, documents,
