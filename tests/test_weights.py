@@ -7,6 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kjmatch import weights
@@ -88,3 +90,32 @@ def test_weights_layers_and_errors() -> None:
 def test_combine_is_the_one_formula() -> None:
     contributions, score = weights.combine({"a": 1.0, "b": 0.5}, {"a": 1.0, "b": 1.0})
     assert contributions == {"a": 50.0, "b": 25.0} and score == 75.0
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    direction=st.sampled_from(weights.DIRECTIONS),
+    hops=st.integers(0, 2),
+    levels=st.tuples(st.integers(1, 5), st.integers(1, 5)),
+    values=st.tuples(*[st.floats(0, 1, allow_nan=False)] * 4),
+    tied=st.booleans(),
+    w=st.lists(st.floats(0, 100, allow_nan=False), min_size=7, max_size=7).filter(
+        lambda ws: sum(ws) > 0
+    ),
+)
+def test_fast_score_equals_combine(
+    direction: weights.Direction,
+    hops: int,
+    levels: tuple[int, int],
+    values: tuple[float, float, float, float],
+    tied: bool,
+    w: list[float],
+) -> None:
+    """The fast ranking's `score` adds the same rounded contributions as `combine`."""
+    gap, security, tie, peer = values
+    facts = LinkFacts(direction, hops, *levels, gap, security, tie, tied, peer)
+    names = list(weights.values(facts))
+    ws = dict(zip(names, w[: len(names)] + [1.0] * (len(names) - len(w)), strict=True))
+    if sum(ws.values()) == 0:
+        ws[names[0]] = 1.0
+    assert weights.score(facts, ws) == weights.combine(weights.values(facts), ws)[1]

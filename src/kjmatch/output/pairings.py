@@ -7,13 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from kjmatch.model import Dataset, Player
 from kjmatch.scoring.links import Link
-from kjmatch.scoring.partners import PartnersResult, sector_of
 from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
 
 if TYPE_CHECKING:
+    from kjmatch.scoring.partners import PartnersResult
+
     from . import contract as c
 
 ARROW = {d: labels[0] for d, labels in DIRECTION_LABELS.items()}
@@ -171,6 +172,8 @@ def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[An
 
 
 def partners_output(ds: Dataset, result: PartnersResult) -> Output:
+    from kjmatch.scoring.partners import sector_of  # only `partners` needs it (start-up)
+
     firms: list[c.Firm] = [
         {
             "id": f,

@@ -68,6 +68,9 @@ class Chain:
             [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties)
         )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
+        self._made: set[tuple[str, str, str]] | None = None
+        # component values already worked out in this ranking (`evidence.*_value`)
+        self.memo: dict[tuple[object, ...], float] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}
         for st in sector.stages:
@@ -121,12 +124,14 @@ class Chain:
 
     def makes(self, country: str, product: str, player_id: str) -> bool:
         """Whether a player of `country` makes `product` in this sector."""
-        p = self.players.get(player_id)
-        return (
-            p is not None
-            and p.country == country
-            and any(s.sector == self.sector.id and product in s.products for s in p.strengths)
-        )
+        if self._made is None:  # peer ties ask this for every tied firm: index once
+            self._made = {
+                (c, pid, p.id)
+                for (c, pid), groups in self.offers.levels.items()
+                for group in groups.values()
+                for p in group
+            }
+        return (country, product, player_id) in self._made
 
     def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
         """How two products are linked: direction and hops, or None when they are not.

@@ -9,7 +9,7 @@ evidence items that drove it.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kjmatch.model import ExportControl, ImportShare, Relationship
 from kjmatch.weights import TIE_VALUE
@@ -34,8 +34,7 @@ TIE_WORDS = {  # a tie's type in a sentence
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
+class Evidence(NamedTuple):
     """One dated fact and what it counted for in one component."""
 
     component: str  # gap, security or relationship
@@ -180,6 +179,28 @@ def gap(
             f"imports of {name}."
         )
     return round(value, 4), reasons, evidence
+
+
+def gap_value(
+    chain: Chain, supplier_country: str, product: str, level: int, buyer_country: str, buyer_id: str
+) -> float:
+    """`gap`'s value alone, once per ranking (the fast ranking asks it per product pair)."""
+    key = ("gap", supplier_country, product, level, buyer_country, buyer_id)
+    memo = chain.memo
+    if key not in memo:
+        memo[key] = gap(chain, "", supplier_country, product, level, buyer_country, buyer_id)[0]
+    return memo[key]
+
+
+def security_value(
+    chain: Chain, product: str, level: int, buyer_country: str, supplier_country: str
+) -> float:
+    """`security`'s value alone, once per ranking."""
+    key = ("security", product, level, buyer_country, supplier_country)
+    memo = chain.memo
+    if key not in memo:
+        memo[key] = security(chain, product, level, buyer_country, supplier_country)[0]
+    return memo[key]
 
 
 def _exposure(
@@ -327,6 +348,20 @@ def confirmed(r: Relationship) -> int:
 
 def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:
     return aged(confirmed(r), chain.as_of, TIE_HALF_LIFE)
+
+
+def peer_value(
+    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
+) -> float:
+    """`peer_ties`' value alone, once per firm and products in a ranking (the fast
+    ranking asks it for every tied firm at every pair of linked products)."""
+    if firm not in chain.ties:
+        return 0.0
+    key = ("peer", firm, firm_country, other, product, products)
+    memo = chain.memo
+    if key not in memo:
+        memo[key] = peer_ties(chain, firm, firm_country, other, product, products)[0]
+    return memo[key]
 
 
 def peer_ties(

@@ -14,16 +14,18 @@ from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts
 
 from .chain import Chain, Offers
-from .evidence import gap, joint_security, peer_ties, security
-from .links import pair_links, score_facts
+from .evidence import gap_value, joint_security, peer_value, security_value
+from .links import Link, pair_links, score_facts
 
 Progress = Callable[[str, int, int], None]
 Levels = dict[int, list[Player]]  # a product's makers by level, each list in id order
 GroupKey = tuple[float, ...]
-Memo = dict[tuple[str, str, str, str], Any]  # buyer and supplier groups, per pair of products
+# buyer and supplier groups per pair of products, and scores per LinkFacts
+Memo = dict[tuple[str, str, str, str] | LinkFacts, Any]
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
+TiedLinks = dict[tuple[str, str], list[Link]]  # a tied pair's links, scored once per ranking
 
 
 def offers_of(
@@ -47,8 +49,10 @@ def streams(
     dirs: tuple[str, ...],
     progress: Progress | None = None,
     new_only: bool = False,
+    tied_links: TiedLinks | None = None,
 ) -> list[Iterator[Key]]:
-    """Sorted streams of every linked pair's link keys (see `_top_pairs`)."""
+    """Sorted streams of every linked pair's link keys (see `_top_pairs`). Tied pairs'
+    links are kept in `tied_links` for the caller to reuse."""
     offers, inside = offers_of(chain, kr, jp)
     streams: list[Iterator[Key]] = []
     memo: Memo = {}
@@ -63,15 +67,32 @@ def streams(
             if rel is None or rel[0] not in dirs:
                 continue
             streams += _group_streams(chain, offers, rel, kprod, jprod, w, memo, tied)
-    players = chain.players
     for kid, jid in sorted(tied) if not new_only else ():
-        links = pair_links(chain, players[kid], players[jid], ties[(kid, jid)], w, dirs)
+        links = scored_tied(chain, kid, jid, ties, w, dirs, tied_links)
         if links:
             b = links[0]
             order = DIRECTIONS.index(b.direction)
             key = (-b.score, -b.weaker, kid, jid, order, b.korea_product.id, b.japan_product.id)
             streams.append(iter([key]))
     return streams
+
+
+def scored_tied(
+    chain: Chain,
+    kid: str,
+    jid: str,
+    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    w: Mapping[str, float],
+    dirs: tuple[str, ...],
+    memo: TiedLinks | None,
+) -> list[Link]:
+    """A pair's links, from `memo` when this ranking has scored them already."""
+    if memo is not None and (kid, jid) in memo:
+        return memo[(kid, jid)]
+    links = pair_links(chain, chain.players[kid], chain.players[jid], ties[(kid, jid)], w, dirs)
+    if memo is not None:
+        memo[(kid, jid)] = links
+    return links
 
 
 def _group_streams(
@@ -97,7 +118,7 @@ def _group_streams(
                 if direction == "horizontal":
                     sec = joint_security(chain, kprod, jprod, weaker)[0]
                 facts = _facts(direction, hops, klevel, jlevel, 0.0, sec)
-                score = score_facts(facts, w)
+                score = _score(facts, w, memo)
                 head = (-score, -weaker)
                 out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
         return out
@@ -113,12 +134,20 @@ def _group_streams(
                 levels = (int(slevel), int(blevel))
             gap_value = gap_leader if is_leader else gap_other
             facts = _facts(direction, hops, *levels, gap_value, sec, max(speer, bpeer))
-            head = (-score_facts(facts, w), -min(levels))
+            head = (-_score(facts, w, memo), -min(levels))
             kmembers, jmembers = (
                 (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
             )
             out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
     return out
+
+
+def _score(facts: LinkFacts, w: Mapping[str, float], memo: Memo) -> float:
+    """A group pair's score; many product pairs share the same facts."""
+    if facts not in memo:
+        memo[facts] = score_facts(facts, w)
+    score: float = memo[facts]
+    return score
 
 
 def _facts(
@@ -204,7 +233,7 @@ def _buyer_groups(
         return known
 
     def odd(p: Player, level: int) -> GroupKey | None:
-        peer = peer_ties(chain, p.id, country, "", sup_product, (product, sup_product))[0]
+        peer = peer_value(chain, p.id, country, "", sup_product, (product, sup_product))
         if p.id != leader and not peer:
             return None
         return (float(level), float(p.id == leader), peer)
@@ -239,15 +268,15 @@ def _supplier_groups(
     def common(level: int) -> GroupKey:
         if level not in by_level:
             by_level[level] = (
-                gap(chain, "", supplier_country, product, level, buyer, "")[0],
-                gap(chain, "", supplier_country, product, level, buyer, leader)[0],
-                security(chain, product, level, buyer, supplier_country)[0],
+                gap_value(chain, supplier_country, product, level, buyer, ""),
+                gap_value(chain, supplier_country, product, level, buyer, leader),
+                security_value(chain, product, level, buyer, supplier_country),
             )
         return (float(level), *by_level[level], 0.0)
 
     def odd(p: Player, level: int) -> GroupKey | None:
         pair = (product, buy_product)
-        peer = peer_ties(chain, p.id, supplier_country, "", buy_product, pair)[0]
+        peer = peer_value(chain, p.id, supplier_country, "", buy_product, pair)
         return (*common(level)[:-1], peer) if peer else None
 
     groups = _split_groups(offers, supplier_country, product, common, odd)
@@ -280,6 +309,7 @@ def count_linked(
     w: Mapping[str, float],
     dirs: tuple[str, ...],
     new_only: bool = False,
+    tied_links: TiedLinks | None = None,
 ) -> int:
     """How many Korea–Japan player pairs share at least one link (counted by product sets,
     from the firms' offers; tied pairs, whose ties can add horizontal links, are checked
@@ -299,11 +329,11 @@ def count_linked(
             if linked(ks, js):
                 total += kcount * jcount
     players = chain.players
-    for (kid, jid), rels in ties.items():
+    for kid, jid in ties:
         if inside(kid) and inside(jid):
             # a tie can turn rivals into partners (or add a link): judge tied pairs alone
             kp, jpp = players[kid], players[jid]
             total -= linked(signature(kp), signature(jpp))
             if not new_only:
-                total += bool(pair_links(chain, kp, jpp, rels, w, dirs))
+                total += bool(scored_tied(chain, kid, jid, ties, w, dirs, tied_links))
     return total

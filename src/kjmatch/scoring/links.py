@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from kjmatch.model import HORIZONTAL_TYPES, Player, Product, Relationship, Stage, Strength
-from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, values
+from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, score, values
 
 from .chain import Chain
 from .evidence import (
@@ -21,8 +21,7 @@ from .evidence import (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class Link:
+class Link(NamedTuple):
     """A Korean and a Japanese firm's offers at two linked products of one sector."""
 
     direction: Direction
@@ -48,7 +47,7 @@ class Link:
 
 def score_facts(facts: LinkFacts, weights: Mapping[str, float]) -> float:
     """The score of a link from its facts alone (what the fast ranking groups on)."""
-    return combine(values(facts), weights)[1]
+    return score(facts, weights)
 
 
 def cooperates(

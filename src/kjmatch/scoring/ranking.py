@@ -14,19 +14,21 @@ share a rank (competition ranking: 1, 2, 2, 4).
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import gc
 import heapq
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, NamedTuple
 
 from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
 from .chain import Chain
-from .groups import count_linked, streams
+from .groups import TiedLinks, count_linked, scored_tied, streams
 from .links import Link, pair_links
-from .stability import PairStability, StabilitySummary, analyse
+
+if TYPE_CHECKING:  # stability is imported only when asked for (start-up)
+    from .stability import PairStability, StabilitySummary
 
 EXPLAIN_RANK_LIMIT = 250_000  # player pairs in a sector above which explain skips the rank
 STABILITY_POOL = 5  # stability re-ranks the best 5×N pairs (at least STABILITY_MIN_POOL)
@@ -34,8 +36,7 @@ STABILITY_MIN_POOL = 2000
 Progress = Callable[[str, int, int], None]
 
 
-@dataclass(frozen=True, slots=True)
-class Pairing:
+class Pairing(NamedTuple):
     """A Korean and a Japanese player in one sector, scored by their best link."""
 
     korea: Player
@@ -59,8 +60,7 @@ class Pairing:
         return (-self.score, -self.links[0].weaker, self.korea.id, self.japan.id)
 
 
-@dataclass(frozen=True, slots=True)
-class StabilityRequest:
+class StabilityRequest(NamedTuple):
     """Perturb every weight by up to ±spread, `samples` times, from `seed`."""
 
     samples: int = 200
@@ -171,6 +171,8 @@ def _match(
         shown = shown[:top]
     summary = None
     if stability is not None:
+        from .stability import analyse
+
         per_pair, summary = analyse(
             ranked,
             w,
@@ -180,9 +182,7 @@ def _match(
             spread=stability.spread,
             progress=progress,
         )
-        shown = [
-            dataclasses.replace(p, stability=per_pair[(p.korea.id, p.japan.id)]) for p in shown
-        ]
+        shown = [p._replace(stability=per_pair[(p.korea.id, p.japan.id)]) for p in shown]
     return MatchResult(
         sector=sector,
         weights=w,
@@ -215,9 +215,7 @@ def _ranks(ordered: list[Pairing]) -> list[Pairing]:
         same_prev = i > 0 and ordered[i - 1].score == p.score
         same_next = i + 1 < len(ordered) and ordered[i + 1].score == p.score
         rank = out[-1].rank if same_prev else i + 1
-        out.append(
-            dataclasses.replace(p, rank=rank, shared_rank=same_prev or same_next, position=i + 1)
-        )
+        out.append(p._replace(rank=rank, shared_rank=same_prev or same_next, position=i + 1))
     return out
 
 
@@ -227,7 +225,7 @@ def _full_ranks(
     """The shown pairings with their ranks in the full sector ranking (0 if too large)."""
     size = len(ds.players_in(sector_id, "KR")) * len(ds.players_in(sector_id, "JP"))
     if size > EXPLAIN_RANK_LIMIT:
-        return [dataclasses.replace(p, rank=0, shared_rank=False) for p in shown]
+        return [p._replace(rank=0, shared_rank=False) for p in shown]
     full = {
         (p.korea.id, p.japan.id): p
         for p in match(ds, sector_id, weights=w, top=None, as_of=as_of).ranked
@@ -235,7 +233,7 @@ def _full_ranks(
     out = []
     for p in shown:
         f = full[(p.korea.id, p.japan.id)]
-        out.append(dataclasses.replace(p, rank=f.rank, shared_rank=f.shared_rank))
+        out.append(p._replace(rank=f.rank, shared_rank=f.shared_rank))
     return out
 
 
@@ -284,7 +282,8 @@ def _top_pairs(
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
     with players and groups plus the pairs taken, not with the candidate pairs."""
     players = chain.players
-    merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only)
+    tied_links: TiedLinks = {}
+    merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only, tied_links)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
     for neg_score, _, kid, jid, *_ in heapq.merge(*merged):
@@ -295,9 +294,12 @@ def _top_pairs(
             break
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())
-        links = pair_links(chain, kp, jpp, rels, w, dirs)
+        if rels:
+            links = scored_tied(chain, kid, jid, ties, w, dirs, tied_links)
+        else:
+            links = pair_links(chain, kp, jpp, rels, w, dirs)
         ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, count_linked(chain, kr, jp, ties, w, dirs, new_only)
+    return ranked, count_linked(chain, kr, jp, ties, w, dirs, new_only, tied_links)
 
 
 def pair_scores(

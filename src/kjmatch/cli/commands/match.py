@@ -88,7 +88,6 @@ def match(
     With --korea, --japan, --direction or --new-only, # is still the pair's rank in
     the sector's full ranking.
     """
-    import dataclasses
 
     from kjmatch import lookup
     from kjmatch.output.pairings import match_output
@@ -103,9 +102,9 @@ def match(
     if stability:
         request = StabilityRequest()
         if samples is not None:
-            request = dataclasses.replace(request, samples=samples)
+            request = request._replace(samples=samples)
         if seed is not None:
-            request = dataclasses.replace(request, seed=seed)
+            request = request._replace(seed=seed)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     with progress_bar() as progress:
         result = run_match(
