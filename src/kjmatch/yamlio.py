@@ -236,21 +236,26 @@ def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
 # text, and any text it cannot read (syntax errors, duplicate keys, deep nesting), goes
 # to PyYAML, which gives the same data and the located errors users know.
 #
-# Words and numbers the two read differently (found anywhere, then kept only where a
-# plain scalar starts and, for words, ends):
-_WORDS = re.compile(r"\b(?:[yY][eE][sS]|[nN][oO]|[oO][nN]|[oO][fF][fF])\b")
-_NUMBERS = re.compile(  # after a blank, a line break or a flow indicator only
-    r"[\s\[{,][ \t]*(?P<t>[-+]?(?:0[0-9_xXoObB]|[.0-9][0-9_]*(?:[_xXoObBeE]|:[0-9]|\.[0-9_]*[eE])"
+# Words and numbers the two read differently, kept only where a plain scalar starts
+# and, for words, ends. Each pattern leads with the one character before the scalar (a
+# blank, a line break or a flow indicator: never part of a scalar, so no match can
+# swallow the next one's), which the regex engine scans for far faster than for the
+# scalars themselves (the scans were most of a cold load):
+_WORDS = re.compile(r"[ \t\n\[{,](?P<w>(?i:yes|no|on|off))(?=[ \t]*(?:[,\[\]{}#\r\n:]|\Z))")
+_NUMBERS = re.compile(
+    r"[ \t\n\[{,](?P<t>[-+]?(?:0[0-9_xXoObB]|[.0-9][0-9_]*(?:[_xXoObBeE]|:[0-9]|\.[0-9_]*[eE])"
     r"|[0-9]{4}-|[0-9]{51}|\.[a-zA-Z]))"
 )
 # and what PyYAML alone reads (merge keys, tags, anchors, complex keys, documents,
 # YAML 1.1 line breaks) or refuses (tabs, control characters, surrogates, nesting
 # past its limit: a line indented 64 spaces), the indicators counting only where a
-# scalar could start:
-_SYNTAX = re.compile(
-    r"[!&*%@`?<=|>\\\t\ufeff\x85\u2028\u2029]|[\]}][ \t]*:|\r(?!\n)|^(?:\.\.\.|---| {64})"
-    "|[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]",
-    re.MULTILINE,
+# scalar could start. One pattern each: an alternation of them scans twice as slowly.
+_SYNTAX = (
+    re.compile(r"[!&*%@`?<=|>\\\t\ufeff\x85\u2028\u2029]"),
+    re.compile("[^\x09\x0a\x0d\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"),
+    re.compile(r"[\]}][ \t]*:"),
+    re.compile(r"\r(?!\n)"),
+    re.compile(r"\n(?:\.\.\.|---| {64})"),  # at a line's start: scanned with a "\n" before
 )
 _INDICATORS = frozenset("!&*%@`?<=|>")  # `|` and `>`: block scalars too
 _SURROGATE = re.compile(r"\\[uU]0*[dD][89a-fA-F]")
@@ -265,17 +270,21 @@ def _fast_parse(text: str) -> tuple[Any] | None:
     body = text[lead.end() if lead else 0 :]
     if not body.strip():
         return None
-    for hit in _SYNTAX.finditer(body):
-        c, i = hit.group()[0], hit.start()
-        if c == "\\":
-            if _SURROGATE.match(body, i):
+    lines = "\n" + body  # a line break before the first line; offsets one past the body's
+    for pattern in _SYNTAX:
+        for hit in pattern.finditer(lines):
+            c, i = hit.group()[0], hit.start() - 1
+            if c == "\n":  # a document marker or a line indented too deep
                 return None
-        elif c not in _INDICATORS or i == 0 or body[i - 1] in " \t\n[]{},":
+            if c == "\\":
+                if _SURROGATE.match(body, i):
+                    return None
+            elif c not in _INDICATORS or i == 0 or body[i - 1] in " \t\n[]{},":
+                return None
+    for hit in _WORDS.finditer(lines):
+        if _plain_start(body, hit.start("w") - 1):
             return None
-    for hit in _WORDS.finditer(body):
-        if _plain_start(body, hit.start()) and _plain_end(body, hit.end()):
-            return None
-    for hit in _NUMBERS.finditer("\n" + body):
+    for hit in _NUMBERS.finditer(lines):
         if _plain_start(body, hit.start("t") - 1):
             return None
     try:
