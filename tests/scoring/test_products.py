@@ -134,6 +134,25 @@ def test_gap_is_measured_at_the_product_not_the_stage(tmp_path: Path) -> None:
     assert p.best.components["gap"] == pytest.approx(0.75)
 
 
+def test_a_buyer_making_the_input_in_house_closes_its_own_gap(tmp_path: Path) -> None:
+    """Gap is measured against the buyer country's best maker, the buyer included: a cell
+    maker with its own film line at level 5 gains nothing from a level-5 film supplier."""
+    selfco = player("kr-selfco", "KR", strength("cells", 4), with_products("film", 5, {"film": 5}))
+    ds = build(tmp_path, players=[selfco])
+    own = pair(ds, "kr-selfco", "jp-filmco")
+    assert own is not None and own.best.direction == "jp-to-kr"
+    assert own.best.components["gap"] == 0
+    assert any("Kr Selfco itself makes Film in-house (level 5" in r for r in own.best.reasons)
+    # the country's gap closes for every Korean buyer, in explain as in the fast ranking
+    other = pair(ds, "kr-cellco", "jp-filmco")
+    assert other is not None and other.best.components["gap"] == 0
+    fast = match(ds, "widgets", top=3)
+    full = match(ds, "widgets", top=None, exhaustive=True)
+    assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+        (q.korea.id, q.japan.id, q.score) for q in full.pairings[:3]
+    ]
+
+
 # ---------------------------------------------------------------- both countries
 
 

@@ -1,7 +1,8 @@
-"""A sector's value chain as a product feed graph: hop distances, leaders, gaps, facts."""
+"""A sector's value chain as a product feed graph: hop distances, best levels, facts."""
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 
 from kjmatch.checks import concerns, product_inputs
@@ -102,20 +103,19 @@ class Chain:
             }
         return self._ranked
 
-    def leader(self, country: str, product: str) -> str:
-        """Id of the strongest player of `country` at `product` (ties: lowest id)."""
+    def best(self, country: str, product: str, prefer: str = "") -> tuple[int, str, bool]:
+        """The strongest level of `country` at `product`, a player at it and whether that
+        is `prefer` (a buyer making the product in-house: named when it is one of them,
+        else the first by id)."""
         groups = self.offers.levels.get((country, product))
-        return groups[max(groups)][0].id if groups else ""
-
-    def best(self, country: str, product: str, excluding: str) -> tuple[int, str]:
-        """The strongest player of `country` at `product` other than `excluding` (the buyer
-        itself, so that a pair's own strengths never lower its score)."""
-        groups = self.offers.levels.get((country, product), {})
-        for level in sorted(groups, reverse=True):
-            for p in groups[level]:
-                if p.id != excluding:
-                    return level, p.name
-        return 0, ""
+        if not groups:
+            return 0, "", False
+        top = max(groups)
+        at = groups[top]
+        i = bisect_left(at, prefer, key=_id) if prefer else len(at)
+        if i < len(at) and at[i].id == prefer:
+            return top, at[i].name, True
+        return top, at[0].name, False
 
     def in_sector(self, player_id: str) -> bool:
         """Whether a player has a strength in this sector."""

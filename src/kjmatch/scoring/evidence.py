@@ -134,28 +134,29 @@ def gap(
 ) -> tuple[float, list[str], list[Evidence]]:
     """How far a supplier at `product` (at `level`) fills a gap in the buyer country's chain.
 
-    Measured against the buyer country's best player at that product other than the
-    buyer itself, then raised by the supplier country's aged share of the buyer
-    country's imports of it."""
+    Measured against the buyer country's best player at that product, the buyer
+    included (a buyer that makes the input in-house needs an outside supplier less),
+    then raised by the supplier country's aged share of the buyer country's imports
+    of it. The same for every buyer of the country: `buyer_id` only names the buyer
+    in the reason when it is the one at the top."""
     name = chain.products[product].name.en
     buyer = COUNTRY_NAME[buyer_country]
-    best, who = chain.best(buyer_country, product, excluding=buyer_id)
+    best, who, own = chain.best(buyer_country, product, prefer=buyer_id)
     if best:
         value = max(0.0, min(1.0, (level - best) / 4))
-        why = (
-            f"{buyer}'s strongest at {name} is {who} (level {best}); {supplier_name} at level "
-            f"{level} "
-            + (
-                f"fills a gap of {level - best} level(s)."
-                if level > best
-                else "adds no capability gap."
-            )
+        strongest = (
+            f"{who} itself makes {name} in-house (level {best}, {buyer}'s strongest)"
+            if own
+            else f"{buyer}'s strongest at {name} is {who} (level {best})"
+        )
+        why = f"{strongest}; {supplier_name} at level {level} " + (
+            f"fills a gap of {level - best} level(s)."
+            if level > best
+            else "adds no capability gap."
         )
     else:
         value = min(1.0, level / 4)
-        why = (
-            f"{buyer} has no other player at {name} in the dataset; {supplier_name} fills that gap."
-        )
+        why = f"{buyer} has no player at {name} in the dataset; {supplier_name} fills that gap."
     reasons = [why]
     shares = [
         x
@@ -182,13 +183,14 @@ def gap(
 
 
 def gap_value(
-    chain: Chain, supplier_country: str, product: str, level: int, buyer_country: str, buyer_id: str
+    chain: Chain, supplier_country: str, product: str, level: int, buyer_country: str
 ) -> float:
-    """`gap`'s value alone, once per ranking (the fast ranking asks it per product pair)."""
-    key = ("gap", supplier_country, product, level, buyer_country, buyer_id)
+    """`gap`'s value alone (the same for every buyer), once per ranking: the fast
+    ranking asks it per pair of products."""
+    key = ("gap", supplier_country, product, level, buyer_country)
     memo = chain.memo
     if key not in memo:
-        memo[key] = gap(chain, "", supplier_country, product, level, buyer_country, buyer_id)[0]
+        memo[key] = gap(chain, "", supplier_country, product, level, buyer_country, "")[0]
     return memo[key]
 
 

@@ -124,16 +124,14 @@ def _group_streams(
         return out
     buyer_country, supplier_country = ("KR", "JP") if direction == "jp-to-kr" else ("JP", "KR")
     sup_prod, buy_prod = (jprod, kprod) if direction == "jp-to-kr" else (kprod, jprod)
-    leader = chain.leader(buyer_country, sup_prod)
-    sup_groups = _supplier_groups(chain, offers, sup_prod, buy_prod, supplier_country, leader, memo)
-    buy_groups = _buyer_groups(chain, offers, buy_prod, sup_prod, buyer_country, leader, memo)
-    for (slevel, gap_other, gap_leader, sec, speer), smembers in sup_groups.items():
-        for (blevel, is_leader, bpeer), bmembers in buy_groups.items():
+    sup_groups = _supplier_groups(chain, offers, sup_prod, buy_prod, supplier_country, memo)
+    buy_groups = _buyer_groups(chain, offers, buy_prod, sup_prod, buyer_country, memo)
+    for (slevel, gap, sec, speer), smembers in sup_groups.items():
+        for (blevel, bpeer), bmembers in buy_groups.items():
             levels = (int(blevel), int(slevel))
             if direction == "kr-to-jp":
                 levels = (int(slevel), int(blevel))
-            gap_value = gap_leader if is_leader else gap_other
-            facts = _facts(direction, hops, *levels, gap_value, sec, max(speer, bpeer))
+            facts = _facts(direction, hops, *levels, gap, sec, max(speer, bpeer))
             head = (-_score(facts, w, memo), -min(levels))
             kmembers, jmembers = (
                 (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
@@ -169,19 +167,13 @@ def _split_groups(
     product: str,
     common: Callable[[int], GroupKey],
     odd: Callable[[Player, int], GroupKey | None],
-    leader: str = "",
 ) -> dict[GroupKey, list[Player]]:
     """Regroup a product's makers: every member gets `common(level)`, except the few
-    (firms with ties, and `leader`) for which `odd` gives another key. Members stay in
-    id order; the many plain members are only ever sliced, never visited one by one
-    (the few are found in their id-ordered level group by bisection)."""
+    firms with ties, for which `odd` may give another key. Members stay in id order;
+    the many plain members are only ever sliced, never visited one by one (the few are
+    found in their id-ordered level group by bisection)."""
     base = offers.levels[(country, product)]
-    few = list(offers.tied.get((country, product), ()))
-    for lv, group in base.items() if leader else ():
-        i = _place(group, leader)
-        if i is not None:
-            few.append((group[i], lv))
-            break
+    few = offers.tied.get((country, product), ())
     moved: dict[int, dict[str, GroupKey]] = {}  # level → member id → its own key
     for p, level in few:
         k = odd(p, level)
@@ -221,27 +213,23 @@ def _buyer_groups(
     product: str,
     sup_product: str,
     country: str,
-    leader: str,
     memo: Memo,
 ) -> dict[GroupKey, list[Player]]:
-    """Buyers by level, by whether they lead their country at the supplier's product (a
-    leader's gap is measured against the next best player) and by their peer ties with
-    other makers of the supplier's product. Memoised per pair of products."""
-    key = (f"buyers-{country}", product, sup_product, leader)
+    """Buyers by level and by their peer ties with other makers of the supplier's
+    product. Memoised per pair of products."""
+    key = (f"buyers-{country}", product, sup_product, "")
     if key in memo:
         known: dict[GroupKey, list[Player]] = memo[key]
         return known
 
     def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_value(chain, p.id, country, "", sup_product, (product, sup_product))
-        if p.id != leader and not peer:
-            return None
-        return (float(level), float(p.id == leader), peer)
+        return (float(level), peer) if peer else None
 
     def common(level: int) -> GroupKey:
-        return (float(level), 0.0, 0.0)
+        return (float(level), 0.0)
 
-    groups = _split_groups(offers, country, product, common, odd, leader)
+    groups = _split_groups(offers, country, product, common, odd)
     memo[key] = groups
     return groups
 
@@ -252,24 +240,21 @@ def _supplier_groups(
     product: str,
     buy_product: str,
     supplier_country: str,
-    leader: str,
     memo: Memo,
 ) -> dict[GroupKey, list[Player]]:
-    """Suppliers by level, gap (for any buyer, and for the buyer country's leader),
-    security and peer ties: everything a supplier contributes to `LinkFacts`. Memoised
-    per pair of products."""
-    memo_key = (supplier_country, product, buy_product, leader)
+    """Suppliers by level, gap, security and peer ties: everything a supplier
+    contributes to `LinkFacts`. Memoised per pair of products."""
+    memo_key = (supplier_country, product, buy_product, "")
     if memo_key in memo:
         done: dict[GroupKey, list[Player]] = memo[memo_key]
         return done
     buyer = "KR" if supplier_country == "JP" else "JP"
-    by_level: dict[int, tuple[float, float, float]] = {}
+    by_level: dict[int, tuple[float, float]] = {}
 
     def common(level: int) -> GroupKey:
         if level not in by_level:
             by_level[level] = (
-                gap_value(chain, supplier_country, product, level, buyer, ""),
-                gap_value(chain, supplier_country, product, level, buyer, leader),
+                gap_value(chain, supplier_country, product, level, buyer),
                 security_value(chain, product, level, buyer, supplier_country),
             )
         return (float(level), *by_level[level], 0.0)
