@@ -282,8 +282,22 @@ def test_order_is_deterministic(d: Dataset, rnd: random.Random) -> None:
 
 @FAST
 @given(datasets(), st.data())
-def test_higher_strength_never_lowers_a_pairs_score(d: Dataset, data: st.DataObject) -> None:
-    before = {(p.korea.id, p.japan.id): p.score for p in match(d, "widgets", top=None).pairings}
+def test_higher_strength_never_lowers_a_links_score(d: Dataset, data: st.DataObject) -> None:
+    """Raising a firm's level at a product never lowers any link at that product. (It may
+    lower another link's gap: a buyer that makes the supplier's product in-house.)"""
+
+    def links(ds: Dataset) -> dict[tuple[str, str, str, str, str], tuple[float, int, int]]:
+        return {
+            (p.korea.id, p.japan.id, x.direction, x.korea_product.id, x.japan_product.id): (
+                x.score,
+                x.korea_level,
+                x.japan_level,
+            )
+            for p in match(ds, "widgets", top=None).pairings
+            for x in p.links
+        }
+
+    before = links(d)
     pid = data.draw(st.sampled_from(sorted(d.players)))
     player = d.players[pid]
     i = data.draw(st.integers(0, len(player.strengths) - 1))
@@ -294,10 +308,11 @@ def test_higher_strength_never_lowers_a_pairs_score(d: Dataset, data: st.DataObj
         player, strengths=(*player.strengths[:i], raised, *player.strengths[i + 1 :])
     )
     d2 = dataclasses.replace(d, players={**d.players, pid: new_player})
-    after = {(p.korea.id, p.japan.id): p.score for p in match(d2, "widgets", top=None).pairings}
-    for key, score in before.items():
-        if pid in key:
-            assert after[key] >= score - 1e-9
+    after = links(d2)
+    side = 0 if player.country == "KR" else 1
+    for key, (score, *_) in before.items():
+        if key[side] == pid and key[3 + side] == prod:
+            assert after[key][0] >= score - 1e-9
 
 
 @FAST
