@@ -22,6 +22,14 @@ baseline that ranks the same linked pairs by the two firms' strength levels alon
 Equal scores are not ordered by the ids they happen to have: a cut through a group of
 equal scores counts each member of the group by the share of the group that fits.
 Rival pairs inside each sector's top 10 are counted too (they should be none).
+
+Each sector holds few labelled pairs, so a cut-off count moves a lot when one pair
+crosses it. A paired comparison says whether a difference is more than that: every
+wanted pair (blind positives; backtest held-out pairs) gets its place in each ranking
+as a percentile (0 = top, equal scores at their mid-rank), the table gives the mean
+for the matcher and for levels alone, how many pairs each ranks higher, and a 90%
+bootstrap interval (2,000 resamples of the pairs, seed 7) of the mean difference:
+an interval above 0 is a margin for the matcher, one that spans 0 is not a margin.
 """
 
 from __future__ import annotations
@@ -30,6 +38,7 @@ import argparse
 import dataclasses
 import json
 import math
+import random
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -85,6 +94,44 @@ def hits_in_top(ranked: list[tuple[Pair, float]], wanted: set[Pair], k: int) -> 
     return got
 
 
+def percentiles(ranked: list[tuple[Pair, float]], wanted: set[Pair]) -> dict[Pair, float]:
+    """Each wanted pair's place as a share of the ranking (0 top, 1 bottom), equal
+    scores at the mid-rank of their group."""
+    out: dict[Pair, float] = {}
+    n = len(ranked)
+    i = 0
+    while i < n:
+        j = i
+        while j < n and ranked[j][1] == ranked[i][1]:
+            j += 1
+        mid = (i + j - 1) / 2 / max(1, n - 1)
+        for pair, _ in ranked[i:j]:
+            if pair in wanted:
+                out[pair] = mid
+        i = j
+    return out
+
+
+def paired(matcher: dict[Pair, float], levels: dict[Pair, float]) -> dict[str, Any]:
+    """Mean percentiles, wins and a bootstrap interval of levels − matcher (> 0: the
+    matcher places the wanted pairs higher)."""
+    pairs = sorted(matcher.keys() & levels.keys())
+    if not pairs:
+        return {"pairs": 0}
+    diffs = [levels[p] - matcher[p] for p in pairs]
+    rnd = random.Random(7)
+    means = sorted(sum(rnd.choice(diffs) for _ in diffs) / len(diffs) for _ in range(2000))
+    return {
+        "pairs": len(pairs),
+        "matcher_mean_pct": round(sum(matcher[p] for p in pairs) / len(pairs), 3),
+        "levels_mean_pct": round(sum(levels[p] for p in pairs) / len(pairs), 3),
+        "matcher_higher": sum(d > 0 for d in diffs),
+        "levels_higher": sum(d < 0 for d in diffs),
+        "difference": round(sum(diffs) / len(diffs), 3),
+        "interval90": [round(means[99], 3), round(means[1899], 3)],
+    }
+
+
 def without_ties(ds: Dataset, drop: Iterable[Any]) -> Dataset:
     gone = {r.id for r in drop}
     kept = tuple(r for r in ds.relationships if r.id not in gone)
@@ -136,6 +183,7 @@ def main(argv: list[str] | None = None) -> int:
         }
         back_ds = without_ties(ds, recent)
         backtest: dict[str, Any] = {"held_out": len(held)}
+        places: dict[str, dict[str, dict[Pair, float]]] = {"blind": {}, "backtest": {}}
         for name, weights in (("matcher", None), ("levels_only", BASELINE)):
             ranked = ranking(back_ds, sector, weights)
             k15 = max(1, math.ceil(0.15 * len(ranked)))
@@ -144,12 +192,15 @@ def main(argv: list[str] | None = None) -> int:
                 "held_out_linked": len(linked),
                 "in_top15pct": round(hits_in_top(ranked, linked, k15), 2),
             }
+            places["backtest"][name] = percentiles(ranked, held)
+            places["blind"][name] = percentiles(ranking(blind_ds, sector, weights), positives)
         report["sectors"][sector] = {
             "positives": len(positives),
             "rivals": len(rivals),
             "as_is": measure(ds, sector, positives, rivals),
             "blind": measure(blind_ds, sector, positives, rivals),
             "backtest": backtest,
+            "paired": {mode: paired(p["matcher"], p["levels_only"]) for mode, p in places.items()},
         }
     _print(report)
     if args.json:
@@ -187,6 +238,24 @@ def _print(report: dict[str, Any]) -> None:
         tot["n"] += n
         w(f"{sector:<15}{bt['held_out']:>11} ({n:>3}){m:>10.1f}{b:>13.1f}\n")
     w(f"{'all':<15}{'':>11} ({tot['n']:>3}){tot['m']:>10.1f}{tot['b']:>13.1f}\n")
+    w(
+        "\npaired: each wanted pair's place (percentile, 0 = top), matcher | levels only;"
+        " pairs each ranks higher;\nmean difference (levels − matcher, > 0 favours the"
+        " matcher) with its 90% bootstrap interval\n"
+    )
+    w(f"{'sector':<15}{'mode':<9}{'pairs':>6}{'mean place':>15}{'higher':>9}{'difference':>24}\n")
+    for sector, s in report["sectors"].items():
+        for mode, p in s["paired"].items():
+            if not p["pairs"]:
+                continue
+            lo, hi = p["interval90"]
+            verdict = "margin" if lo > 0 else "behind" if hi < 0 else "no margin"
+            w(
+                f"{sector:<15}{mode:<9}{p['pairs']:>6}"
+                f"{p['matcher_mean_pct']:>8.2f} | {p['levels_mean_pct']:.2f}"
+                f"{p['matcher_higher']:>5} | {p['levels_higher']:<3}"
+                f"{p['difference']:>+7.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}\n"
+            )
 
 
 def _f(x: float | None) -> str:
