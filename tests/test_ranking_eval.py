@@ -1,0 +1,31 @@
+"""The evaluation's paired comparison (benchmarks/ranking_eval.py): places and intervals."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+import ranking_eval as ev
+
+
+def test_percentiles_put_equal_scores_at_their_mid_rank() -> None:
+    ranked = [(("a", "x"), 90.0), (("b", "x"), 80.0), (("c", "x"), 80.0), (("d", "x"), 10.0)]
+    places = ev.percentiles(ranked, {("a", "x"), ("c", "x"), ("d", "x")})
+    assert places == {("a", "x"): 0.0, ("c", "x"): pytest.approx(0.5), ("d", "x"): 1.0}
+
+
+def test_paired_interval_tells_a_margin_from_noise() -> None:
+    pairs = [(str(i), "x") for i in range(12)]
+    better = ev.paired(dict.fromkeys(pairs, 0.1), dict.fromkeys(pairs, 0.5))
+    assert better["matcher_higher"] == 12 and better["levels_higher"] == 0
+    assert better["interval90"][0] > 0  # a margin for the matcher
+    mixed = ev.paired(
+        {p: 0.1 if i % 2 else 0.6 for i, p in enumerate(pairs)},
+        {p: 0.6 if i % 2 else 0.1 for i, p in enumerate(pairs)},
+    )
+    lo, hi = mixed["interval90"]
+    assert lo < 0 < hi  # half better, half worse: no margin
+    assert ev.paired({}, {}) == {"pairs": 0}
