@@ -62,6 +62,10 @@ def startup(env: dict[str, str], runs: int) -> dict[str, Any]:
             "--format",
             "json",
         ],
+        # tables (rich) to a pipe: what a script capturing the table pays
+        "kjmatch sectors (table)": [*KJMATCH, "sectors"],
+        "kjmatch match --sector batteries (table)": [*KJMATCH, "match", "--sector", "batteries"],
+        "kjmatch --version": [*KJMATCH, "--version"],
     }
     for cmd in cmds.values():  # warm the OS file cache and kjmatch's dataset cache
         run_measured(cmd, env)
