@@ -99,6 +99,7 @@ def test_combine_is_the_one_formula() -> None:
     levels=st.tuples(st.integers(1, 5), st.integers(1, 5)),
     values=st.tuples(*[st.floats(0, 1, allow_nan=False)] * 4),
     tied=st.booleans(),
+    in_house=st.booleans(),
     w=st.lists(st.floats(0, 100, allow_nan=False), min_size=7, max_size=7).filter(
         lambda ws: sum(ws) > 0
     ),
@@ -109,11 +110,12 @@ def test_fast_score_equals_combine(
     levels: tuple[int, int],
     values: tuple[float, float, float, float],
     tied: bool,
+    in_house: bool,
     w: list[float],
 ) -> None:
     """The fast ranking's `score` adds the same rounded contributions as `combine`."""
     gap, security, tie, peer = values
-    facts = LinkFacts(direction, hops, *levels, gap, security, tie, tied, peer)
+    facts = LinkFacts(direction, hops, *levels, gap, security, tie, tied, peer, in_house)
     names = list(weights.values(facts))
     ws = dict(zip(names, w[: len(names)] + [1.0] * (len(names) - len(w)), strict=True))
     if sum(ws.values()) == 0:

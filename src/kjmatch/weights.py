@@ -46,6 +46,7 @@ class LinkFacts(NamedTuple):
     tie: float  # the strongest documented tie's value (TIE_VALUE), 0 if none
     tied: bool  # any documented tie, whatever its status
     peer: float = 0.0  # the best tie between one firm and the other's same-product peer
+    in_house: bool = False  # the buyer makes the supplier's product itself, at least as well
 
 
 class Component(NamedTuple):
@@ -60,6 +61,8 @@ class Component(NamedTuple):
 
 
 def _fit(f: LinkFacts) -> float:
+    if f.in_house:  # they compete at the supplier's product more than they trade it
+        return FIT[0]
     return HORIZONTAL_FIT if f.direction == "horizontal" else FIT[f.hops]
 
 
@@ -76,7 +79,7 @@ _REGISTRY: dict[str, Component] = {
             "fit",
             "value-chain fit between the two products",
             _fit,
-            detail="**1.0** when the supplier's product is a direct input of the buyer's, **0.5** two steps upstream, **0.75** for a horizontal link (makers of one product or stage with a documented cooperative tie, or products the sector declares complementary), **0.1** for the same product without one (rivals more than partners). Products three or more steps apart, and different products of one stage, are not paired.",
+            detail="**1.0** when the supplier's product is a direct input of the buyer's, **0.5** two steps upstream, **0.75** for a horizontal link (makers of one product or stage with a documented cooperative tie, or products the sector declares complementary), **0.1** for the same product without one (rivals more than partners), and for a supply link whose buyer makes the supplier's product in-house at least as well (a level at least the supplier's: they compete at it). Products three or more steps apart, and different products of one stage, are not paired.",
         ),
         Component(
             "strength",

@@ -143,9 +143,14 @@ def test_a_buyer_making_the_input_in_house_closes_its_own_gap(tmp_path: Path) ->
     assert own is not None and own.best.direction == "jp-to-kr"
     assert own.best.components["gap"] == 0
     assert any("Kr Selfco itself makes Film in-house (level 5" in r for r in own.best.reasons)
-    # the country's gap closes for every Korean buyer, in explain as in the fast ranking
+    # at least as good as the supplier: they compete at film more than they trade it
+    assert own.best.components["fit"] == pytest.approx(0.1)
+    assert any("makes Film in-house at level 5, at least" in r for r in own.best.reasons)
+    # the country's gap closes for every Korean buyer, in explain as in the fast ranking,
+    # but a buyer that does not make film still fits as a buyer
     other = pair(ds, "kr-cellco", "jp-filmco")
     assert other is not None and other.best.components["gap"] == 0
+    assert other.best.components["fit"] == 1.0
     fast = match(ds, "widgets", top=3)
     full = match(ds, "widgets", top=None, exhaustive=True)
     assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [

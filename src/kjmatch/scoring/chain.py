@@ -69,7 +69,7 @@ class Chain:
             [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties)
         )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
-        self._made: set[tuple[str, str, str]] | None = None
+        self._made: dict[tuple[str, str, str], int] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)
         self.memo: dict[tuple[object, ...], float] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
@@ -124,14 +124,18 @@ class Chain:
 
     def makes(self, country: str, product: str, player_id: str) -> bool:
         """Whether a player of `country` makes `product` in this sector."""
-        if self._made is None:  # peer ties ask this for every tied firm: index once
+        return self.level(country, product, player_id) > 0
+
+    def level(self, country: str, product: str, player_id: str) -> int:
+        """A player's level at `product` in this sector (0: it does not make it)."""
+        if self._made is None:  # peer ties and in-house checks ask this often: index once
             self._made = {
-                (c, pid, p.id)
+                (c, pid, p.id): lv
                 for (c, pid), groups in self.offers.levels.items()
-                for group in groups.values()
+                for lv, group in groups.items()
                 for p in group
             }
-        return (country, product, player_id) in self._made
+        return self._made.get((country, product, player_id), 0)
 
     def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
         """How two products are linked: direction and hops, or None when they are not.

@@ -127,11 +127,12 @@ def _group_streams(
     sup_groups = _supplier_groups(chain, offers, sup_prod, buy_prod, supplier_country, memo)
     buy_groups = _buyer_groups(chain, offers, buy_prod, sup_prod, buyer_country, memo)
     for (slevel, gap, sec, speer), smembers in sup_groups.items():
-        for (blevel, bpeer), bmembers in buy_groups.items():
+        for (blevel, bpeer, own), bmembers in buy_groups.items():
             levels = (int(blevel), int(slevel))
             if direction == "kr-to-jp":
                 levels = (int(slevel), int(blevel))
-            facts = _facts(direction, hops, *levels, gap, sec, max(speer, bpeer))
+            in_house = bool(own) and own >= slevel
+            facts = _facts(direction, hops, *levels, gap, sec, max(speer, bpeer), in_house)
             head = (-_score(facts, w, memo), -min(levels))
             kmembers, jmembers = (
                 (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
@@ -156,9 +157,10 @@ def _facts(
     gap_value: float,
     sec: float,
     peer: float = 0.0,
+    in_house: bool = False,
 ) -> LinkFacts:
     """The facts of an untied link (tied pairs are scored one by one)."""
-    return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, 0.0, False, peer)
+    return LinkFacts(direction, hops, klevel, jlevel, gap_value, sec, 0.0, False, peer, in_house)
 
 
 def _split_groups(
@@ -167,13 +169,14 @@ def _split_groups(
     product: str,
     common: Callable[[int], GroupKey],
     odd: Callable[[Player, int], GroupKey | None],
+    also: list[tuple[Player, int]] | None = None,
 ) -> dict[GroupKey, list[Player]]:
     """Regroup a product's makers: every member gets `common(level)`, except the few
-    firms with ties, for which `odd` may give another key. Members stay in id order;
-    the many plain members are only ever sliced, never visited one by one (the few are
-    found in their id-ordered level group by bisection)."""
+    (firms with ties, and `also`) for which `odd` may give another key. Members stay in
+    id order; the many plain members are only ever sliced, never visited one by one
+    (the few are found in their id-ordered level group by bisection)."""
     base = offers.levels[(country, product)]
-    few = offers.tied.get((country, product), ())
+    few = [*offers.tied.get((country, product), ()), *(also or ())]
     moved: dict[int, dict[str, GroupKey]] = {}  # level → member id → its own key
     for p, level in few:
         k = odd(p, level)
@@ -215,8 +218,9 @@ def _buyer_groups(
     country: str,
     memo: Memo,
 ) -> dict[GroupKey, list[Player]]:
-    """Buyers by level and by their peer ties with other makers of the supplier's
-    product. Memoised per pair of products."""
+    """Buyers by level, by their peer ties with other makers of the supplier's product,
+    and by their own level at it (a buyer making it in-house). Memoised per pair of
+    products."""
     key = (f"buyers-{country}", product, sup_product, "")
     if key in memo:
         known: dict[GroupKey, list[Player]] = memo[key]
@@ -224,12 +228,20 @@ def _buyer_groups(
 
     def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_value(chain, p.id, country, "", sup_product, (product, sup_product))
-        return (float(level), peer) if peer else None
+        own = float(chain.level(country, sup_product, p.id))
+        return (float(level), peer, own) if peer or own else None
 
     def common(level: int) -> GroupKey:
-        return (float(level), 0.0)
+        return (float(level), 0.0, 0.0)
 
-    groups = _split_groups(offers, country, product, common, odd)
+    # buyers that also make the supplier's product, with their level at the buyer's
+    makers = [
+        (p, lv)
+        for group in offers.levels.get((country, sup_product), {}).values()
+        for p in group
+        if (lv := chain.level(country, product, p.id))
+    ]
+    groups = _split_groups(offers, country, product, common, odd, makers)
     memo[key] = groups
     return groups
 

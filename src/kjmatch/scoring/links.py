@@ -99,6 +99,7 @@ def score_link(
     reasons: list[str] = []
     evidence: list[Evidence] = []
     gap_value = security_value = peer_value = 0.0
+    in_house = False
     if direction == "same-stage":
         reasons.append(
             f"Same product ({kp.name.en}): {korea.name} and {japan.name} compete more than "
@@ -126,6 +127,14 @@ def score_link(
         )
         gap_value, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
         reasons += why
+        own = chain.level(buy.country, sprod, buy.id)
+        in_house = own >= slevel
+        if in_house:
+            reasons.append(
+                f"{buy.name} makes {chain.products[sprod].name.en} in-house at level {own}, "
+                f"at least {sup.name}'s {slevel}: they compete at it more than they would trade "
+                "it, so fit counts as for rivals."
+            )
         evidence += ev
         security_value, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
         reasons += why
@@ -154,6 +163,7 @@ def score_link(
         tie=round(tie, 4),
         tied=bool(relationships),
         peer=peer_value,
+        in_house=in_house,
     )
     vals = values(facts)
     contributions, score = combine(vals, weights)
