@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import deque
+from collections.abc import Collection
 
 from kjmatch.checks import concerns, product_inputs
 from kjmatch.model import (
@@ -66,12 +67,12 @@ class Chain:
                     self.firms.setdefault(p.country, []).append(p)
                     break
         self.offers = Offers(
-            [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties)
+            [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties), self.hops
         )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
-        self._made: dict[tuple[str, str, str], int] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)
         self.memo: dict[tuple[object, ...], float] = {}
+        self._levels: dict[tuple[str, str, str], int] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}
         for st in sector.stages:
@@ -127,15 +128,22 @@ class Chain:
         return self.level(country, product, player_id) > 0
 
     def level(self, country: str, product: str, player_id: str) -> int:
-        """A player's level at `product` in this sector (0: it does not make it)."""
-        if self._made is None:  # peer ties and in-house checks ask this often: index once
-            self._made = {
-                (c, pid, p.id): lv
-                for (c, pid), groups in self.offers.levels.items()
-                for lv, group in groups.items()
-                for p in group
-            }
-        return self._made.get((country, product, player_id), 0)
+        """A player's level at `product` in this sector (0: it does not make it),
+        remembered: peer ties and in-house checks ask again and again."""
+        key = (country, product, player_id)
+        known = self._levels.get(key)
+        if known is None:
+            p = self.players.get(player_id)
+            sector = self.sector.id
+            known = self._levels[key] = (
+                max(
+                    (s.products.get(product, 0) for s in p.strengths if s.sector == sector),
+                    default=0,
+                )
+                if p is not None and p.country == country
+                else 0
+            )
+        return known
 
     def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
         """How two products are linked: direction and hops, or None when they are not.
@@ -167,21 +175,33 @@ class Chain:
 class Offers:
     """Who makes what in a sector, from one walk over its firms (taken in id order):
     per (country, product) its makers grouped by level, each group in id order; the
-    makers among `tied` firms with their levels; and how many firms of each country
-    make each set of products (what `count_linked` needs)."""
+    makers among `tied` firms with their levels; how many firms of each country
+    make each set of products (what `count_linked` needs); and the firms that make both
+    a product and one of its `upstream` inputs (buyers making an input in-house)."""
 
-    def __init__(self, firms: list[Player], sector: str, tied: frozenset[str]) -> None:
+    def __init__(
+        self,
+        firms: list[Player],
+        sector: str,
+        tied: frozenset[str],
+        upstream: Collection[tuple[str, str]] = (),
+    ) -> None:
         self.levels: dict[tuple[str, str], dict[int, list[Player]]] = {}
         self.tied: dict[tuple[str, str], list[tuple[Player, int]]] = {}
         self.signatures: dict[str, dict[frozenset[str], int]] = {"KR": {}, "JP": {}}
+        # (country, a, b) → firms making both products, with their levels at a and at b
+        self.both: dict[tuple[str, str, str], list[tuple[Player, int, int]]] = {}
         levels = self.levels
         for p in sorted(firms, key=_id):
             country = p.country
             made: list[str] = []
+            at: dict[str, int] = {}
             for s in p.strengths:
                 if s.sector != sector:
                     continue
                 for pid, level in s.products.items():
+                    if level > at.get(pid, 0):
+                        at[pid] = level
                     key = (country, pid)
                     groups = levels.get(key)
                     if groups is None:
@@ -200,6 +220,11 @@ class Offers:
             counts = self.signatures.setdefault(country, {})
             sig = frozenset(made)
             counts[sig] = counts.get(sig, 0) + 1
+            if len(at) > 1:  # a firm that may make its supplier's product in-house
+                for a, la in at.items():
+                    for b, lb in at.items():
+                        if (b, a) in upstream:  # b feeds a, one or two steps up
+                            self.both.setdefault((country, a, b), []).append((p, la, lb))
 
 
 def _id(p: Player) -> str:

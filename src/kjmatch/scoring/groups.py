@@ -37,7 +37,8 @@ def offers_of(
     if kr is chain.firms["KR"] and jp is chain.firms["JP"]:
         return chain.offers, chain.in_sector
     ids = {p.id for p in (*kr, *jp)}
-    return Offers([*kr, *jp], chain.sector.id, frozenset(chain.ties)), ids.__contains__
+    offers = Offers([*kr, *jp], chain.sector.id, frozenset(chain.ties), chain.hops)
+    return offers, ids.__contains__
 
 
 def streams(
@@ -226,22 +227,18 @@ def _buyer_groups(
         known: dict[GroupKey, list[Player]] = memo[key]
         return known
 
+    makers = offers.both.get((country, product, sup_product), [])
+    own_at = {p.id: own for p, _, own in makers}
+
     def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_value(chain, p.id, country, "", sup_product, (product, sup_product))
-        own = float(chain.level(country, sup_product, p.id))
+        own = float(own_at.get(p.id, 0))
         return (float(level), peer, own) if peer or own else None
 
     def common(level: int) -> GroupKey:
         return (float(level), 0.0, 0.0)
 
-    # buyers that also make the supplier's product, with their level at the buyer's
-    makers = [
-        (p, lv)
-        for group in offers.levels.get((country, sup_product), {}).values()
-        for p in group
-        if (lv := chain.level(country, product, p.id))
-    ]
-    groups = _split_groups(offers, country, product, common, odd, makers)
+    groups = _split_groups(offers, country, product, common, odd, [(p, lv) for p, lv, _ in makers])
     memo[key] = groups
     return groups
 
