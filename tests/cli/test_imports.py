@@ -88,3 +88,18 @@ def test_progress_only_on_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyP
     bar("Reading data", 5, 10)
     bar.close()
     assert "Reading data" in tty.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("args", "module"),
+    [(["sectors", "--format", "json"], "sectors"), (["import", "--help"], "import_")],
+)
+def test_the_console_script_imports_only_the_command_it_runs(args: list[str], module: str) -> None:
+    loaded = {m for m in modules_after(*args) if m.startswith("kjmatch.cli.commands.")}
+    assert loaded == {f"kjmatch.cli.commands.{module}"}
+
+
+def test_help_and_unknown_names_see_every_command() -> None:
+    for args in (["--help"], ["mtch"]):
+        loaded = {m for m in modules_after(*args) if m.startswith("kjmatch.cli.commands.")}
+        assert "kjmatch.cli.commands.match" in loaded and "kjmatch.cli.commands.trade" in loaded

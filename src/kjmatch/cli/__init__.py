@@ -1,9 +1,12 @@
 """The command line: parse options, call the core, pick a renderer.
 
-`app.py` holds the typer app and the error boundary, `options.py` the shared
-options and output plumbing, and `commands/` one module per command. Heavy
-modules (rich, pydantic, PyYAML, the matcher) are imported inside the commands
-that need them, so `--help` and `--version` stay fast.
+`application.py` holds the typer app and the error boundary, `options.py` the
+shared options and output plumbing, and `commands/` one module per command, which
+registers itself on the app when imported. The console script imports only the
+command it runs (all of them for `--help`, an unknown name or a leading option);
+`from kjmatch.cli import app` gives the app with every command. Heavy modules (rich,
+pydantic, PyYAML, the matcher) are imported inside the commands that need them, so
+`--help` and `--version` stay fast.
 """
 
 from __future__ import annotations
@@ -12,34 +15,45 @@ import atexit
 import importlib
 import os
 import sys
+from typing import Any
 
-from .app import app, report
+from .application import report
 from .commands import COMMANDS
-
-for _name in COMMANDS:
-    importlib.import_module(f"{__name__}.commands.{_name}")
 
 __all__ = ["app", "main"]
 
+_NAMES = {"import": "import_"}  # command name → its module, where they differ
 
-def _only_invoked_command(argv: list[str]) -> None:
-    """Register just the command being run: typer builds every registered command's
-    parameters at start-up, which costs more than the command itself on small data."""
-    if not argv or argv[0].startswith("-"):
-        return
-    name = argv[0]
-    chosen = [c for c in app.registered_commands if (c.name or c.callback.__name__) == name]  # type: ignore[union-attr]
-    if chosen:
-        app.registered_commands = chosen
-        app.registered_groups = []
-    elif any(g.name == name for g in app.registered_groups):
-        app.registered_commands = []
+
+def _register(modules: tuple[str, ...] = COMMANDS) -> None:
+    for name in modules:
+        importlib.import_module(f"{__name__}.commands.{name}")
+
+
+def __getattr__(name: str) -> Any:
+    """`app`: the typer app with every command registered (for tests and embedding)."""
+    if name == "app":
+        from .application import app
+
+        _register()
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def _register_invoked(argv: list[str]) -> None:
+    """Register just the command being run: importing every command module and building
+    every command's parameters costs more than a small command itself."""
+    name = argv[0] if argv and not argv[0].startswith("-") else ""
+    module = _NAMES.get(name, name)
+    _register((module,) if module in COMMANDS else COMMANDS)
 
 
 def main() -> None:
     """Console-script entry point."""
+    from .application import app
+
     try:
-        _only_invoked_command(sys.argv[1:])
+        _register_invoked(sys.argv[1:])
         app(prog_name="kjmatch")
     except KeyboardInterrupt as exc:  # before or after a command runs
         sys.exit(report(exc))

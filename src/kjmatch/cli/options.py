@@ -166,7 +166,7 @@ def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
 
 
 def load(data_dir: Path | None, no_cache: bool = False, evidence: Iterable[Path] = ()) -> Dataset:
-    from kjmatch.cli.app import err
+    from kjmatch.cli.application import err
     from kjmatch.loader import load_dataset
 
     with progress_bar() as progress:
@@ -356,7 +356,7 @@ def with_io(fn: F) -> F:
 
 def say_why_empty(why: Empty) -> None:
     """On stderr: why nothing was found, and the options that would find something."""
-    from kjmatch.cli.app import err
+    from kjmatch.cli.application import err
 
     for reason in why.reasons:
         err(f"kjmatch: nothing to show: {reason}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.app import app
+from kjmatch.cli.application import app
 from kjmatch.cli.options import CommandIO, Country, with_io
 
 

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.app import app, err
+from kjmatch.cli.application import app, err
 from kjmatch.cli.options import CommandIO, with_io
 
 

@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.app import app, err
+from kjmatch.cli.application import app, err
 
 
 @app.command()

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kjmatch.cli.app import app
+from kjmatch.cli.application import app
 
 if TYPE_CHECKING:
     from kjmatch.scoring.ranking import Pairing

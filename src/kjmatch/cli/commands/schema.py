@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.app import app
+from kjmatch.cli.application import app
 from kjmatch.cli.options import to_stdout, write_atomic
 from kjmatch.errors import RequestError
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kjmatch.cli.app import app
+from kjmatch.cli.application import app
 from kjmatch.cli.options import CommandIO, with_io
 
 

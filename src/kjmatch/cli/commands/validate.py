@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.app import app, err
+from kjmatch.cli.application import app, err
 from kjmatch.cli.options import (
     DataDirOpt,
     ForceOpt,
