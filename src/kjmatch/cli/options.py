@@ -110,6 +110,14 @@ DirectionOpt = Annotated[
         "cooperation), same-stage (same-product rivals), or all. Repeatable.",
     ),
 ]
+KoreaIdsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--korea", metavar="ID", help="Only these Korean firms (repeatable)."),
+]
+JapanIdsOpt = Annotated[
+    list[str] | None,
+    typer.Option("--japan", metavar="ID", help="Only these Japanese firms (repeatable)."),
+]
 TopOpt = Annotated[
     int, typer.Option("--top", "-n", min=1, metavar="N", help="Show the best N pairings.")
 ]

@@ -13,6 +13,8 @@ from kjmatch.cli.application import app, err
 from kjmatch.cli.options import (
     AsOfOpt,
     CommandIO,
+    JapanIdsOpt,
+    KoreaIdsOpt,
     ScenarioOpt,
     WeightOpt,
     WeightsFileOpt,
@@ -81,14 +83,8 @@ def assign(
             show_default=False,
         ),
     ] = None,
-    korea: Annotated[
-        list[str] | None,
-        typer.Option("--korea", metavar="ID", help="Only these Korean firms (repeatable)."),
-    ] = None,
-    japan: Annotated[
-        list[str] | None,
-        typer.Option("--japan", metavar="ID", help="Only these Japanese firms (repeatable)."),
-    ] = None,
+    korea: KoreaIdsOpt = None,
+    japan: JapanIdsOpt = None,
     tables: Annotated[
         int | None,
         typer.Option(
