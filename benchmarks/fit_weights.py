@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ranking_eval import BASELINE, hits_in_top, load_labels, without_ties
+from ranking_eval import BASELINE, held_out, hits_in_top, load_labels
 
 from kjmatch.loader import load_dataset
 from kjmatch.scoring.ranking import Pairing, match
@@ -61,18 +61,9 @@ def settings() -> list[Setting]:
     out = []
     for sector in sorted(ds.sectors):
         mine = [e for e in labels if e["sector"] == sector]
-        positives = {(e["korea"], e["japan"]) for e in mine if e["label"] == "positive"}
+        positives, blind, held, back = held_out(ds, sector, mine)
         if not positives:
             continue
-        blind = without_ties(ds, (r for r in ds.relationships if (r.korea, r.japan) in positives))
-        recent = [r for r in ds.relationships if r.year >= 2023]
-        held = {(r.korea, r.japan) for r in recent if sector in r.sectors}
-        held |= {
-            (e["korea"], e["japan"])
-            for e in mine
-            if e["label"] == "positive" and e["first_reported"] >= 2023
-        }
-        back = without_ties(ds, recent)
         for mode, data, wanted in (("blind", blind, positives), ("backtest", back, held)):
             pairings = match(data, sector, top=None).ranked
             split = {

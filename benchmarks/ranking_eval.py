@@ -138,6 +138,24 @@ def without_ties(ds: Dataset, drop: Iterable[Any]) -> Dataset:
     return dataclasses.replace(ds, relationships=kept)
 
 
+def held_out(
+    ds: Dataset, sector: str, mine: list[dict[str, Any]]
+) -> tuple[set[Pair], Dataset, set[Pair], Dataset]:
+    """A sector's labelled positives and the data without their ties (blind), and the
+    backtest's held-out pairs (ties and positives first reported ≥ 2023) and the data
+    without the ties of 2023 or later."""
+    positives = {(e["korea"], e["japan"]) for e in mine if e["label"] == "positive"}
+    blind = without_ties(ds, (r for r in ds.relationships if (r.korea, r.japan) in positives))
+    recent = [r for r in ds.relationships if r.year >= 2023]
+    held = {(r.korea, r.japan) for r in recent if sector in r.sectors}
+    held |= {
+        (e["korea"], e["japan"])
+        for e in mine
+        if e["label"] == "positive" and e["first_reported"] >= 2023
+    }
+    return positives, blind, held, without_ties(ds, recent)
+
+
 def measure(ds: Dataset, sector: str, positives: set[Pair], rivals: set[Pair]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, weights in (("matcher", None), ("levels_only", BASELINE)):
@@ -167,21 +185,10 @@ def main(argv: list[str] | None = None) -> int:
     report: dict[str, Any] = {"sectors": {}, "labels_used": len(labels)}
     for sector in sorted(ds.sectors):
         mine = [e for e in labels if e["sector"] == sector]
-        positives = {(e["korea"], e["japan"]) for e in mine if e["label"] == "positive"}
         rivals = {(e["korea"], e["japan"]) for e in mine if e["label"] == "rival"}
+        positives, blind_ds, held, back_ds = held_out(ds, sector, mine)
         if not positives:
             continue
-        blind_ds = without_ties(
-            ds, (r for r in ds.relationships if (r.korea, r.japan) in positives)
-        )
-        recent = [r for r in ds.relationships if r.year >= 2023]
-        held = {(r.korea, r.japan) for r in recent if sector in r.sectors}
-        held |= {
-            (e["korea"], e["japan"])
-            for e in mine
-            if e["label"] == "positive" and e["first_reported"] >= 2023
-        }
-        back_ds = without_ties(ds, recent)
         backtest: dict[str, Any] = {"held_out": len(held)}
         places: dict[str, dict[str, dict[Pair, float]]] = {"blind": {}, "backtest": {}}
         for name, weights in (("matcher", None), ("levels_only", BASELINE)):

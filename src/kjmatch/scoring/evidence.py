@@ -8,7 +8,7 @@ evidence items that drove it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 from kjmatch.model import ExportControl, ImportShare, Relationship
@@ -182,27 +182,35 @@ def gap(
     return round(value, 4), reasons, evidence
 
 
+def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], float]) -> float:
+    """A component value worked out once per ranking (`chain.memo`)."""
+    memo = chain.memo
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def gap_value(
     chain: Chain, supplier_country: str, product: str, level: int, buyer_country: str
 ) -> float:
     """`gap`'s value alone (the same for every buyer), once per ranking: the fast
     ranking asks it per pair of products."""
-    key = ("gap", supplier_country, product, level, buyer_country)
-    memo = chain.memo
-    if key not in memo:
-        memo[key] = gap(chain, "", supplier_country, product, level, buyer_country, "")[0]
-    return memo[key]
+    return _remembered(
+        chain,
+        ("gap", supplier_country, product, level, buyer_country),
+        lambda: gap(chain, "", supplier_country, product, level, buyer_country, "")[0],
+    )
 
 
 def security_value(
     chain: Chain, product: str, level: int, buyer_country: str, supplier_country: str
 ) -> float:
     """`security`'s value alone, once per ranking."""
-    key = ("security", product, level, buyer_country, supplier_country)
-    memo = chain.memo
-    if key not in memo:
-        memo[key] = security(chain, product, level, buyer_country, supplier_country)[0]
-    return memo[key]
+    return _remembered(
+        chain,
+        ("security", product, level, buyer_country, supplier_country),
+        lambda: security(chain, product, level, buyer_country, supplier_country)[0],
+    )
 
 
 def _exposure(
@@ -359,11 +367,11 @@ def peer_value(
     ranking asks it for every tied firm at every pair of linked products)."""
     if firm not in chain.ties:
         return 0.0
-    key = ("peer", firm, firm_country, other, product, products)
-    memo = chain.memo
-    if key not in memo:
-        memo[key] = peer_ties(chain, firm, firm_country, other, product, products)[0]
-    return memo[key]
+    return _remembered(
+        chain,
+        ("peer", firm, firm_country, other, product, products),
+        lambda: peer_ties(chain, firm, firm_country, other, product, products)[0],
+    )
 
 
 def peer_ties(

@@ -21,7 +21,7 @@ Progress = Callable[[str, int, int], None]
 Levels = dict[int, list[Player]]  # a product's makers by level, each list in id order
 GroupKey = tuple[float, ...]
 # buyer and supplier groups per pair of products, and scores per LinkFacts
-Memo = dict[tuple[str, str, str, str] | LinkFacts, Any]
+Memo = dict[tuple[str, str, str] | LinkFacts, Any]
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
@@ -222,7 +222,7 @@ def _buyer_groups(
     """Buyers by level, by their peer ties with other makers of the supplier's product,
     and by their own level at it (a buyer making it in-house). Memoised per pair of
     products."""
-    key = (f"buyers-{country}", product, sup_product, "")
+    key = (f"buyers-{country}", product, sup_product)
     if key in memo:
         known: dict[GroupKey, list[Player]] = memo[key]
         return known
@@ -253,7 +253,7 @@ def _supplier_groups(
 ) -> dict[GroupKey, list[Player]]:
     """Suppliers by level, gap, security and peer ties: everything a supplier
     contributes to `LinkFacts`. Memoised per pair of products."""
-    memo_key = (supplier_country, product, buy_product, "")
+    memo_key = (supplier_country, product, buy_product)
     if memo_key in memo:
         done: dict[GroupKey, list[Player]] = memo[memo_key]
         return done
