@@ -17,7 +17,7 @@ import os
 import sys
 from typing import Any
 
-from .application import report
+from .application import ExitCode, report
 from .commands import COMMANDS
 
 __all__ = ["app", "main"]
@@ -56,7 +56,9 @@ def main() -> None:
         _register_invoked(sys.argv[1:])
         app(prog_name="kjmatch")
     except KeyboardInterrupt as exc:  # before or after a command runs
-        sys.exit(report(exc))
+        code = report(exc)
+        _exit_now(code)
+        sys.exit(code)
     except SystemExit as exc:
         _exit_now(exc.code)
         raise
@@ -67,9 +69,14 @@ def _exit_now(code: object) -> None:
     millions of objects one by one (0.4 s at 50k players per country, twice that at 100k):
     flush stdout and stderr, run the exit hooks, then leave. Every file a command
     writes is closed by then (`safeio.atomic_write`). Anything unusual (a message as the
-    exit code, a flush that fails) takes the ordinary exit instead."""
+    exit code, a flush that fails) takes the ordinary exit instead.
+
+    An interrupted run (130) always leaves this way: when Ctrl-C lands inside code that
+    `exec` compiles (a dataclass being created), CPython 3.11 marks the interrupt as
+    unhandled even though kjmatch handled it, and its ordinary exit would then kill the
+    process with SIGINT instead of exiting 130."""
     loader = sys.modules.get("kjmatch.loader")
-    if loader is None or not loader.loaded():
+    if code != ExitCode.INTERRUPTED and (loader is None or not loader.loaded()):
         return
     if code is None:
         code = 0
