@@ -1,4 +1,4 @@
-"""The dataset's types: plain frozen dataclasses.
+"""The dataset's types: plain frozen dataclasses (`Record`s).
 
 They are both the file format (pydantic validates YAML into them in
 `validation.py`) and the in-memory model the matcher and renderers use.
@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Annotated, Any, ClassVar, Literal
+
+from .records import Record
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HS_PATTERN = r"^\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?$"
@@ -93,8 +95,7 @@ PlayerKind = Literal["company", "institution"]
 _FORBID: dict[str, Any] = {"extra": "forbid"}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Names:
+class Names(Record):
     """A name in English, Korean and Japanese."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -103,8 +104,7 @@ class Names:
     ja: Text
 
 
-@dataclass(frozen=True, kw_only=True)
-class Source:
+class Source(Record):
     """Where a fact was read. Needs a publisher or a title."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -122,8 +122,7 @@ class Source:
         return f"{who} ({self.year})"
 
 
-@dataclass(frozen=True, kw_only=True)
-class ImportShare:
+class ImportShare(Record):
     """A partner's share of one country's imports of some products, in one year.
 
     The partner is the other country of the pair (KR or JP: a dependence the pair can
@@ -145,8 +144,7 @@ class ImportShare:
     computed: bool = False
 
 
-@dataclass(frozen=True, kw_only=True)
-class ExportControl:
+class ExportControl(Record):
     """An export control that has touched some products (named by id or HS code)."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -164,8 +162,7 @@ class ExportControl:
 Fact = ImportShare | ExportControl
 
 
-@dataclass(frozen=True, kw_only=True)
-class StageContext:
+class StageContext(Record):
     """Dated facts about a stage's products, each naming the products it concerns."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -176,8 +173,7 @@ class StageContext:
         return not (self.import_shares or self.export_controls)
 
 
-@dataclass(frozen=True, kw_only=True)
-class Product:
+class Product(Record):
     """A product inside a stage: the unit the matcher links, gaps and evidence attach to.
 
     `inputs` names the products (anywhere in the sector) this one is made from; when it
@@ -192,8 +188,9 @@ class Product:
     inputs: tuple[Slug, ...] | None = None
 
 
-@dataclass(frozen=True, kw_only=True)
-class Stage:
+class Stage(Record):
+    """A stage of a value chain: its products and the dated facts about them."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
     name: Names
@@ -208,8 +205,7 @@ class Stage:
         return tuple(dict.fromkeys(code for p in self.products for code in p.hs_codes))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Complement:
+class Complement(Record):
     """Two products of one stage whose makers cooperate rather than compete."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -218,8 +214,7 @@ class Complement:
     source: Source
 
 
-@dataclass(frozen=True, kw_only=True)
-class Sector:
+class Sector(Record):
     """A sector and its value chain, upstream first."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -241,8 +236,7 @@ class Sector:
         return {p.id: (st, p) for st in self.stages for p in st.products}
 
 
-@dataclass(frozen=True, kw_only=True)
-class Strength:
+class Strength(Record):
     """A player's capability at one stage of one sector, product by product.
 
     `level` is the player's standing at the stage; `products` gives a level per product
@@ -260,15 +254,13 @@ class Strength:
     historical: Text | None = None  # why an old rating is kept (validate then accepts its age)
 
 
-@dataclass(frozen=True, kw_only=True)
 class StrengthEntry(Strength):
     """A strength given in one file for a player declared in another."""
 
     player: Slug
 
 
-@dataclass(frozen=True, kw_only=True)
-class Operation:
+class Operation(Record):
     """A subsidiary, plant or office in the other country."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -279,8 +271,7 @@ class Operation:
     source: Source
 
 
-@dataclass(frozen=True, kw_only=True)
-class Player:
+class Player(Record):
     """A company or institution in Korea or Japan."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -296,8 +287,7 @@ class Player:
     strengths: tuple[Strength, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class Relationship:
+class Relationship(Record):
     """A documented tie between a Korean and a Japanese player."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -317,8 +307,7 @@ class Relationship:
     historical: Text | None = None  # why an old tie is kept as it stands
 
 
-@dataclass(frozen=True, kw_only=True)
-class Scenario:
+class Scenario(Record):
     """A named set of matcher weights."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -328,21 +317,22 @@ class Scenario:
     weights: dict[str, Weight]
 
 
-@dataclass(frozen=True, kw_only=True)
-class PlayersFile:
+class PlayersFile(Record):
+    """A players file: players, and strengths for players declared elsewhere."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     players: tuple[Player, ...] = ()
     strengths: tuple[StrengthEntry, ...] = ()
 
 
-@dataclass(frozen=True, kw_only=True)
-class RelationshipsFile:
+class RelationshipsFile(Record):
+    """A relationships file."""
+
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     relationships: tuple[Relationship, ...]
 
 
-@dataclass(frozen=True, kw_only=True)
-class SitedShares:
+class SitedShares(Record):
     """Import shares for one stage of one sector, kept outside the sector's file."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
@@ -351,8 +341,7 @@ class SitedShares:
     import_shares: Annotated[tuple[ImportShare, ...], _Bounds(min_length=1)]
 
 
-@dataclass(frozen=True, kw_only=True)
-class EvidenceFile:
+class EvidenceFile(Record):
     """Facts computed elsewhere (`kjmatch trade import`), added to stages at load time."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID

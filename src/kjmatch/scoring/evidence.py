@@ -8,7 +8,7 @@ evidence items that drove it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
 from kjmatch.model import ExportControl, ImportShare, Relationship
@@ -365,28 +365,25 @@ def peer_value(
 ) -> float:
     """`peer_ties`' value alone, once per firm and products in a ranking (the fast
     ranking asks it for every tied firm at every pair of linked products)."""
-    if firm not in chain.ties:
+    if firm not in chain.ties:  # most firms have none
         return 0.0
     return _remembered(
         chain,
         ("peer", firm, firm_country, other, product, products),
-        lambda: peer_ties(chain, firm, firm_country, other, product, products)[0],
+        lambda: max(
+            (row[-1] for row in _peer_rows(chain, firm, firm_country, other, product, products)),
+            default=0.0,
+        ),
     )
 
 
-def peer_ties(
+def _peer_rows(
     chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
-) -> tuple[float, list[Evidence], list[str]]:
-    """The best aged tie between `firm` and a maker of `product` in the other country
-    other than `other` (the pair's own partner): `firm` already serves or buys from a
-    peer of `other`."""
-    if firm not in chain.ties:  # most firms have none: the fast ranking asks for every one
-        return 0.0, [], []
+) -> Iterator[tuple[Relationship, str, int, float, float]]:
+    """(tie, peer, age, discount, counted) for each tie of `firm` with another maker of
+    `product` in the other country than `other` that concerns these products."""
     side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
     peer_country = "KR" if firm_country == "JP" else "JP"
-    best = 0.0
-    evidence: list[Evidence] = []
-    reasons: list[str] = []
     for r in chain.ties.get(firm, ()):
         peer = getattr(r, side)
         if (
@@ -396,9 +393,20 @@ def peer_ties(
         ):
             continue
         age, d = _tie_age(chain, r)
-        value = TIE_VALUE[r.status]
-        counted = round(value * d, 4)
-        name = chain.products[product].name.en
+        yield r, peer, age, d, round(TIE_VALUE[r.status] * d, 4)
+
+
+def peer_ties(
+    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
+) -> tuple[float, list[Evidence], list[str]]:
+    """The best aged tie between `firm` and a maker of `product` in the other country
+    other than `other` (the pair's own partner): `firm` already serves or buys from a
+    peer of `other`."""
+    best = 0.0
+    evidence: list[Evidence] = []
+    reasons: list[str] = []
+    name = chain.products[product].name.en
+    for r, peer, age, d, counted in _peer_rows(chain, firm, firm_country, other, product, products):
         text = f"{r.type.replace('_', ' ')} ({r.status}, {r.year}): {r.id}"
         evidence.append(
             Evidence(
@@ -409,7 +417,7 @@ def peer_ties(
                 confirmed(r),
                 age,
                 d,
-                value,
+                TIE_VALUE[r.status],
                 counted,
                 r.sources[0].label(),
             )
