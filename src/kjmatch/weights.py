@@ -187,13 +187,23 @@ def combine(
     return contributions, min(100.0, round(sum(contributions.values()), 2))
 
 
+def scorer(weights: Mapping[str, float]) -> Callable[[LinkFacts], float]:
+    """`combine(values(facts), weights)[1]` with the weights bound: the same sums in the
+    same order (so the same floats), without building the dicts or looking the weights
+    up again: the fast ranking scores every group pair this way."""
+    comps = [(c.value, 100 * weights[c.name]) for c in _REGISTRY.values()]
+    total = sum(weights[c.name] for c in _REGISTRY.values())
+
+    def rate(facts: LinkFacts) -> float:
+        points = sum(round(hw * round(value(facts), 4) / total, 2) for value, hw in comps)
+        return min(100.0, round(points, 2))
+
+    return rate
+
+
 def score(facts: LinkFacts, weights: Mapping[str, float]) -> float:
-    """`combine(values(facts), weights)[1]`, the same sums in the same order, without
-    building the dicts: the fast ranking scores every group pair this way."""
-    comps = _REGISTRY.values()
-    total = sum(weights[c.name] for c in comps)
-    points = sum(round(100 * weights[c.name] * round(c.value(facts), 4) / total, 2) for c in comps)
-    return min(100.0, round(points, 2))
+    """One link's score (see `scorer`)."""
+    return scorer(weights)(facts)
 
 
 # ---------------------------------------------------------------- weights

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Collection
+from typing import Any
 
 from kjmatch.checks import concerns, product_inputs
 from kjmatch.model import (
@@ -71,7 +72,7 @@ class Chain:
         )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)
-        self.memo: dict[tuple[object, ...], float] = {}
+        self.memo: dict[tuple[object, ...], Any] = {}  # per-ranking values (evidence.py)
         self._levels: dict[tuple[str, str, str], int] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}

@@ -187,7 +187,8 @@ def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], flo
     memo = chain.memo
     if key not in memo:
         memo[key] = compute()
-    return memo[key]
+    value: float = memo[key]
+    return value
 
 
 def gap_value(
@@ -382,18 +383,31 @@ def _peer_rows(
 ) -> Iterator[tuple[Relationship, str, int, float, float]]:
     """(tie, peer, age, discount, counted) for each tie of `firm` with another maker of
     `product` in the other country than `other` that concerns these products."""
-    side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
     peer_country = "KR" if firm_country == "JP" else "JP"
-    for r in chain.ties.get(firm, ()):
-        peer = getattr(r, side)
+    for r, peer, age, d, counted in _firm_ties(chain, firm, firm_country):
         if (
-            peer == other
-            or not chain.makes(peer_country, product, peer)
-            or not tie_applies(r, chain.sector.id, products)
+            peer != other
+            and tie_applies(r, chain.sector.id, products)
+            and chain.makes(peer_country, product, peer)
         ):
-            continue
-        age, d = _tie_age(chain, r)
-        yield r, peer, age, d, round(TIE_VALUE[r.status] * d, 4)
+            yield r, peer, age, d, counted
+
+
+def _firm_ties(
+    chain: Chain, firm: str, firm_country: str
+) -> list[tuple[Relationship, str, int, float, float]]:
+    """`firm`'s ties that concern the chain's sector, aged, once per ranking."""
+    key = ("firm-ties", firm)
+    rows: list[tuple[Relationship, str, int, float, float]] | None = chain.memo.get(key)
+    if rows is None:
+        side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
+        rows = []
+        for r in chain.ties.get(firm, ()):
+            if chain.sector.id in r.sectors:
+                age, d = _tie_age(chain, r)
+                rows.append((r, getattr(r, side), age, d, round(TIE_VALUE[r.status] * d, 4)))
+        chain.memo[key] = rows
+    return rows
 
 
 def peer_ties(

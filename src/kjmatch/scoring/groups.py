@@ -1,7 +1,8 @@
 """Grouped scoring for the fast top-N ranking: makers of a product that give a link the
 same facts are scored once, and each pair of groups yields its pairs lazily, in the
 ranking's order (see `ranking._top_pairs`). Pairs with a documented tie are scored
-one by one.
+one by one, from their links' facts alone (the reasons are written only for the pairs
+shown).
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from kjmatch.model import Player, Relationship
-from kjmatch.weights import DIRECTIONS, Direction, LinkFacts
+from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, scorer
 
 from .chain import Chain, Offers
 from .evidence import gap_value, joint_security, peer_value, security_value
-from .links import Link, pair_links, score_facts
+from .links import link_facts, offer_pairs
 
 Progress = Callable[[str, int, int], None]
+Rate = Callable[[LinkFacts], float]  # a link's score from its facts (`weights.scorer`)
 Levels = dict[int, list[Player]]  # a product's makers by level, each list in id order
 GroupKey = tuple[float, ...]
 # buyer and supplier groups per pair of products, and scores per LinkFacts
@@ -25,7 +27,7 @@ Memo = dict[tuple[str, str, str] | LinkFacts, Any]
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
-TiedLinks = dict[tuple[str, str], list[Link]]  # a tied pair's links, scored once per ranking
+TiedHeads = dict[tuple[str, str], Key | None]  # a tied pair's best link, once per ranking
 
 
 def offers_of(
@@ -50,13 +52,14 @@ def streams(
     dirs: tuple[str, ...],
     progress: Progress | None = None,
     new_only: bool = False,
-    tied_links: TiedLinks | None = None,
+    tied_heads: TiedHeads | None = None,
 ) -> list[Iterator[Key]]:
     """Sorted streams of every linked pair's link keys (see `_top_pairs`). Tied pairs'
-    links are kept in `tied_links` for the caller to reuse."""
+    best keys are kept in `tied_heads` for `count_linked` to reuse."""
     offers, inside = offers_of(chain, kr, jp)
     streams: list[Iterator[Key]] = []
     memo: Memo = {}
+    rate = scorer(w)
     tied = {k for k in ties if inside(k[0]) and inside(k[1])}
     kprods = [pid for (c, pid) in offers.levels if c == "KR"]
     jprods = [pid for (c, pid) in offers.levels if c == "JP"]
@@ -67,33 +70,43 @@ def streams(
             rel = chain.relation(kprod, jprod)
             if rel is None or rel[0] not in dirs:
                 continue
-            streams += _group_streams(chain, offers, rel, kprod, jprod, w, memo, tied)
+            streams += _group_streams(chain, offers, rel, kprod, jprod, rate, memo, tied)
+    heads = {} if tied_heads is None else tied_heads
     for kid, jid in sorted(tied) if not new_only else ():
-        links = scored_tied(chain, kid, jid, ties, w, dirs, tied_links)
-        if links:
-            b = links[0]
-            order = DIRECTIONS.index(b.direction)
-            key = (-b.score, -b.weaker, kid, jid, order, b.korea_product.id, b.japan_product.id)
-            streams.append(iter([key]))
+        head = tied_head(chain, kid, jid, ties, rate, dirs, memo, heads)
+        if head is not None:
+            streams.append(iter([head]))
     return streams
 
 
-def scored_tied(
+def tied_head(
     chain: Chain,
     kid: str,
     jid: str,
     ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
-    w: Mapping[str, float],
+    rate: Rate,
     dirs: tuple[str, ...],
-    memo: TiedLinks | None,
-) -> list[Link]:
-    """A pair's links, from `memo` when this ranking has scored them already."""
-    if memo is not None and (kid, jid) in memo:
-        return memo[(kid, jid)]
-    links = pair_links(chain, chain.players[kid], chain.players[jid], ties[(kid, jid)], w, dirs)
-    if memo is not None:
-        memo[(kid, jid)] = links
-    return links
+    memo: Memo,
+    heads: TiedHeads,
+) -> Key | None:
+    """A tied pair's best link key in the ranking's order (`links.link_order`), or None
+    when it has no link; from `heads` when this ranking has scored the pair already."""
+    if (kid, jid) in heads:
+        return heads[(kid, jid)]
+    korea, japan = chain.players[kid], chain.players[jid]
+    rels = ties[(kid, jid)]
+    best: Key | None = None
+    for ks, kprod, js, jprod in offer_pairs(chain, korea, japan):
+        klevel, jlevel = ks.products[kprod], js.products[jprod]
+        facts = link_facts(chain, korea, kprod, klevel, japan, jprod, jlevel, rels)
+        if facts is None or facts.direction not in dirs:
+            continue
+        order = DIRECTIONS.index(facts.direction)
+        key = (-_score(facts, rate, memo), -min(klevel, jlevel), kid, jid, order, kprod, jprod)
+        if best is None or key < best:
+            best = key
+    heads[(kid, jid)] = best
+    return best
 
 
 def _group_streams(
@@ -102,7 +115,7 @@ def _group_streams(
     rel: tuple[Direction, int],
     kprod: str,
     jprod: str,
-    w: Mapping[str, float],
+    rate: Rate,
     memo: Memo,
     tied: set[tuple[str, str]],
 ) -> list[Iterator[Key]]:
@@ -119,7 +132,7 @@ def _group_streams(
                 if direction == "horizontal":
                     sec = joint_security(chain, kprod, jprod, weaker)[0]
                 facts = _facts(direction, hops, klevel, jlevel, 0.0, sec)
-                score = _score(facts, w, memo)
+                score = _score(facts, rate, memo)
                 head = (-score, -weaker)
                 out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
         return out
@@ -134,7 +147,7 @@ def _group_streams(
                 levels = (int(slevel), int(blevel))
             in_house = bool(own) and own >= slevel
             facts = _facts(direction, hops, *levels, gap, sec, max(speer, bpeer), in_house)
-            head = (-_score(facts, w, memo), -min(levels))
+            head = (-_score(facts, rate, memo), -min(levels))
             kmembers, jmembers = (
                 (bmembers, smembers) if direction == "jp-to-kr" else (smembers, bmembers)
             )
@@ -142,10 +155,10 @@ def _group_streams(
     return out
 
 
-def _score(facts: LinkFacts, w: Mapping[str, float], memo: Memo) -> float:
+def _score(facts: LinkFacts, rate: Rate, memo: Memo) -> float:
     """A group pair's score; many product pairs share the same facts."""
     if facts not in memo:
-        memo[facts] = score_facts(facts, w)
+        memo[facts] = rate(facts)
     score: float = memo[facts]
     return score
 
@@ -303,7 +316,7 @@ def count_linked(
     w: Mapping[str, float],
     dirs: tuple[str, ...],
     new_only: bool = False,
-    tied_links: TiedLinks | None = None,
+    tied_heads: TiedHeads | None = None,
 ) -> int:
     """How many Korea–Japan player pairs share at least one link (counted by product sets,
     from the firms' offers; tied pairs, whose ties can add horizontal links, are checked
@@ -329,5 +342,6 @@ def count_linked(
             kp, jpp = players[kid], players[jid]
             total -= linked(signature(kp), signature(jpp))
             if not new_only:
-                total += bool(scored_tied(chain, kid, jid, ties, w, dirs, tied_links))
+                heads = {} if tied_heads is None else tied_heads
+                total += tied_head(chain, kid, jid, ties, scorer(w), dirs, {}, heads) is not None
     return total

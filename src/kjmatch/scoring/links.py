@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import NamedTuple
 
 from kjmatch.model import HORIZONTAL_TYPES, Player, Product, Relationship, Stage, Strength
-from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, score, values
+from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, values
 
 from .chain import Chain
 from .evidence import (
     Evidence,
     gap,
+    gap_value,
     joint_security,
     peer_ties,
+    peer_value,
     security,
+    security_value,
     tie_applies,
     tie_reason,
     tie_value,
@@ -45,11 +48,6 @@ class Link(NamedTuple):
         return min(self.korea_level, self.japan_level)
 
 
-def score_facts(facts: LinkFacts, weights: Mapping[str, float]) -> float:
-    """The score of a link from its facts alone (what the fast ranking groups on)."""
-    return score(facts, weights)
-
-
 def cooperates(
     relationships: Iterable[Relationship], sector: str, products: tuple[str, str]
 ) -> bool:
@@ -75,6 +73,63 @@ def relation(
     return rel
 
 
+def _sides(
+    direction: str, korea: Player, kprod: str, klevel: int, japan: Player, jprod: str, jlevel: int
+) -> tuple[Player, str, int, Player, str, int]:
+    """(supplier, its product, level, buyer, its product, level) of a supply link."""
+    if direction == "jp-to-kr":
+        return japan, jprod, jlevel, korea, kprod, klevel
+    return korea, kprod, klevel, japan, jprod, jlevel
+
+
+def link_facts(
+    chain: Chain,
+    korea: Player,
+    kprod: str,
+    klevel: int,
+    japan: Player,
+    jprod: str,
+    jlevel: int,
+    relationships: tuple[Relationship, ...],
+) -> LinkFacts | None:
+    """The facts of one pair of product offers (None when the products are not linked),
+    without the reasons: what the fast ranking scores tied pairs on, and what
+    `score_link` scores and explains."""
+    rel = relation(chain, kprod, jprod, relationships)
+    if rel is None:
+        return None
+    direction, hops = rel
+    gap_v = security_v = peer_v = 0.0
+    in_house = False
+    if direction == "horizontal":
+        security_v = joint_security(chain, kprod, jprod, min(klevel, jlevel))[0]
+    elif direction != "same-stage":
+        sup, sprod, slevel, buy, _, _ = _sides(
+            direction, korea, kprod, klevel, japan, jprod, jlevel
+        )
+        gap_v = gap_value(chain, sup.country, sprod, slevel, buy.country)
+        in_house = chain.level(buy.country, sprod, buy.id) >= slevel
+        security_v = security_value(chain, sprod, slevel, buy.country, sup.country)
+        products = (kprod, jprod)
+        peer_v = max(
+            peer_value(chain, japan.id, "JP", korea.id, kprod, products),
+            peer_value(chain, korea.id, "KR", japan.id, jprod, products),
+        )
+    tie = tie_value(chain, relationships, (kprod, jprod))[0]
+    return LinkFacts(
+        direction=direction,
+        hops=hops,
+        korea_level=klevel,
+        japan_level=jlevel,
+        gap=gap_v,
+        security=security_v,
+        tie=round(tie, 4),
+        tied=bool(relationships),
+        peer=peer_v,
+        in_house=in_house,
+    )
+
+
 def score_link(
     chain: Chain,
     korea: Player,
@@ -90,16 +145,14 @@ def score_link(
 
     `relationships` are the pair's ties in every sector: any of them makes the pair
     non-novel; those about this sector (and products) give the `relationship` value."""
-    rel = relation(chain, kprod, jprod, relationships)
-    if rel is None:
-        return None
-    direction, hops = rel
     klevel, jlevel = ks.products[kprod], js.products[jprod]
+    facts = link_facts(chain, korea, kprod, klevel, japan, jprod, jlevel, relationships)
+    if facts is None:
+        return None
+    direction = facts.direction
     kp, jp = chain.products[kprod], chain.products[jprod]
     reasons: list[str] = []
     evidence: list[Evidence] = []
-    gap_value = security_value = peer_value = 0.0
-    in_house = False
     if direction == "same-stage":
         reasons.append(
             f"Same product ({kp.name.en}): {korea.name} and {japan.name} compete more than "
@@ -111,60 +164,44 @@ def score_link(
             f"{korea.name} ({kp.name.en}, level {klevel}) and {japan.name} ({jp.name.en}, "
             f"level {jlevel}) {how} at {chain.stage(kprod).name.en}: a horizontal link."
         )
-        security_value, why_sec, ev = joint_security(chain, kprod, jprod, min(klevel, jlevel))
+        _, why_sec, ev = joint_security(chain, kprod, jprod, min(klevel, jlevel))
         reasons += why_sec
         evidence += ev
     else:
-        sup, sprod, slevel, buy, bprod, blevel = (
-            (japan, jprod, jlevel, korea, kprod, klevel)
-            if direction == "jp-to-kr"
-            else (korea, kprod, klevel, japan, jprod, jlevel)
+        sup, sprod, slevel, buy, bprod, blevel = _sides(
+            direction, korea, kprod, klevel, japan, jprod, jlevel
         )
-        how = "is a direct input to" if hops == 1 else "is two steps upstream of"
+        how = "is a direct input to" if facts.hops == 1 else "is two steps upstream of"
         reasons.append(
             f"{sup.name}'s {chain.products[sprod].name.en} (level {slevel}) {how} "
             f"{buy.name}'s {chain.products[bprod].name.en} (level {blevel})."
         )
-        gap_value, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
+        _, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
         reasons += why
-        own = chain.level(buy.country, sprod, buy.id)
-        in_house = own >= slevel
-        if in_house:
+        if facts.in_house:
+            own = chain.level(buy.country, sprod, buy.id)
             reasons.append(
                 f"{buy.name} makes {chain.products[sprod].name.en} in-house at level {own}, "
                 f"at least {sup.name}'s {slevel}: they compete at it more than they would trade "
                 "it, so fit counts as for rivals."
             )
         evidence += ev
-        security_value, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
+        _, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
         reasons += why
         evidence += ev
         for firm, country, other, product in (
             (japan.id, "JP", korea.id, kprod),
             (korea.id, "KR", japan.id, jprod),
         ):
-            value, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
-            peer_value = max(peer_value, value)
+            _, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
             evidence += ev
             reasons += why
-    tie, ev = tie_value(chain, relationships, (kprod, jprod))
+    _, ev = tie_value(chain, relationships, (kprod, jprod))
     evidence += ev
     if relationships:
         reasons += [tie_reason(r, chain) for r in relationships]
     else:
         reasons.append("No documented relationship between them in any sector yet.")
-    facts = LinkFacts(
-        direction=direction,
-        hops=hops,
-        korea_level=klevel,
-        japan_level=jlevel,
-        gap=gap_value,
-        security=security_value,
-        tie=round(tie, 4),
-        tied=bool(relationships),
-        peer=peer_value,
-        in_house=in_house,
-    )
     vals = values(facts)
     contributions, score = combine(vals, weights)
     return Link(
@@ -177,7 +214,7 @@ def score_link(
         japan_strength=js,
         korea_level=klevel,
         japan_level=jlevel,
-        hops=hops,
+        hops=facts.hops,
         components=vals,
         contributions=contributions,
         score=score,
@@ -197,6 +234,22 @@ def link_order(link: Link) -> tuple[float, int, int, str, str]:
     )
 
 
+def offer_pairs(
+    chain: Chain, korea: Player, japan: Player
+) -> Iterator[tuple[Strength, str, Strength, str]]:
+    """Every pair of the two players' product offers in the chain's sector."""
+    sector = chain.sector.id
+    for ks in korea.strengths:
+        if ks.sector != sector:
+            continue
+        for js in japan.strengths:
+            if js.sector != sector:
+                continue
+            for kprod in ks.products:
+                for jprod in js.products:
+                    yield ks, kprod, js, jprod
+
+
 def pair_links(
     chain: Chain,
     korea: Player,
@@ -206,21 +259,11 @@ def pair_links(
     directions: Iterable[str] = DIRECTIONS,
 ) -> list[Link]:
     """Every linked pair of the two players' product offers in the chain's sector, best first."""
-    sector = chain.sector.id
     allowed = set(directions)
     links = []
-    for ks in korea.strengths:
-        if ks.sector != sector:
-            continue
-        for js in japan.strengths:
-            if js.sector != sector:
-                continue
-            for kprod in ks.products:
-                for jprod in js.products:
-                    link = score_link(
-                        chain, korea, ks, kprod, japan, js, jprod, relationships, weights
-                    )
-                    if link is not None and link.direction in allowed:
-                        links.append(link)
+    for ks, kprod, js, jprod in offer_pairs(chain, korea, japan):
+        link = score_link(chain, korea, ks, kprod, japan, js, jprod, relationships, weights)
+        if link is not None and link.direction in allowed:
+            links.append(link)
     links.sort(key=link_order)
     return links

@@ -24,7 +24,7 @@ from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
 from .chain import Chain
-from .groups import TiedLinks, count_linked, scored_tied, streams
+from .groups import TiedHeads, count_linked, streams
 from .links import Link, pair_links
 
 if TYPE_CHECKING:  # stability is imported only when asked for (start-up)
@@ -282,8 +282,8 @@ def _top_pairs(
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
     with players and groups plus the pairs taken, not with the candidate pairs."""
     players = chain.players
-    tied_links: TiedLinks = {}
-    merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only, tied_links)
+    tied_heads: TiedHeads = {}
+    merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only, tied_heads)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
     for neg_score, _, kid, jid, *_ in heapq.merge(*merged):
@@ -294,12 +294,9 @@ def _top_pairs(
             break
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())
-        if rels:
-            links = scored_tied(chain, kid, jid, ties, w, dirs, tied_links)
-        else:
-            links = pair_links(chain, kp, jpp, rels, w, dirs)
+        links = pair_links(chain, kp, jpp, rels, w, dirs)
         ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, count_linked(chain, kr, jp, ties, w, dirs, new_only, tied_links)
+    return ranked, count_linked(chain, kr, jp, ties, w, dirs, new_only, tied_heads)
 
 
 def pair_scores(
