@@ -32,7 +32,8 @@ LAYERS = {
     "kjmatch.cli": 4,
     "kjmatch.__main__": 5,
 }
-DRAWS = {"kjmatch.output.views", "kjmatch.output.console"}  # the only core users of rich
+# the only core users of rich (grids: only its table of character widths, rich.cells)
+DRAWS = {"kjmatch.output.views", "kjmatch.output.console", "kjmatch.output.grids"}
 
 
 def module_name(path: Path) -> str:

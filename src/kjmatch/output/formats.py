@@ -167,15 +167,11 @@ def _safe(value: Any) -> Any:
 
 
 def _table(out: Output, stream: IO[str], target: Target) -> None:
-    """The document's view if it has one, else its flat table; then the footer."""
-    from . import console as cons
-    from .views import VIEWS
+    """The document's view if it has one, else its flat table; then the footer. Without
+    colour (a pipe, a file) a table is drawn as text, without importing rich
+    (`plain.py`), wherever it comes out the same."""
+    from . import plain
 
-    con = (
-        cons.console(stream, width=cons.FILE_WIDTH, color=False)
-        if target.file
-        else cons.console(stream)
-    )
     # data may hold what a terminal obeys (ESC, bidi controls): drawn escaped, never raw
     out = replace(
         out,
@@ -184,6 +180,19 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
         title=_safe(out.title),
         footer=_safe(out.footer),
         columns=_safe(out.columns),
+    )
+    if plain.wants_plain(stream, to_file=target.file):
+        text = plain.document(out, plain.FILE_WIDTH if target.file else plain.pipe_width())
+        if text is not None:
+            stream.write(text)
+            return
+    from . import console as cons
+    from .views import VIEWS
+
+    con = (
+        cons.console(stream, width=plain.FILE_WIDTH, color=False)
+        if target.file
+        else cons.console(stream)
     )
     draw = VIEWS.get(out.kind)
     if draw is not None:

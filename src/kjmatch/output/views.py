@@ -16,9 +16,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from kjmatch.weights import DIRECTION_LABELS, components
+from kjmatch.weights import DIRECTION_LABELS
 
-from .console import hanging, widths
+from .console import hanging, print_notes, rich_table
+from .grids import STYLE, Grid, Segment, grid_widths, match_grid, partners_grid, text_of
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
@@ -44,15 +45,9 @@ KIND_LABEL = {
     "end_use": "end use",
     "service": "service",
 }
-ARROW = {d: labels[1] for d, labels in DIRECTION_LABELS.items()}
 ARROW_WORDS = {d: labels[2] for d, labels in DIRECTION_LABELS.items()}
 COUNTRY = {"KR": "Korea", "JP": "Japan"}
-_LEGEND = (
-    "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   "
-    "⇄ documented cooperation   ≈ same product (rivals)   3= shared rank"
-)
 FLAG = {"KR": "KR", "JP": "JP"}
-STYLE = {"KR": "bold blue", "JP": "bold red"}
 
 
 def _bar(level: int) -> str:
@@ -329,113 +324,51 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
     _relationships(con, doc["relationships"], with_sector=True)
 
 
-def _pairings(
-    con: Console,
-    title: str,
-    pairings: list[dict[str, Any]],
-    weights: dict[str, float],
-    with_sector: bool,
-) -> None:
-    """Ranked pairings: each side on two lines (name, then product and level). Where the
-    table would break a word (a narrow terminal), one block per pairing instead."""
-    label = {c.name: c.label for c in components()}
-    comps = [c for c in weights if weights[c]]
-    stab = any("stability" in p for p in pairings)
-    head = "/".join(label.get(c, c) for c in comps)
-    cells: list[list[Text | str]] = []
-    for p in pairings:
-        k, j = p["korea"], p["japan"]
-        kr = Text(k["name"], style=STYLE["KR"])
-        kr.append(f"\n{k['product_name']} · L{k['level']}", style="dim")
-        jp = Text(j["name"], style=STYLE["JP"])
-        jp.append(f"\n{j['product_name']} · L{j['level']}", style="dim")
-        why = Text(" ".join(f"{p['contributions'][c]:.0f}" for c in comps))
-        if p["relationships"]:
-            r = p["relationships"][0]
-            more = f" +{len(p['relationships']) - 1}" if len(p["relationships"]) > 1 else ""
-            why.append(
-                f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}", style="green"
-            )
-        rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
-        row: list[Text | str] = [rank, f"{p['score']:.2f}"]
-        if with_sector:
-            row.append(p["sector"]["id"])
-        row += [kr, ARROW[p["direction"]], jp, why]
-        if stab:
-            s = p["stability"]
-            row.append(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}")
-        cells.append(row)
-    heads = ["#", "score", *(["sector"] if with_sector else []), "Korea", "", "Japan", head]
-    heads += ["in top"] if stab else []
-    no_wrap = [True, True, *([True] if with_sector else []), False, True, False, False]
-    no_wrap += [True] if stab else []
-    texts = [[h, *(str(row[n]) for row in cells)] for n, h in enumerate(heads)]
-    sizes = widths(con, list(zip(texts, no_wrap, strict=True)))
+def _pairings(con: Console, grid: Grid) -> None:
+    """Ranked pairings (`grids.pairings_grid`). Where the table would break a word (a
+    narrow terminal), one block per pairing instead."""
+    sizes = grid_widths(grid, con.width)
     if sizes is not None:
-        t = Table(title=Text(title), title_justify="left", expand=False)
-        for n, h in enumerate(heads):
-            right = h in ("#", "score", "in top")
-            t.add_column(
-                Text(h),
-                justify="right" if right else "center" if h == "" else "left",
-                no_wrap=no_wrap[n],
-                overflow="ellipsis",
-                width=sizes[n],
-            )
-        for row in cells:
-            t.add_row(*row)
-        con.print(t)
-        return
-    con.print(Text(title, style="bold"))
-    for row in cells:
-        grid = Table.grid(padding=(0, 1))
-        grid.add_column(no_wrap=True, justify="right")
-        grid.add_column(overflow="fold")
+        con.print(rich_table(grid, sizes))
+    else:
+        _stacked_pairings(con, grid)
+    print_notes(grid, con)
+
+
+def _stacked_pairings(con: Console, grid: Grid) -> None:
+    con.print(Text(grid.title, style="bold"))
+    heads = [c.header for c in grid.columns]
+    for row in grid.rows:
+        cells = dict(zip(heads, row, strict=True))
+        table = Table.grid(padding=(0, 1))
+        table.add_column(no_wrap=True, justify="right")
+        table.add_column(overflow="fold")
         body = Text()
-        rest = row[2:]
-        if with_sector:
-            body.append(f"{rest[0]}\n", style="dim")
-            rest = rest[1:]
-        korea, arrow, japan, points = rest[:4]
-        for part in (korea, f"  {arrow}\n", japan, Text(f"\n{head} ", style="dim"), points):
-            body.append_text(part if isinstance(part, Text) else Text(part))
-        if stab:
-            body.append(f"\nin top {rest[4]}".replace("\n#", " #"), style="dim")
-        grid.add_row(Text(f"{row[0]} {row[1]}", style="bold"), body)
-        con.print(grid)
-
-
-def _sector_title(doc: dict[str, Any]) -> str:
-    return f" in {doc['sectors'][0]}" if len(doc["sectors"]) == 1 else ""
+        if "sector" in cells:
+            body.append(f"{text_of(cells['sector'])}\n", style="dim")
+        points = heads[-2] if "in top" in cells else heads[-1]
+        parts: list[Segment] = [
+            *cells["Korea"],
+            (f"  {text_of(cells[''])}\n", ""),
+            *cells["Japan"],
+            (f"\n{points} ", "dim"),
+            *cells[points],
+        ]
+        for text, style in parts:
+            body.append(text, style=style or None)
+        if "in top" in cells:
+            body.append(f"\nin top {text_of(cells['in top'])}".replace("\n#", " #"), style="dim")
+        rank = f"{text_of(cells['#'])} {text_of(cells['score'])}"
+        table.add_row(Text(rank, style="bold"), body)
+        con.print(table)
 
 
 @view("partners")
 def draw_partners(con: Console, doc: dict[str, Any]) -> None:
-    names = ", ".join(f["name"] for f in doc["firms"])
-    title = f"Partners for {names}{_sector_title(doc)}" + (
-        " (new partners only)" if doc["new_only"] else ""
-    )
-    # one sector searched: its column would be constant, so the title names it instead
-    _pairings(con, title, doc["pairings"], doc["weights"], len(doc["sectors"]) != 1)
-    con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
-    con.print(Text("# is the pair's rank in its sector's full ranking.", style="dim"))
+    _pairings(con, partners_grid(doc))
 
 
 @view("match")
 def draw_match(con: Console, doc: dict[str, Any]) -> None:
     """Ranked pairings: each side on two lines (name, then product and level), direction between."""
-    stab = "stability" in doc
-    title = f"{doc['sector']['name']}: Korea–Japan pairings" + (
-        f" (scenario {doc['scenario']})" if doc["scenario"] else ""
-    )
-    _pairings(con, title, doc["pairings"], doc["weights"], with_sector=False)
-    con.print(Text(_LEGEND + f"   evidence aged from {doc['as_of']}", style="dim"))
-    if stab:
-        s = doc["stability"]
-        con.print(
-            Text(
-                f"Stability: {s['samples']} samples, weights ±{s['spread']:.0%}, seed {s['seed']}; "
-                f"Kendall's tau vs baseline top {s['top_n']}: mean {s['kendall_tau_mean']:.2f}, min {s['kendall_tau_min']:.2f}",
-                style="dim",
-            )
-        )
+    _pairings(con, match_grid(doc))
