@@ -4,18 +4,29 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from functools import cache, total_ordering
+
+from .records import Record
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Problem:
-    """One thing wrong with a dataset, located as precisely as we can."""
+@total_ordering
+class Problem(Record):
+    """One thing wrong with a dataset, located as precisely as we can. Problems sort by
+    file, line, column, path and message."""
 
     file: str
     line: int
     col: int
     path: str
     message: str
+
+    def __init__(self, file: str, line: int, col: int, path: str, message: str) -> None:
+        super().__init__(file=file, line=line, col=col, path=path, message=message)
+
+    def __lt__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        return self._values() < other._values()
 
     def __str__(self) -> str:
         file, path, message = printable(self.file), printable(self.path), printable(self.message)
@@ -25,17 +36,20 @@ class Problem:
 
 # A file name or key may hold characters that would move the cursor, recolour the
 # terminal or reorder the line; they are shown escaped (Hangul and Kanji are left alone).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
-)
+@cache
+def _unsafe() -> re.Pattern[str]:
+    # compiled on first use: most text is printable and never needs it
+    return re.compile(
+        "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+    )
 
 
 def printable(text: str, keep: str = "") -> str:
     """`text` safe for a terminal: control, bidi and zero-width characters shown as
     escapes (ESC as `\\x1b`, U+202E as `\\u202e`), except those in `keep` (say "\\n")."""
-    if text.isprintable():  # the usual case, and nothing in _UNSAFE is printable
+    if text.isprintable():  # the usual case, and nothing `_unsafe` matches is printable
         return text
-    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)
+    return _unsafe().sub(lambda m: m.group() if m.group() in keep else repr(m.group())[1:-1], text)
 
 
 class KjmatchError(Exception):

@@ -22,9 +22,10 @@ from kjmatch.model import (
     Source,
     Strength,
 )
-from kjmatch.report import Summary
 
 if TYPE_CHECKING:
+    from kjmatch.report import Summary
+
     from . import contract as c
 
 CONTRACT = 3  # kept equal to contract.CONTRACT by a test (contract.py is imported lazily)

@@ -8,26 +8,27 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from kjmatch.errors import printable
+from kjmatch.records import Record
 
 if TYPE_CHECKING:  # kept light: the CLI reads the format names at start-up
     from .documents import Output
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Record):
     """Where output goes: a terminal (colour, its width), a pipe, or a file."""
 
     terminal: bool = False
     file: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class Format:
+class Format(Record):
+    """An output format: its name, file extensions and writer."""
+
     name: str
     extensions: tuple[str, ...]
     write: Callable[[Output, IO[Any], Target], None]  # IO[bytes] when `binary`, else IO[str]
@@ -202,11 +203,24 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
     cons.print_footer(out, con)
 
 
-register(Format("table", (".txt",), _table, "a table or picture for people"))
-register(Format("json", (".json",), _json, "one JSON document"))
-register(Format("jsonl", (".jsonl", ".ndjson"), _jsonl, "one JSON record per line"))
-register(Format("csv", (".csv",), _csv, "CSV with a header row"))
-register(Format("markdown", (".md", ".markdown"), _markdown, "a Markdown table"))
+register(
+    Format(name="table", extensions=(".txt",), write=_table, help="a table or picture for people")
+)
+register(Format(name="json", extensions=(".json",), write=_json, help="one JSON document"))
+register(
+    Format(
+        name="jsonl",
+        extensions=(".jsonl", ".ndjson"),
+        write=_jsonl,
+        help="one JSON record per line",
+    )
+)
+register(Format(name="csv", extensions=(".csv",), write=_csv, help="CSV with a header row"))
+register(
+    Format(
+        name="markdown", extensions=(".md", ".markdown"), write=_markdown, help="a Markdown table"
+    )
+)
 
 
 def _xlsx(out: Output, stream: IO[bytes], target: Target) -> None:
@@ -215,4 +229,12 @@ def _xlsx(out: Output, stream: IO[bytes], target: Target) -> None:
     write_xlsx(out, stream)
 
 
-register(Format("xlsx", (".xlsx",), _xlsx, "an Excel workbook (needs openpyxl)", binary=True))
+register(
+    Format(
+        name="xlsx",
+        extensions=(".xlsx",),
+        write=_xlsx,
+        help="an Excel workbook (needs openpyxl)",
+        binary=True,
+    )
+)
