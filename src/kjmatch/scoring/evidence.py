@@ -366,8 +366,8 @@ def peer_value(
 ) -> float:
     """`peer_ties`' value alone, once per firm and products in a ranking (the fast
     ranking asks it for every tied firm at every pair of linked products)."""
-    if firm not in chain.ties:  # most firms have none
-        return 0.0
+    if firm not in chain.ties or product not in _peer_products(chain, firm, firm_country):
+        return 0.0  # most firms have no tie with any maker of the product
     return _remembered(
         chain,
         ("peer", firm, firm_country, other, product, products),
@@ -408,6 +408,25 @@ def _firm_ties(
                 rows.append((r, getattr(r, side), age, d, round(TIE_VALUE[r.status] * d, 4)))
         chain.memo[key] = rows
     return rows
+
+
+def _peer_products(chain: Chain, firm: str, firm_country: str) -> frozenset[str]:
+    """Every product some partner of `firm` in this sector makes, once per ranking: a
+    cheap test that rules out most (firm, product) questions before the ties are read."""
+    key = ("peer-products", firm)
+    known: frozenset[str] | None = chain.memo.get(key)
+    if known is None:
+        sector = chain.sector.id
+        known = frozenset(
+            pid
+            for _, peer, _, _, _ in _firm_ties(chain, firm, firm_country)
+            if (p := chain.players.get(peer)) is not None
+            for s in p.strengths
+            if s.sector == sector
+            for pid in s.products
+        )
+        chain.memo[key] = known
+    return known
 
 
 def peer_ties(

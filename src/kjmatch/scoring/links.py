@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
-from typing import NamedTuple
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from functools import partial
+from typing import Any
 
 from kjmatch.model import HORIZONTAL_TYPES, Player, Product, Relationship, Stage, Strength
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, values
@@ -23,10 +24,30 @@ from .evidence import (
     tie_value,
 )
 
+_FIELDS = (
+    "direction",
+    "korea_stage",
+    "japan_stage",
+    "korea_product",
+    "japan_product",
+    "korea_strength",
+    "japan_strength",
+    "korea_level",
+    "japan_level",
+    "hops",
+    "components",
+    "contributions",
+    "score",
+)
 
-class Link(NamedTuple):
-    """A Korean and a Japanese firm's offers at two linked products of one sector."""
 
+class Link:
+    """A Korean and a Japanese firm's offers at two linked products of one sector.
+
+    Its reasons and evidence are written when first read: a ranking scores every link
+    of the pairs it shows, but a table or JSON list explains only each pair's best."""
+
+    __slots__ = (*_FIELDS, "_explain", "_explained")
     direction: Direction
     korea_stage: Stage
     japan_stage: Stage
@@ -40,12 +61,50 @@ class Link(NamedTuple):
     components: dict[str, float]  # each component's value in [0, 1]
     contributions: dict[str, float]  # each component's points; they add up to `score`
     score: float
-    reasons: tuple[str, ...]
-    evidence: tuple[Evidence, ...] = ()
+
+    def __init__(
+        self,
+        explain: Callable[[], tuple[tuple[str, ...], tuple[Evidence, ...]]],
+        **fields: Any,
+    ) -> None:
+        for name in _FIELDS:
+            setattr(self, name, fields[name])
+        self._explain: Callable[[], tuple[tuple[str, ...], tuple[Evidence, ...]]] | None = explain
+        self._explained: tuple[tuple[str, ...], tuple[Evidence, ...]] | None = None
+
+    def _why(self) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
+        if self._explained is None:
+            assert self._explain is not None
+            self._explained, self._explain = self._explain(), None
+        return self._explained
+
+    @property
+    def reasons(self) -> tuple[str, ...]:
+        return self._why()[0]
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return self._why()[1]
 
     @property
     def weaker(self) -> int:
         return min(self.korea_level, self.japan_level)
+
+    def _key(self) -> tuple[Any, ...]:
+        return (*(getattr(self, n) for n in _FIELDS), self.reasons, self.evidence)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Link):
+            return NotImplemented
+        return self._key() == other._key()
+
+    __hash__ = None  # type: ignore[assignment]  # components are dicts, as before
+
+    def __repr__(self) -> str:
+        return (
+            f"Link({self.direction}, {self.korea_product.id} × {self.japan_product.id}, "
+            f"score={self.score})"
+        )
 
 
 def cooperates(
@@ -149,6 +208,38 @@ def score_link(
     facts = link_facts(chain, korea, kprod, klevel, japan, jprod, jlevel, relationships)
     if facts is None:
         return None
+    vals = values(facts)
+    contributions, score = combine(vals, weights)
+    return Link(
+        partial(_explain, chain, korea, kprod, klevel, japan, jprod, jlevel, relationships, facts),
+        direction=facts.direction,
+        korea_stage=chain.stage(kprod),
+        japan_stage=chain.stage(jprod),
+        korea_product=chain.products[kprod],
+        japan_product=chain.products[jprod],
+        korea_strength=ks,
+        japan_strength=js,
+        korea_level=klevel,
+        japan_level=jlevel,
+        hops=facts.hops,
+        components=vals,
+        contributions=contributions,
+        score=score,
+    )
+
+
+def _explain(
+    chain: Chain,
+    korea: Player,
+    kprod: str,
+    klevel: int,
+    japan: Player,
+    jprod: str,
+    jlevel: int,
+    relationships: tuple[Relationship, ...],
+    facts: LinkFacts,
+) -> tuple[tuple[str, ...], tuple[Evidence, ...]]:
+    """A link's reasons and the dated evidence behind each component."""
     direction = facts.direction
     kp, jp = chain.products[kprod], chain.products[jprod]
     reasons: list[str] = []
@@ -202,25 +293,7 @@ def score_link(
         reasons += [tie_reason(r, chain) for r in relationships]
     else:
         reasons.append("No documented relationship between them in any sector yet.")
-    vals = values(facts)
-    contributions, score = combine(vals, weights)
-    return Link(
-        direction=direction,
-        korea_stage=chain.stage(kprod),
-        japan_stage=chain.stage(jprod),
-        korea_product=kp,
-        japan_product=jp,
-        korea_strength=ks,
-        japan_strength=js,
-        korea_level=klevel,
-        japan_level=jlevel,
-        hops=facts.hops,
-        components=vals,
-        contributions=contributions,
-        score=score,
-        reasons=tuple(reasons),
-        evidence=tuple(evidence),
-    )
+    return tuple(reasons), tuple(evidence)
 
 
 def link_order(link: Link) -> tuple[float, int, int, str, str]:
