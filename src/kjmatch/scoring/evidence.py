@@ -314,31 +314,43 @@ def tie_applies(r: Relationship, sector: str, products: tuple[str, str]) -> bool
     return sector in r.sectors and (not r.products or any(p in r.products for p in products))
 
 
+def _tie_rows(
+    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
+) -> Iterator[tuple[Relationship, int, float, float, float]]:
+    """(tie, age, discount, value, counted) for each tie about this sector and products."""
+    for r in relationships:
+        if tie_applies(r, chain.sector.id, products):
+            age, d = _tie_age(chain, r)
+            value = TIE_VALUE[r.status]
+            yield r, age, d, value, round(value * d, 4)
+
+
+def tie_best(
+    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
+) -> float:
+    """`tie_value`'s value alone (the fast ranking scores tied pairs on it)."""
+    return max((row[-1] for row in _tie_rows(chain, relationships, products)), default=0.0)
+
+
 def tie_value(
     chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
 ) -> tuple[float, list[Evidence]]:
     """The best aged tie that concerns this sector and these products."""
-    evidence = []
-    for r in relationships:
-        if not tie_applies(r, chain.sector.id, products):
-            continue
-        age, d = _tie_age(chain, r)
-        value = TIE_VALUE[r.status]
-        kind = TIE_WORDS[r.type]
-        evidence.append(
-            Evidence(
-                "relationship",
-                "tie",
-                "",
-                f"{kind} ({r.status}, {r.year}): {r.id}",
-                confirmed(r),
-                age,
-                d,
-                value,
-                round(value * d, 4),
-                r.sources[0].label(),
-            )
+    evidence = [
+        Evidence(
+            "relationship",
+            "tie",
+            "",
+            f"{TIE_WORDS[r.type]} ({r.status}, {r.year}): {r.id}",
+            confirmed(r),
+            age,
+            d,
+            value,
+            counted,
+            r.sources[0].label(),
         )
+        for r, age, d, value, counted in _tie_rows(chain, relationships, products)
+    ]
     return max((e.counted for e in evidence), default=0.0), evidence
 
 

@@ -20,6 +20,7 @@ from .evidence import (
     security,
     security_value,
     tie_applies,
+    tie_best,
     tie_reason,
     tie_value,
 )
@@ -174,7 +175,7 @@ def link_facts(
             peer_value(chain, japan.id, "JP", korea.id, kprod, products),
             peer_value(chain, korea.id, "KR", japan.id, jprod, products),
         )
-    tie = tie_value(chain, relationships, (kprod, jprod))[0]
+    tie = tie_best(chain, relationships, (kprod, jprod))
     return LinkFacts(
         direction=direction,
         hops=hops,
