@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from kjmatch.model import Dataset
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 import ranking_eval as ev
 
@@ -29,3 +31,14 @@ def test_paired_interval_tells_a_margin_from_noise() -> None:
     lo, hi = mixed["interval90"]
     assert lo < 0 < hi  # half better, half worse: no margin
     assert ev.paired({}, {}) == {"pairs": 0}
+
+
+def test_not_obvious_drops_only_pairs_of_two_leaders(bundled: Dataset) -> None:
+    top = ev.leaders(bundled, "semiconductors")
+    assert {"samsung-electronics", "sk-hynix", "tokyo-electron"} <= top
+    ranked = ev.ranking(bundled, "semiconductors", None)
+    kept = ev.not_obvious(ranked, top)
+    dropped = [pair for pair, _ in ranked if (pair, _) not in kept]
+    assert dropped and all(k in top and j in top for k, j in dropped)
+    assert all(not (k in top and j in top) for (k, j), _ in kept)
+    assert [s for _, s in kept] == sorted((s for _, s in kept), reverse=True)  # order kept
