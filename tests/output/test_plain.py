@@ -41,7 +41,8 @@ def rich_document(out: Output, width: int) -> str:
 
 words = st.sampled_from(
     ["LG", "Energy", "Solution", "Toyota", "L5", "·", "▶", "–", "3=", "92.27", "ab",
-     "한국", "삼성전자", "東レ", "トヨタ自動車", "x" * 12, "",]
+     "한국", "삼성전자", "東レ", "トヨタ自動車", "x" * 12, "", "e\u0301cole", "👍", "🇰🇷",
+     "①", "ｱｲｳ", "Ａｂ", "a\u3000b",]
 )  # fmt: skip
 lines = st.lists(words, min_size=0, max_size=5).map(" ".join)
 cells = st.lists(lines, min_size=1, max_size=3).map("\n".join)
