@@ -1,5 +1,5 @@
-"""Tables drawn without rich (`plain.py`) are, character for character, what rich draws
-without colour; where they could differ, rich draws them."""
+"""Tables drawn without rich (`plain.py`) are, character for character, what rich draws,
+to a pipe or a file and in colour on a terminal; where they could differ, rich draws them."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rich.console import Console
 
 from kjmatch.model import Dataset
 from kjmatch.output import plain
@@ -22,18 +23,33 @@ from kjmatch.output.pairings import match_output, partners_output
 from kjmatch.output.views import VIEWS
 
 
-def rich_text(grid: Grid, width: int) -> str:
+def reference(buf: io.StringIO, where: plain.Surface, system: str = "truecolor") -> Console:
+    """The console kjmatch draws on with rich: a pipe's, or a terminal's in colour."""
+    if not where.colour:
+        return console(buf, width=where.width)
+    return Console(
+        file=buf,
+        width=where.width,
+        force_terminal=True,
+        color_system=system,  # type: ignore[arg-type]
+        highlight=False,
+        soft_wrap=False,
+        emoji=False,
+    )
+
+
+def rich_text(grid: Grid, where: plain.Surface, system: str = "truecolor") -> str:
     """What rich draws for a grid that fits: the reference."""
     buf = io.StringIO()
-    con = console(buf, width=width)
-    con.print(rich_table(grid, grid_widths(grid, width)))
+    con = reference(buf, where, system)
+    con.print(rich_table(grid, grid_widths(grid, where.width)))
     print_notes(grid, con)
     return buf.getvalue()
 
 
-def rich_document(out: Output, width: int) -> str:
+def rich_document(out: Output, where: plain.Surface) -> str:
     buf = io.StringIO()
-    con = console(buf, width=width)
+    con = reference(buf, where)
     VIEWS[out.kind](con, dict(out.data)) if out.kind in VIEWS else None
     print_footer(out, con)
     return buf.getvalue()
@@ -69,14 +85,16 @@ def grids(draw: Any) -> Grid:
 
 
 @settings(max_examples=300, deadline=None)
-@given(grids(), st.integers(20, 120))
-def test_plain_text_is_what_rich_draws(grid: Grid, width: int) -> None:
-    text = plain.draw(grid, width)
+@given(grids(), st.integers(20, 120), st.booleans(), st.sampled_from(["standard", "truecolor"]))
+def test_plain_text_is_what_rich_draws(grid: Grid, width: int, colour: bool, system: str) -> None:
+    where = plain.Surface(width, colour)
+    text = plain.draw(grid, where)
     if text is not None:
-        assert text == rich_text(grid, width)
+        assert text == rich_text(grid, where, system)
 
 
-def test_a_typical_grid_is_drawn_without_rich() -> None:
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_typical_grid_is_drawn_without_rich(colour: bool) -> None:
     grid = Grid(
         "Pairings",
         (Column("#", "right", True), Column("", "center", True), Column("Korea", "left", False)),
@@ -89,13 +107,23 @@ def test_a_typical_grid_is_drawn_without_rich() -> None:
         ],
         (("◀ supplier   ▶ buyer " * 6, "dim"),),  # longer than the width: wrapped as rich does
     )
-    text = plain.draw(grid, 60)
+    where = plain.Surface(60, colour)
+    text = plain.draw(grid, where)
     assert text is not None
-    assert text == rich_text(grid, 60)
+    assert ("\x1b[1;34mLG Energy Solution\x1b[0m" in text) is colour
+    assert text == rich_text(grid, where)
 
 
-@pytest.mark.parametrize("width", [160, 120, 100])
-def test_bundled_rankings_drawn_as_rich_draws_them(bundled: Dataset, width: int) -> None:
+@pytest.mark.parametrize(
+    "where",
+    [
+        plain.Surface(160, False),
+        plain.Surface(120, False),
+        plain.Surface(100, False),
+        plain.Surface(160, True),
+    ],
+)
+def test_bundled_rankings_drawn_as_rich_draws_them(bundled: Dataset, where: plain.Surface) -> None:
     from kjmatch.scoring.partners import partners
     from kjmatch.scoring.ranking import match
 
@@ -103,29 +131,30 @@ def test_bundled_rankings_drawn_as_rich_draws_them(bundled: Dataset, width: int)
     for sid in sorted(bundled.sectors):
         for top in (5, 20):
             out = match_output(match(bundled, sid, top=top))
-            text = plain.document(out, width)
+            text = plain.document(out, where)
             if text is not None:
                 drawn += 1
-                assert text == rich_document(out, width), (sid, top)
-            elif width == 160:
+                assert text == rich_document(out, where), (sid, top)
+            elif where.width == 160:
                 pytest.fail(f"{sid} top {top} fits 160 cells but was left to rich")
     out = partners_output(bundled, partners(bundled, ["samsung-electronics"]))
-    text = plain.document(out, width)
-    assert text is None or text == rich_document(out, width)
-    if width == 160:
+    text = plain.document(out, where)
+    assert text is None or text == rich_document(out, where)
+    if where.width == 160:
         assert drawn == 12
 
 
-def test_flat_tables_drawn_as_rich_draws_them(bundled: Dataset) -> None:
+@pytest.mark.parametrize("colour", [False, True])
+def test_flat_tables_drawn_as_rich_draws_them(bundled: Dataset, colour: bool) -> None:
+    from kjmatch.output.console import print_table
     from kjmatch.output.documents import sectors_output
 
     out = sectors_output(bundled)
-    text = plain.document(out, 160)
+    where = plain.Surface(160, colour)
+    text = plain.document(out, where)
     assert text is not None
     buf = io.StringIO()
-    con = console(buf, width=160)
-    from kjmatch.output.console import print_table
-
+    con = reference(buf, where)
     print_table(out, con)
     print_footer(out, con)
     assert text == buf.getvalue()
@@ -134,7 +163,8 @@ def test_flat_tables_drawn_as_rich_draws_them(bundled: Dataset) -> None:
 def test_views_of_their_own_are_left_to_rich(bundled: Dataset) -> None:
     from kjmatch.output.documents import chain_output
 
-    assert plain.document(chain_output(bundled, bundled.sectors["batteries"]), 160) is None
+    where = plain.Surface(160, False)
+    assert plain.document(chain_output(bundled, bundled.sectors["batteries"]), where) is None
     assert set(VIEWS) == {*GRIDS, *RICH_VIEWS}
 
 
@@ -151,18 +181,27 @@ class _Stream(io.StringIO):
         return self._encoding
 
 
-def test_plain_only_where_rich_would_not_colour(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("FORCE_COLOR", "TTY_COMPATIBLE"):
+def test_surface_is_where_rich_would_draw_the_same(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("FORCE_COLOR", "TTY_COMPATIBLE", "NO_COLOR", "COLUMNS"):
         monkeypatch.delenv(name, raising=False)
-    assert plain.wants_plain(_Stream(tty=False))
-    assert not plain.wants_plain(_Stream(tty=True))
-    assert plain.wants_plain(_Stream(tty=True), to_file=True)
-    assert not plain.wants_plain(_Stream(tty=False, encoding="ascii"))  # rich: ASCII boxes
-    monkeypatch.setenv("FORCE_COLOR", "1")
-    assert not plain.wants_plain(_Stream(tty=False))
-    monkeypatch.delenv("FORCE_COLOR")
-    monkeypatch.setenv("TTY_COMPATIBLE", "1")
-    assert not plain.wants_plain(_Stream(tty=False))
+    monkeypatch.setenv("TERM", "xterm-256color")
+    assert plain.surface(_Stream(tty=False)) == plain.Surface(160, False)
+    assert plain.surface(_Stream(tty=True), to_file=True) == plain.Surface(120, False)
+    assert plain.surface(_Stream(tty=False, encoding="ascii")) is None  # rich: ASCII boxes
+    monkeypatch.setattr(os, "get_terminal_size", lambda fd: os.terminal_size((132, 40)))
+    assert plain.surface(_Stream(tty=True)) == plain.Surface(132, True)
+    assert Console(file=_Stream(tty=True)).width == 132  # rich reads the same width
+    monkeypatch.setenv("COLUMNS", "90")
+    assert plain.surface(_Stream(tty=True)) == plain.Surface(90, True)
+    assert plain.surface(_Stream(tty=False)) == plain.Surface(90, False)
+    monkeypatch.setenv("NO_COLOR", "1")
+    assert plain.surface(_Stream(tty=True)) == plain.Surface(90, False)
+    monkeypatch.delenv("NO_COLOR")
+    for name, value in (("FORCE_COLOR", "1"), ("TTY_COMPATIBLE", "1"), ("TERM", "dumb")):
+        with monkeypatch.context() as m:
+            m.setenv(name, value)
+            assert plain.surface(_Stream(tty=True)) is None
+            assert name == "TERM" or plain.surface(_Stream(tty=False)) is None
 
 
 def _run(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
@@ -184,3 +223,48 @@ def test_a_piped_match_table_never_imports_rich_console() -> None:
     forced = _run("match", "--sector", "batteries", FORCE_COLOR="1")
     assert "\x1b[" in forced.stdout  # rich, colouring what it was told is a terminal
     assert " rich.console" in forced.stderr
+
+
+def _on_terminal(*args: str, **env: str) -> tuple[bytes, str]:
+    """A command's output on a terminal (a pty, 160 × 50) and its stderr."""
+    import fcntl
+    import pty
+    import struct
+    import tempfile
+    import termios
+
+    clean = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR", "COLUMNS")}
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 50, 160, 0, 0))
+    with tempfile.TemporaryFile("w+") as err:
+        proc = subprocess.Popen(
+            [sys.executable, "-X", "importtime", "-m", "kjmatch", *args],
+            stdin=subprocess.DEVNULL,
+            stdout=slave,
+            stderr=err,
+            env={**clean, "TERM": "xterm-256color", **env},
+        )
+        os.close(slave)
+        out = b""
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # the child closed the terminal
+                break
+            if not chunk:
+                break
+            out += chunk
+        assert proc.wait() == 0
+        os.close(master)
+        err.seek(0)
+        return out, err.read()
+
+
+@pytest.mark.skipif(os.name != "posix", reason="a pseudo-terminal needs POSIX")
+def test_a_match_table_on_a_terminal_is_rich_s_without_rich() -> None:
+    ours, imported = _on_terminal("match", "--sector", "batteries")
+    theirs, imported_forced = _on_terminal("match", "--sector", "batteries", FORCE_COLOR="1")
+    assert b"\x1b[1;34mLG Energy Solution\x1b[0m" in ours  # coloured, as rich colours it
+    assert ours == theirs
+    assert " rich.console" not in imported
+    assert " rich.console" in imported_forced

@@ -168,9 +168,9 @@ def _safe(value: Any) -> Any:
 
 
 def _table(out: Output, stream: IO[str], target: Target) -> None:
-    """The document's view if it has one, else its flat table; then the footer. Without
-    colour (a pipe, a file) a table is drawn as text, without importing rich
-    (`plain.py`), wherever it comes out the same."""
+    """The document's view if it has one, else its flat table; then the footer. A ranked
+    or flat table is drawn without importing rich (`plain.py`) wherever it comes out
+    the same."""
     from . import plain
 
     # data may hold what a terminal obeys (ESC, bidi controls): drawn escaped, never raw
@@ -182,8 +182,9 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
         footer=_safe(out.footer),
         columns=_safe(out.columns),
     )
-    if plain.wants_plain(stream, to_file=target.file):
-        text = plain.document(out, plain.FILE_WIDTH if target.file else plain.pipe_width())
+    where = plain.surface(stream, to_file=target.file)
+    if where is not None:
+        text = plain.document(out, where)
         if text is not None:
             stream.write(text)
             return
