@@ -1,9 +1,9 @@
 """What a boxed table shows, without rich: its title, columns, styled cells and the
 lines under it, and how wide each column may be.
 
-The rich views (`views.py`, `console.py`) draw these grids on a terminal; `plain.py`
-draws the same grids as text where no colour is wanted (a pipe, a file) without
-importing rich at all. Both read one grid, so they cannot show different things.
+The rich views (`views.py`, `console.py`) and `plain.py` (rich's output without rich's
+console) draw the same grids, so they cannot show different things. Only a table's
+drawing imports this module; of rich it reads the table of character widths alone.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, NamedTuple
+
+from rich.cells import cell_len as cell_len  # the table of character widths alone
 
 from kjmatch.weights import DIRECTION_LABELS, components
 
@@ -46,12 +48,6 @@ def text_of(c: Cell) -> str:
 
 
 # ---------------------------------------------------------------- widths
-
-
-def cell_len(text: str) -> int:
-    from rich.cells import cell_len as measure  # the cell-width table alone, not rich's console
-
-    return measure(text)
 
 
 # Japanese and Chinese script (CJK ideographs, Kana, full-width forms), which breaks
