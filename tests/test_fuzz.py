@@ -236,6 +236,29 @@ def test_hostile_corruption_ends_in_located_problems_or_success(data: st.DataObj
                 assert "\x1b" not in str(p) and "\u202e" not in str(p)
 
 
+def test_a_key_over_two_lines_of_a_flow_mapping_is_located(tmp_path: Path) -> None:
+    """yaml-rs reads a flow-mapping key that runs over a line break (YAML forbids it);
+    PyYAML does not, and its located syntax error is what the user sees (found by the
+    test above)."""
+    files: dict[str, Any] = {
+        k: yaml.safe_dump(v, allow_unicode=True, sort_keys=False) for k, v in FILES.items()
+    }
+    files["relationships/all.yaml"] = (
+        "{relationships: [{id: cellco-filmco-supply, korea: kr-cellco, japan: jp-filmco,"
+        " sectors: [\n        widgets], type: supply, year: 2023, status: active,"
+        " summary: Film supply.,\u200b\n      sources: [{publisher: Test Publisher, year: 2024,"
+        " url: 'https://example.org/a'}]}]}\n"
+    )
+    root = write_dataset(tmp_path / "data", files)
+    try:
+        load_dataset(root, use_cache=False)
+    except DataError as exc:
+        assert exc.problems and all(p.line > 0 for p in exc.problems), exc.problems
+        assert any("relationships/all.yaml" in p.file and p.line == 3 for p in exc.problems)
+    else:
+        raise AssertionError("a key over two lines loaded")
+
+
 # ---------------------------------------------------------------- hostile output
 
 # what a terminal obeys, what rich reads as markup, what a spreadsheet runs, what

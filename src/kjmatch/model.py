@@ -177,7 +177,9 @@ class Product(Record):
     """A product inside a stage: the unit the matcher links, gaps and evidence attach to.
 
     `inputs` names the products (anywhere in the sector) this one is made from; when it
-    is absent, every product of the stage's `inputs` stages counts as an input."""
+    is absent, every product of the stage's `inputs` stages counts as an input.
+    `tradable: false` marks a product sold only where it is made (gaseous hydrogen,
+    electricity, a filling station's service): it supplies no buyer across the border."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
@@ -186,6 +188,7 @@ class Product(Record):
     hs_note: str = ""
     description: str = ""
     inputs: tuple[Slug, ...] | None = None
+    tradable: bool = True
 
 
 class Stage(Record):

@@ -87,9 +87,20 @@ class Checker:
     def resolve(self) -> list[Problem]:
         out = list(self.problems)
         roots: dict[str, yaml.Node | None] = {}
+        unreadable: set[str] = set()
         for p in self.pending:
             if p.file not in roots:
-                roots[p.file] = _compose(self.texts.get(p.file, ""))
+                text = self.texts.get(p.file, "")
+                roots[p.file] = _compose(text)
+                if roots[p.file] is None and text and not p.file.endswith(".json"):
+                    # yaml-rs read a text PyYAML cannot (a key over two lines of a flow
+                    # mapping): PyYAML's located syntax error is the one to fix
+                    syntax = _syntax_problems(text, p.file)
+                    if syntax:
+                        out += syntax
+                        unreadable.add(p.file)
+            if p.file in unreadable:
+                continue
             line, col, node = _locate(roots[p.file], p.path)
             message = p.message
             if node is not None and "{source}" in message:
@@ -104,6 +115,15 @@ def _compose(text: str) -> yaml.Node | None:
         return yaml.compose(text, Loader=loader)
     except yaml.YAMLError:
         return None
+
+
+def _syntax_problems(text: str, file: str) -> list[Problem]:
+    """PyYAML's located errors for a text (none if it reads it)."""
+    try:
+        parse(text, file, fast=False)
+    except YamlProblem as exc:
+        return list(exc.problems)
+    return []
 
 
 def _locate(root: yaml.Node | None, path: Path_) -> tuple[int, int, yaml.Node | None]:

@@ -194,17 +194,17 @@ def read_text(path: Path, file: str) -> str:
     return decode(read_bytes(path, file), file)
 
 
-def parse(text: str, file: str) -> tuple[Any, list[Problem]]:
-    """Parse one YAML document with safe-load semantics.
+def parse(text: str, file: str, *, fast: bool = True) -> tuple[Any, list[Problem]]:
+    """Parse one YAML document with safe-load semantics (`fast=False`: PyYAML alone).
 
     Returns the data and any duplicate-key problems: those are reported, but the
     rest of the file is still checked (the later value wins, as in PyYAML).
     """
     if _DEEP_BLOCK.search(text):
         raise YamlProblem([Problem(file, 0, 0, "", f"nesting deeper than {MAX_DEPTH} levels")])
-    fast = _fast_parse(text)
-    if fast is not None:
-        return fast[0], []
+    quick = _fast_parse(text) if fast else None
+    if quick is not None:
+        return quick[0], []
     # Every anchor is written with a literal '&' (no escape makes one), and an alias
     # needs an anchor: a text without '&' cannot expand, so it keeps libyaml's fast
     # composer. Any other text is composed by the counting loader.

@@ -44,9 +44,14 @@ def build(
     players: list[dict[str, Any]] | None = None,
     ties: list[dict[str, Any]] | None = None,
     complements: list[dict[str, Any]] | None = None,
+    local: frozenset[str] = frozenset(),
 ) -> Dataset:
     sector = copy.deepcopy(SECTOR)
     film = film_stage_with_two_products(sector)
+    for st in sector["stages"]:
+        for prod in st.get("products", []):
+            if prod["id"] in local:
+                prod["tradable"] = False
     if facts:
         film["context"] = facts
     for st in sector["stages"]:
@@ -252,6 +257,19 @@ def jv(korea: str, japan: str, **extra: Any) -> dict[str, Any]:
         "sources": [SRC],
         **extra,
     }
+
+
+def test_a_product_sold_only_where_it_is_made_supplies_no_buyer_abroad(tmp_path: Path) -> None:
+    """Film marked `tradable: false`: no Japanese film for Korean cells, but ore still
+    reaches cells through film (two steps), and Korean film makers stay rivals."""
+    ds = build(tmp_path, local=frozenset({"film"}))
+    assert pair(ds, "kr-cellco", "jp-filmco") is None
+    ore = pair(ds, "kr-cellco", "jp-oreco")
+    assert ore is not None and ore.best.direction == "jp-to-kr" and ore.best.hops == 2
+    rivals = pair(ds, "kr-filmco", "jp-filmco")
+    assert rivals is not None and rivals.best.direction == "same-stage"
+    traded = build(tmp_path / "traded")
+    assert pair(traded, "kr-cellco", "jp-filmco") is not None
 
 
 def test_same_product_makers_are_rivals_without_a_cooperative_tie(tmp_path: Path) -> None:

@@ -177,11 +177,20 @@ def contexts(draw: st.DrawFn, products: tuple[str, ...]) -> StageContext:
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
     """Random players with product levels, ties of every status and kind (horizontal too),
-    facts of both countries, complements and ageing, on the tiny chain."""
+    facts of both countries, complements, ageing and products that cannot be traded, on
+    the tiny chain."""
     stages = []
+    local = draw(st.sets(st.sampled_from(["ore", "film", "cells"]), max_size=2))
     for st_ in SECTOR_OBJ.stages:
         if st_.id == "film":
             st_ = dataclasses.replace(st_, products=FILM_PRODUCTS)
+        # some products are sold only where they are made (no cross-border supply)
+        st_ = dataclasses.replace(
+            st_,
+            products=tuple(
+                dataclasses.replace(p, tradable=p.id not in local) for p in st_.products
+            ),
+        )
         ids = tuple(p.id for p in st_.products)
         stages.append(dataclasses.replace(st_, context=draw(contexts(ids))))
     complements: tuple[Complement, ...] = ()

@@ -33,6 +33,7 @@ class Chain:
         self.stages: dict[str, Stage] = {st.id: st for st in sector.stages}
         located = sector.products()
         self.products: dict[str, Product] = {pid: p for pid, (_, p) in located.items()}
+        self.local = frozenset(pid for pid, p in self.products.items() if not p.tradable)
         self.stage_of: dict[str, str] = {pid: st.id for pid, (st, _) in located.items()}
         self.feeds: dict[str, list[str]] = {pid: [] for pid in self.products}
         for pid, inputs in product_inputs(sector).items():
@@ -153,9 +154,14 @@ class Chain:
         only when the sector declares them complementary ("horizontal")."""
         if korea_product == japan_product:
             return "same-stage", 0
+        # a product sold only where it is made supplies no buyer across the border
         if (japan_product, korea_product) in self.hops:
+            if japan_product in self.local:
+                return None
             return "jp-to-kr", self.hops[(japan_product, korea_product)]
         if (korea_product, japan_product) in self.hops:
+            if korea_product in self.local:
+                return None
             return "kr-to-jp", self.hops[(korea_product, japan_product)]
         if (korea_product, japan_product) in self.complements:
             return "horizontal", 0
