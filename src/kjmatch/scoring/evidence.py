@@ -9,12 +9,14 @@ evidence items that drove it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from kjmatch.model import ExportControl, ImportShare, Relationship
 from kjmatch.weights import TIE_VALUE
 
 from .chain import Chain
+
+T = TypeVar("T")
 
 COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
 PAIR = ("KR", "JP")
@@ -182,12 +184,12 @@ def gap(
     return round(value, 4), reasons, evidence
 
 
-def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], float]) -> float:
-    """A component value worked out once per ranking (`chain.memo`)."""
+def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+    """A value worked out once per ranking (`chain.memo`)."""
     memo = chain.memo
     if key not in memo:
         memo[key] = compute()
-    value: float = memo[key]
+    value: T = memo[key]
     return value
 
 
@@ -409,36 +411,35 @@ def _firm_ties(
     chain: Chain, firm: str, firm_country: str
 ) -> list[tuple[Relationship, str, int, float, float]]:
     """`firm`'s ties that concern the chain's sector, aged, once per ranking."""
-    key = ("firm-ties", firm)
-    rows: list[tuple[Relationship, str, int, float, float]] | None = chain.memo.get(key)
-    if rows is None:
-        side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
-        rows = []
+    side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
+
+    def rows() -> list[tuple[Relationship, str, int, float, float]]:
+        out = []
         for r in chain.ties.get(firm, ()):
             if chain.sector.id in r.sectors:
                 age, d = _tie_age(chain, r)
-                rows.append((r, getattr(r, side), age, d, round(TIE_VALUE[r.status] * d, 4)))
-        chain.memo[key] = rows
-    return rows
+                out.append((r, getattr(r, side), age, d, round(TIE_VALUE[r.status] * d, 4)))
+        return out
+
+    return _remembered(chain, ("firm-ties", firm), rows)
 
 
 def _peer_products(chain: Chain, firm: str, firm_country: str) -> frozenset[str]:
     """Every product some partner of `firm` in this sector makes, once per ranking: a
     cheap test that rules out most (firm, product) questions before the ties are read."""
-    key = ("peer-products", firm)
-    known: frozenset[str] | None = chain.memo.get(key)
-    if known is None:
-        sector = chain.sector.id
-        known = frozenset(
+    sector = chain.sector.id
+    return _remembered(
+        chain,
+        ("peer-products", firm),
+        lambda: frozenset(
             pid
             for _, peer, _, _, _ in _firm_ties(chain, firm, firm_country)
             if (p := chain.players.get(peer)) is not None
             for s in p.strengths
             if s.sector == sector
             for pid in s.products
-        )
-        chain.memo[key] = known
-    return known
+        ),
+    )
 
 
 def peer_ties(

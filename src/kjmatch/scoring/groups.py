@@ -330,6 +330,9 @@ def count_linked(
     def linked(ks: frozenset[str], js: frozenset[str]) -> bool:
         return any((r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js)
 
+    heads = {} if tied_heads is None else tied_heads  # tied pairs `streams` scored already
+    rate = scorer(w)
+    memo: Memo = {}
     total = 0
     for ks, kcount in offers.signatures["KR"].items():
         for js, jcount in offers.signatures["JP"].items():
@@ -342,6 +345,5 @@ def count_linked(
             kp, jpp = players[kid], players[jid]
             total -= linked(signature(kp), signature(jpp))
             if not new_only:
-                heads = {} if tied_heads is None else tied_heads
-                total += tied_head(chain, kid, jid, ties, scorer(w), dirs, {}, heads) is not None
+                total += tied_head(chain, kid, jid, ties, rate, dirs, memo, heads) is not None
     return total
