@@ -18,6 +18,9 @@ baseline that ranks the same linked pairs by the two firms' strength levels alon
 - backtest: every tie first reported in 2023 or later is removed, the rest ranked,
   and the held-out pairs (those ties and labelled positives first reported ≥ 2023)
   located: share inside each sector's top 15%.
+- leave one out: each positive in turn, ranked with only its own ties removed (blind
+  removes every labelled pair's ties at once, and with them the peers' ties that the
+  `peer` component reads); how many land in the top 15%.
 
 Equal scores are not ordered by the ids they happen to have: a cut through a group of
 equal scores counts each member of the group by the share of the group that fits.
@@ -25,7 +28,7 @@ Rival pairs inside each sector's top 10 are counted too (they should be none).
 
 Each sector holds few labelled pairs, so a cut-off count moves a lot when one pair
 crosses it. A paired comparison says whether a difference is more than that: every
-wanted pair (blind positives; backtest held-out pairs) gets its place in each ranking
+wanted pair (blind and leave-one-out positives; backtest held-out pairs) gets its place in each ranking
 as a percentile (0 = top, equal scores at their mid-rank), the table gives the mean
 for the matcher and for levels alone, how many pairs each ranks higher, and a 90%
 bootstrap interval (2,000 resamples of the pairs, seed 7) of the mean difference:
@@ -159,6 +162,19 @@ def held_out(
     return positives, blind, held, without_ties(ds, recent)
 
 
+def one_out(
+    ds: Dataset, sector: str, positives: set[Pair], weights: dict[str, float] | None
+) -> list[tuple[Pair, list[tuple[Pair, float]]]]:
+    """Leave one out: for each positive, the sector ranked with only that pair's ties
+    removed. Everything else the data knows (the firms' other ties, their peers' ties)
+    stays, as it would for an analyst asking about one new pair."""
+    out = []
+    for pair in sorted(positives):
+        data = without_ties(ds, (r for r in ds.relationships if (r.korea, r.japan) == pair))
+        out.append((pair, ranking(data, sector, weights)))
+    return out
+
+
 def leaders(ds: Dataset, sector: str) -> set[str]:
     """Firms at the top level (5) at some product of the sector: who an analyst names
     from memory."""
@@ -210,7 +226,15 @@ def main(argv: list[str] | None = None) -> int:
         if not positives:
             continue
         backtest: dict[str, Any] = {"held_out": len(held)}
-        modes = ("blind", "backtest", "blind, no two leaders", "backtest, no two leaders")
+        loo: dict[str, Any] = {}
+        modes = (
+            "blind",
+            "backtest",
+            "leave one out",
+            "blind, no two leaders",
+            "backtest, no two leaders",
+            "leave one out, no two leaders",
+        )
         places: dict[str, dict[str, dict[Pair, float]]] = {mode: {} for mode in modes}
         top = leaders(ds, sector)
         for name, weights in (("matcher", None), ("levels_only", BASELINE)):
@@ -224,14 +248,24 @@ def main(argv: list[str] | None = None) -> int:
             blind = ranking(blind_ds, sector, weights)
             places["backtest"][name] = percentiles(ranked, held)
             places["blind"][name] = percentiles(blind, positives)
-            places[modes[2]][name] = percentiles(not_obvious(blind, top), positives)
-            places[modes[3]][name] = percentiles(not_obvious(ranked, top), held)
+            places["blind, no two leaders"][name] = percentiles(not_obvious(blind, top), positives)
+            places["backtest, no two leaders"][name] = percentiles(not_obvious(ranked, top), held)
+            alone = places["leave one out"][name] = {}
+            obscure = places["leave one out, no two leaders"][name] = {}
+            for pair, one in one_out(ds, sector, positives, weights):
+                alone.update(percentiles(one, {pair}))
+                obscure.update(percentiles(not_obvious(one, top), {pair}))
+            loo[name] = {
+                "linked": len(alone),
+                "in_top15pct": sum(1 for place in alone.values() if place < 0.15),
+            }
         report["sectors"][sector] = {
             "positives": len(positives),
             "rivals": len(rivals),
             "as_is": measure(ds, sector, positives, rivals),
             "blind": measure(blind_ds, sector, positives, rivals),
             "backtest": backtest,
+            "leave_one_out": loo,
             "paired": {mode: paired(p["matcher"], p["levels_only"]) for mode, p in places.items()},
         }
     _print(report)
@@ -271,11 +305,26 @@ def _print(report: dict[str, Any]) -> None:
         w(f"{sector:<15}{bt['held_out']:>11} ({n:>3}){m:>10.1f}{b:>13.1f}\n")
     w(f"{'all':<15}{'':>11} ({tot['n']:>3}){tot['m']:>10.1f}{tot['b']:>13.1f}\n")
     w(
+        "\nleave one out: each positive ranked with only its own ties removed;"
+        " positives in the top 15% (place < 0.15)\n"
+    )
+    w(f"{'sector':<15}{'positives (linked)':>19}{'matcher':>10}{'levels only':>13}\n")
+    tot = {"m": 0.0, "b": 0.0, "n": 0}
+    for sector, s in report["sectors"].items():
+        one = s["leave_one_out"]
+        n = one["matcher"]["linked"]
+        m, b = one["matcher"]["in_top15pct"], one["levels_only"]["in_top15pct"]
+        tot["m"] += m
+        tot["b"] += b
+        tot["n"] += n
+        w(f"{sector:<15}{s['positives']:>12} ({n:>3}){m:>10}{b:>13}\n")
+    w(f"{'all':<15}{'':>12} ({tot['n']:>3}){tot['m']:>10.0f}{tot['b']:>13.0f}\n")
+    w(
         "\npaired: each wanted pair's place (percentile, 0 = top), matcher | levels only;"
         " pairs each ranks higher;\nmean difference (levels − matcher, > 0 favours the"
         " matcher) with its 90% bootstrap interval\n"
     )
-    w(f"{'sector':<15}{'mode':<26}{'pairs':>6}{'mean place':>15}{'higher':>9}{'difference':>24}\n")
+    w(f"{'sector':<15}{'mode':<31}{'pairs':>6}{'mean place':>15}{'higher':>9}{'difference':>24}\n")
     for sector, s in report["sectors"].items():
         for mode, p in s["paired"].items():
             if not p["pairs"]:
@@ -283,7 +332,7 @@ def _print(report: dict[str, Any]) -> None:
             lo, hi = p["interval90"]
             verdict = "margin" if lo > 0 else "behind" if hi < 0 else "no margin"
             w(
-                f"{sector:<15}{mode:<26}{p['pairs']:>6}"
+                f"{sector:<15}{mode:<31}{p['pairs']:>6}"
                 f"{p['matcher_mean_pct']:>8.2f} | {p['levels_mean_pct']:.2f}"
                 f"{p['matcher_higher']:>5} | {p['levels_higher']:<3}"
                 f"{p['difference']:>+7.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}\n"

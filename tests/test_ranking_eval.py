@@ -42,3 +42,13 @@ def test_not_obvious_drops_only_pairs_of_two_leaders(bundled: Dataset) -> None:
     assert dropped and all(k in top and j in top for k, j in dropped)
     assert all(not (k in top and j in top) for (k, j), _ in kept)
     assert [s for _, s in kept] == sorted((s for _, s in kept), reverse=True)  # order kept
+
+
+def test_leave_one_out_hides_only_that_pairs_ties(bundled: Dataset) -> None:
+    pair = ("kogas", "jera")
+    [(got, ranked)] = ev.one_out(bundled, "ammonia", {pair}, None)
+    as_is, alone = dict(ev.ranking(bundled, "ammonia", None)), dict(ranked)
+    assert got == pair and alone[pair] < as_is[pair]  # its ties are gone
+    other = ("hd-hyundai-heavy", "mol")  # tied too, but not the one left out
+    assert any((r.korea, r.japan) == other for r in bundled.relationships)
+    assert alone[other] == as_is[other]

@@ -100,8 +100,6 @@ def check_sector(rep: Reporter, file: str, sector: m.Sector) -> None:
         loc = ("complements", i)
         check_sources(rep, file, (*loc, "source"), [c.source])
         a, b = c.products
-        if a == b:
-            rep.add(file, (*loc, "products"), "a complement names two different products")
         for j, pid in enumerate(c.products):
             if pid not in products:
                 rep.add(file, (*loc, "products", j), unknown("product", pid, products))

@@ -209,7 +209,8 @@ class Stage(Record):
 
 
 class Complement(Record):
-    """Two products of one stage whose makers cooperate rather than compete."""
+    """Two products of one stage whose makers cooperate rather than compete, or one
+    product named twice: its makers are partners, not rivals (co-buyers of an import)."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     products: Annotated[tuple[Slug, ...], _Bounds(min_length=2, max_length=2)]

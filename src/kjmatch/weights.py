@@ -79,7 +79,7 @@ _REGISTRY: dict[str, Component] = {
             "fit",
             "value-chain fit between the two products",
             _fit,
-            detail="**1.0** when the supplier's product is a direct input of the buyer's, **0.5** two steps upstream, **0.75** for a horizontal link (makers of one product or stage with a documented cooperative tie, or products the sector declares complementary), **0.1** for the same product without one (rivals more than partners), and for a supply link whose buyer makes the supplier's product in-house at least as well (a level at least the supplier's: they compete at it). Products three or more steps apart, different products of one stage, and a supply link from a product sold only where it is made (`tradable: false`: gaseous hydrogen, electricity, a filling station's service) are not paired.",
+            detail="**1.0** when the supplier's product is a direct input of the buyer's, **0.5** two steps upstream, **0.75** for a horizontal link (makers of one product or stage with a documented cooperative tie, or products the sector declares complementary: two products of a stage, or one product whose makers are partners rather than rivals, as LNG's buyers are), **0.1** for the same product without one (rivals more than partners), and for a supply link whose buyer makes the supplier's product in-house at least as well (a level at least the supplier's: they compete at it). Products three or more steps apart, different products of one stage, and a supply link from a product sold only where it is made (`tradable: false`: gaseous hydrogen, electricity, a filling station's service) are not paired.",
         ),
         Component(
             "strength",

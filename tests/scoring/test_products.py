@@ -309,6 +309,29 @@ def test_different_products_of_one_stage_link_only_when_declared_complementary(
     assert p is not None and p.best.direction == "horizontal"
 
 
+def test_makers_of_one_product_are_partners_only_when_the_sector_says_so(
+    tmp_path: Path,
+) -> None:
+    # two salt makers: rivals, unless the sector declares salt's makers partners (as
+    # co-buyers of an import are); the declared reason is given, and plain rivals stay
+    plain = pair(build(tmp_path / "a", players=SALT_MAKERS), "kr-saltco", "jp-saltco")
+    assert plain is not None and plain.best.direction == "same-stage"
+    why = "both buy salt abroad for home markets"
+    declared = build(
+        tmp_path / "b",
+        players=SALT_MAKERS,
+        complements=[{"products": ["salt", "salt"], "reason": why, "source": SRC}],
+    )
+    p = pair(declared, "kr-saltco", "jp-saltco")
+    assert p is not None and p.best.direction == "horizontal"
+    assert p.best.components["fit"] == 0.75 and p.score > plain.score
+    assert any(why in r for r in p.best.reasons)
+    assert any("partners more than rivals" in r for r in p.best.reasons)
+    # the film makers are untouched: still rivals
+    film = pair(declared, "kr-filmco", "jp-filmco")
+    assert film is None or film.best.direction != "horizontal"
+
+
 # ---------------------------------------------------------------- ties belong to the pair
 
 

@@ -193,9 +193,10 @@ def datasets(draw: st.DrawFn) -> Dataset:
         )
         ids = tuple(p.id for p in st_.products)
         stages.append(dataclasses.replace(st_, context=draw(contexts(ids))))
-    complements: tuple[Complement, ...] = ()
-    if draw(st.booleans()):
-        complements = (Complement(products=("film", "salt"), reason="r", source=SRC),)
+    declared = draw(
+        st.sets(st.sampled_from([("film", "salt"), ("salt", "salt"), ("film", "film")]))
+    )
+    complements = tuple(Complement(products=c, reason="r", source=SRC) for c in sorted(declared))
     sector = dataclasses.replace(SECTOR_OBJ, stages=tuple(stages), complements=complements)
     products = {st_.id: [p.id for p in st_.products] for st_ in stages}
     players: dict[str, Player] = {}

@@ -83,10 +83,12 @@ class Chain:
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)
                 ]
-        self.complements: set[tuple[str, str]] = set()
+        # (a, b) → why their makers cooperate; (a, a): makers of one product are partners
+        # (co-buyers of an import, say), not rivals
+        self.complements: dict[tuple[str, str], str] = {}
         for c in sector.complements:
             a, b = c.products
-            self.complements |= {(a, b), (b, a)}
+            self.complements[(a, b)] = self.complements[(b, a)] = c.reason
 
     def name(self, player_id: str) -> str:
         p = self.players.get(player_id)
@@ -150,9 +152,12 @@ class Chain:
     def relation(self, korea_product: str, japan_product: str) -> tuple[Direction, int] | None:
         """How two products are linked: direction and hops, or None when they are not.
 
-        The same product is rivalry ("same-stage"); two products of one stage are linked
-        only when the sector declares them complementary ("horizontal")."""
+        The same product is rivalry ("same-stage"); two products of one stage, or one
+        product's makers, are linked only when the sector declares them complementary
+        ("horizontal")."""
         if korea_product == japan_product:
+            if (korea_product, korea_product) in self.complements:
+                return "horizontal", 0
             return "same-stage", 0
         # a product sold only where it is made supplies no buyer across the border
         if (japan_product, korea_product) in self.hops:

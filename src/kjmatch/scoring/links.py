@@ -251,11 +251,20 @@ def _explain(
             "they complement, and no cooperative tie is documented."
         )
     elif direction == "horizontal":
-        how = "document cooperation" if relationships else "make complementary products"
+        tied = cooperates(relationships, chain.sector.id, (kprod, jprod))
+        if tied:
+            how = "document cooperation"
+        elif kprod == jprod:
+            how = "are partners more than rivals"
+        else:
+            how = "make complementary products"
         reasons.append(
             f"{korea.name} ({kp.name.en}, level {klevel}) and {japan.name} ({jp.name.en}, "
             f"level {jlevel}) {how} at {chain.stage(kprod).name.en}: a horizontal link."
         )
+        declared = chain.complements.get((kprod, jprod))
+        if declared and not tied:
+            reasons.append(f"The sector says why: {declared}")
         _, why_sec, ev = joint_security(chain, kprod, jprod, min(klevel, jlevel))
         reasons += why_sec
         evidence += ev
