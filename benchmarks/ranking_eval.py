@@ -24,7 +24,10 @@ baseline that ranks the same linked pairs by the two firms' strength levels alon
 
 Equal scores are not ordered by the ids they happen to have: a cut through a group of
 equal scores counts each member of the group by the share of the group that fits.
-Rival pairs inside each sector's top 10 are counted too (they should be none).
+Rival pairs inside each sector's top 10 are counted too (they should be none), and
+`partners>rivals` is the share of (labelled partner, labelled rival) pairs that a ranking
+orders right (0.5 is a coin toss): precision counts a rival ranked high no worse than
+any unlabelled pair, this counts it against the ranking.
 
 Each sector holds few labelled pairs, so a cut-off count moves a lot when one pair
 crosses it. A paired comparison says whether a difference is more than that: every
@@ -192,6 +195,22 @@ def not_obvious(ranked: list[tuple[Pair, float]], top: set[str]) -> list[tuple[P
     return [(pair, s) for pair, s in ranked if not (pair[0] in top and pair[1] in top)]
 
 
+def partners_above_rivals(
+    ranked: list[tuple[Pair, float]], positives: set[Pair], rivals: set[Pair]
+) -> float | None:
+    """The share of (partner, rival) label pairs that the ranking orders right: a
+    documented partner above a documented same-product competitor (equal places count
+    half; a pair labelled both ways in the sector is left out of both sides)."""
+    both = positives & rivals
+    places = percentiles(ranked, (positives | rivals) - both)
+    good = [v for k, v in places.items() if k in positives]
+    bad = [v for k, v in places.items() if k in rivals]
+    if not good or not bad:
+        return None
+    won = sum(1.0 if g < b else 0.5 if g == b else 0.0 for g in good for b in bad)
+    return round(won / (len(good) * len(bad)), 3)
+
+
 def measure(ds: Dataset, sector: str, positives: set[Pair], rivals: set[Pair]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for name, weights in (("matcher", None), ("levels_only", BASELINE)):
@@ -208,6 +227,7 @@ def measure(ds: Dataset, sector: str, positives: set[Pair], rivals: set[Pair]) -
             if found
             else None,
             "rivals_in_top10": round(hits_in_top(ranked, rivals, 10), 2),
+            "partners_above_rivals": partners_above_rivals(ranked, positives, rivals),
         }
     return out
 
@@ -278,7 +298,10 @@ def _print(report: dict[str, Any]) -> None:
     w = sys.stdout.write
     w(f"labelled pairs used: {report['labels_used']} (both firms in the dataset)\n\n")
     w("precision in each sector's top 10% / 15% and recall in the top 15%, matcher | levels only\n")
-    head = f"{'sector':<15}{'mode':<7}{'P@10%':>14}{'P@15%':>14}{'R@15%':>14}{'rivals@10':>12}\n"
+    head = (
+        f"{'sector':<15}{'mode':<7}{'P@10%':>14}{'P@15%':>14}{'R@15%':>14}{'rivals@10':>12}"
+        f"{'partners>rivals':>16}\n"
+    )
     w(head)
     for sector, s in report["sectors"].items():
         for mode in ("as_is", "blind"):
@@ -290,7 +313,7 @@ def _print(report: dict[str, Any]) -> None:
             w(
                 f"{sector:<15}{mode:<7}{cell('precision_top10pct'):>14}"
                 f"{cell('precision_top15pct'):>14}{cell('recall_top15pct'):>14}"
-                f"{cell('rivals_in_top10'):>12}\n"
+                f"{cell('rivals_in_top10'):>12}{cell('partners_above_rivals'):>16}\n"
             )
     w("\nbacktest: ties first reported ≥ 2023 held out; held-out pairs in the top 15%\n")
     w(f"{'sector':<15}{'held out (linked)':>18}{'matcher':>10}{'levels only':>13}\n")

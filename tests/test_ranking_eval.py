@@ -52,3 +52,14 @@ def test_leave_one_out_hides_only_that_pairs_ties(bundled: Dataset) -> None:
     other = ("hd-hyundai-heavy", "mol")  # tied too, but not the one left out
     assert any((r.korea, r.japan) == other for r in bundled.relationships)
     assert alone[other] == as_is[other]
+
+
+def test_partners_above_rivals_counts_label_pairs_ordered_right() -> None:
+    ranked = [(("p1", "x"), 9.0), (("r1", "x"), 8.0), (("p2", "x"), 7.0), (("r2", "x"), 7.0)]
+    # p1 beats both rivals, p2 beats r1? no (below it); p2 and r2 tie: a half
+    got = ev.partners_above_rivals(ranked, {("p1", "x"), ("p2", "x")}, {("r1", "x"), ("r2", "x")})
+    assert got == pytest.approx((1 + 1 + 0 + 0.5) / 4, abs=1e-3)
+    # a pair labelled both ways is left out of both sides; no rivals: no figure
+    both = ev.partners_above_rivals(ranked, {("p1", "x"), ("r1", "x")}, {("r1", "x")})
+    assert both is None
+    assert ev.partners_above_rivals(ranked, {("p1", "x")}, set()) is None
