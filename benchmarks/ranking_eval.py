@@ -49,7 +49,7 @@ import json
 import math
 import random
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -315,33 +315,23 @@ def _print(report: dict[str, Any]) -> None:
                 f"{cell('precision_top15pct'):>14}{cell('recall_top15pct'):>14}"
                 f"{cell('rivals_in_top10'):>12}{cell('partners_above_rivals'):>16}\n"
             )
-    w("\nbacktest: ties first reported ≥ 2023 held out; held-out pairs in the top 15%\n")
-    w(f"{'sector':<15}{'held out (linked)':>18}{'matcher':>10}{'levels only':>13}\n")
-    tot = {"m": 0.0, "b": 0.0, "n": 0}
-    for sector, s in report["sectors"].items():
-        bt = s["backtest"]
-        n = bt["matcher"]["held_out_linked"]
-        m, b = bt["matcher"]["in_top15pct"], bt["levels_only"]["in_top15pct"]
-        tot["m"] += m
-        tot["b"] += b
-        tot["n"] += n
-        w(f"{sector:<15}{bt['held_out']:>11} ({n:>3}){m:>10.1f}{b:>13.1f}\n")
-    w(f"{'all':<15}{'':>11} ({tot['n']:>3}){tot['m']:>10.1f}{tot['b']:>13.1f}\n")
-    w(
-        "\nleave one out: each positive ranked with only its own ties removed;"
-        " positives in the top 15% (place < 0.15)\n"
+    _top15(
+        w,
+        report,
+        "\nbacktest: ties first reported ≥ 2023 held out; held-out pairs in the top 15%\n",
+        "held out (linked)",
+        lambda s: (s["backtest"]["held_out"], s["backtest"], "held_out_linked"),
+        ".1f",
     )
-    w(f"{'sector':<15}{'positives (linked)':>19}{'matcher':>10}{'levels only':>13}\n")
-    tot = {"m": 0.0, "b": 0.0, "n": 0}
-    for sector, s in report["sectors"].items():
-        one = s["leave_one_out"]
-        n = one["matcher"]["linked"]
-        m, b = one["matcher"]["in_top15pct"], one["levels_only"]["in_top15pct"]
-        tot["m"] += m
-        tot["b"] += b
-        tot["n"] += n
-        w(f"{sector:<15}{s['positives']:>12} ({n:>3}){m:>10}{b:>13}\n")
-    w(f"{'all':<15}{'':>12} ({tot['n']:>3}){tot['m']:>10.0f}{tot['b']:>13.0f}\n")
+    _top15(
+        w,
+        report,
+        "\nleave one out: each positive ranked with only its own ties removed;"
+        " positives in the top 15% (place < 0.15)\n",
+        "positives (linked)",
+        lambda s: (s["positives"], s["leave_one_out"], "linked"),
+        ".0f",
+    )
     w(
         "\npaired: each wanted pair's place (percentile, 0 = top), matcher | levels only;"
         " pairs each ranks higher;\nmean difference (levels − matcher, > 0 favours the"
@@ -360,6 +350,31 @@ def _print(report: dict[str, Any]) -> None:
                 f"{p['matcher_higher']:>5} | {p['levels_higher']:<3}"
                 f"{p['difference']:>+7.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}\n"
             )
+
+
+def _top15(
+    w: Callable[[str], object],
+    report: dict[str, Any],
+    title: str,
+    head: str,
+    part: Callable[[dict[str, Any]], tuple[int, dict[str, Any], str]],
+    fmt: str,
+) -> None:
+    """A per-sector table of wanted pairs in the top 15%, matcher | levels only, with
+    the total: `part` gives a sector's wanted count, its figures and the linked key."""
+    width = len(head) + 1
+    w(title)
+    w(f"{'sector':<15}{head:>{width}}{'matcher':>10}{'levels only':>13}\n")
+    tot = {"m": 0.0, "b": 0.0, "n": 0}
+    for sector, s in report["sectors"].items():
+        count, figures, linked = part(s)
+        n = figures["matcher"][linked]
+        m, b = figures["matcher"]["in_top15pct"], figures["levels_only"]["in_top15pct"]
+        tot["m"] += m
+        tot["b"] += b
+        tot["n"] += n
+        w(f"{sector:<15}{count:>{width - 7}} ({n:>3}){m:>10{fmt}}{b:>13{fmt}}\n")
+    w(f"{'all':<15}{'':>{width - 7}} ({tot['n']:>3}){tot['m']:>10{fmt}}{tot['b']:>13{fmt}}\n")
 
 
 def _f(x: float | None) -> str:
