@@ -63,3 +63,18 @@ def test_partners_above_rivals_counts_label_pairs_ordered_right() -> None:
     both = ev.partners_above_rivals(ranked, {("p1", "x"), ("r1", "x")}, {("r1", "x")})
     assert both is None
     assert ev.partners_above_rivals(ranked, {("p1", "x")}, set()) is None
+
+
+def test_new_pairs_only_drops_known_ties_but_keeps_the_pair_left_out(bundled: Dataset) -> None:
+    known = ev.tied_pairs(bundled)
+    pair, other = ("kogas", "jera"), ("hd-hyundai-heavy", "mol")
+    assert {pair, other} <= known
+    ranked = ev.ranking(bundled, "ammonia", None)
+    fresh = ev.new_only(ranked, known)
+    assert fresh and not {p for p, _ in fresh} & known
+    assert [s for _, s in fresh] == sorted((s for _, s in fresh), reverse=True)
+    # leave one out: only the pair's own ties are gone, so it is a candidate and its
+    # tied neighbour is not
+    [(_, one)] = ev.one_out(bundled, "ammonia", {pair}, None)
+    kept = {p for p, _ in ev.new_only(one, known - {pair})}
+    assert pair in kept and other not in kept
