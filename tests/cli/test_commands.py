@@ -229,6 +229,33 @@ def test_ctrl_c_exits_130(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     assert code == 130 and out == "" and "interrupted" in err and "Traceback" not in err
 
 
+def test_ctrl_c_while_options_are_parsed_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    # typer turns Ctrl-C during option parsing into a bare exit 130: the user still
+    # hears why, once
+    from kjmatch.cli.application import BoundaryGroup
+
+    def interrupted(*a: object, **k: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(BoundaryGroup, "make_context", interrupted)
+    code, out, err = run("sectors")
+    assert code == 130 and out == "" and err == "kjmatch: interrupted\n"
+
+
+def test_an_error_reported_earlier_does_not_hide_a_later_interrupt(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from kjmatch.cli.application import BoundaryGroup
+
+    assert run("sectors", "--data-dir", str(tiny / "missing"))[0] == 1  # reported
+    monkeypatch.setattr(BoundaryGroup, "make_context", lambda *a, **k: _interrupt())
+    assert run("sectors")[1:] == ("", "kjmatch: interrupted\n")
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
 def test_output_file_is_atomic_and_never_clobbered(tiny: Path, tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     code, out, err = run(

@@ -52,3 +52,31 @@ def test_exit_hooks_still_run(tiny: Path, tmp_path: Path) -> None:
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
     assert proc.returncode == 0
     assert json.loads(proc.stdout) and proc.stderr == "hook ran\n"
+
+
+def test_ctrl_c_while_typer_loads_is_an_interrupted_run(tmp_path: Path) -> None:
+    # Ctrl-C in the first tens of milliseconds lands while typer is imported: the run
+    # ends 130 with the usual message, not a traceback
+    probe = (
+        "import sys\n"
+        "class Stop:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name == 'typer':\n"
+        "            raise KeyboardInterrupt\n"
+        "sys.meta_path.insert(0, Stop())\n"
+        "sys.argv = ['kjmatch', 'sectors']\n"
+        "from kjmatch.cli import main\n"
+        "main()\n"
+    )
+    env = {**os.environ, "KJMATCH_CACHE_DIR": str(tmp_path)}
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env)
+    assert proc.returncode == 130
+    assert proc.stdout == ""
+    assert proc.stderr == "kjmatch: interrupted\n"
+
+
+def test_the_entry_points_interrupt_code_is_the_cli_s() -> None:
+    from kjmatch import cli
+    from kjmatch.cli.application import ExitCode
+
+    assert cli.INTERRUPTED == ExitCode.INTERRUPTED

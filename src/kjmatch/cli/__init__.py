@@ -12,20 +12,21 @@ pydantic, PyYAML, the matcher) are imported inside the commands that need them, 
 from __future__ import annotations
 
 import atexit
-import importlib
 import os
 import sys
 from typing import Any
 
-from .application import ExitCode, report
 from .commands import COMMANDS
 
 __all__ = ["app", "main"]
 
 _NAMES = {"import": "import_"}  # command name → its module, where they differ
+INTERRUPTED = 130  # ExitCode.INTERRUPTED, known without importing typer
 
 
 def _register(modules: tuple[str, ...] = COMMANDS) -> None:
+    import importlib
+
     for name in modules:
         importlib.import_module(f"{__name__}.commands.{name}")
 
@@ -50,18 +51,32 @@ def _register_invoked(argv: list[str]) -> None:
 
 def main() -> None:
     """Console-script entry point."""
-    from .application import app
-
     try:
+        # typer and click are imported here, inside the handler, so Ctrl-C while they
+        # load is an interrupted run (130), not a traceback
+        from .application import app
+
         _register_invoked(sys.argv[1:])
         app(prog_name="kjmatch")
     except KeyboardInterrupt as exc:  # before or after a command runs
-        code = report(exc)
-        _exit_now(code)
-        sys.exit(code)
+        _interrupted(exc)
     except SystemExit as exc:
         _exit_now(exc.code)
         raise
+
+
+def _interrupted(exc: KeyboardInterrupt) -> None:
+    """Report an interrupt and leave with its code, even when it landed while the
+    error boundary itself was being imported (then only the plain message is sure)."""
+    try:
+        from .application import report
+
+        code = int(report(exc))
+    except BaseException:  # application half-imported, or a second Ctrl-C
+        sys.stderr.write("kjmatch: interrupted\n")
+        code = INTERRUPTED
+    _exit_now(code)
+    sys.exit(code)
 
 
 def _exit_now(code: object) -> None:
@@ -76,7 +91,7 @@ def _exit_now(code: object) -> None:
     unhandled even though kjmatch handled it, and its ordinary exit would then kill the
     process with SIGINT instead of exiting 130."""
     loader = sys.modules.get("kjmatch.loader")
-    if code != ExitCode.INTERRUPTED and (loader is None or not loader.loaded()):
+    if code != INTERRUPTED and (loader is None or not loader.loaded()):
         return
     if code is None:
         code = 0

@@ -90,7 +90,7 @@ FLAGS = {
     "engine": "--engine",
     "query": "HS|PRODUCT",
 }
-STATE = {"debug": False}
+STATE = {"debug": False, "reported": False}  # reported: `report` has told the user
 
 
 def err(message: str) -> None:
@@ -104,6 +104,7 @@ def exit_code(exc: BaseException) -> ExitCode:
 
 def report(exc: BaseException) -> ExitCode:
     """Tell the user what went wrong, on stderr, and return the exit code."""
+    STATE["reported"] = True
     code = exit_code(exc)
     if isinstance(exc, DataError):
         # located problems keep the compiler's `file:line:col: message` (editors jump to
@@ -249,6 +250,7 @@ class BoundaryGroup(TyperGroup):
         """typer's usage errors (missing option, bad choice, bad number) reported in
         kjmatch's one style, on stderr, with exit code 2."""
         standalone = standalone_mode
+        STATE["reported"] = False
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except (Exit, Abort, TyperException, Exception) as exc:
@@ -268,6 +270,9 @@ class BoundaryGroup(TyperGroup):
             sys.exit(getattr(exc, "exit_code", ExitCode.USAGE))
         if not standalone:
             return result
+        if result == ExitCode.INTERRUPTED and not STATE["reported"]:
+            # Ctrl-C while typer parsed the options: typer turns it into a bare 130
+            err("kjmatch: interrupted")
         sys.exit(result if isinstance(result, int) else ExitCode.OK)
 
     def invoke(self, ctx: Any) -> Any:
