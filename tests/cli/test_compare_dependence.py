@@ -37,7 +37,7 @@ def test_compare_picks_each_pairs_best_sector_and_prints_a_table() -> None:
 
 
 def test_compare_refuses_unlinked_or_unknown_pairs() -> None:
-    code, out, err = run("compare", "sk-hynix", "namics", "samsung-electronics", "toyota")
+    code, out, err = run("compare", "sk-hynix", "namics", "sk-hynix", "toyota")
     assert code == 2 and out == "" and "no linked products" in err
     code, out, err = run("compare", "sk-hynixx", "namics", "sk-hynix", "namics")
     assert code == 2 and out == "" and "sk-hynix" in err

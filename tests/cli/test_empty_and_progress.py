@@ -20,10 +20,10 @@ def _why(*args: str) -> tuple[dict[str, Any], list[str]]:
 
 
 def test_firm_without_strengths_in_the_sector() -> None:
-    doc, err = _why("match", "-s", "batteries", "--korea", "samsung-electronics")
+    doc, err = _why("match", "-s", "batteries", "--korea", "sk-hynix")
     assert doc["pairings"] == []
     assert err == [
-        "kjmatch: nothing to show: samsung-electronics has strengths only in semiconductors",
+        "kjmatch: nothing to show: sk-hynix has strengths only in semiconductors",
         "kjmatch: try --sector semiconductors",
     ]
 

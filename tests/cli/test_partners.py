@@ -38,10 +38,10 @@ def test_partners_table_and_names() -> None:
 
 
 def test_partners_says_why_a_sector_gives_nothing() -> None:
-    code, out, _ = run("partners", "samsung-electronics", "--sector", "batteries")
+    code, out, _ = run("partners", "sk-hynix", "--sector", "batteries")
     assert code == 0
-    assert "Samsung Electronics has strengths only in semiconductors" in out
-    doc = jrun("partners", "samsung-electronics", "--sector", "batteries")
+    assert "SK hynix has strengths only in semiconductors" in out
+    doc = jrun("partners", "sk-hynix", "--sector", "batteries")
     assert doc["pairings"] == [] and doc["sectors"] == []
 
 
