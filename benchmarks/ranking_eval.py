@@ -277,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         places: dict[str, dict[str, dict[Pair, float]]] = {mode: {} for mode in modes}
         top = leaders(ds, sector)
-        known = {"blind": tied_pairs(blind_ds), "backtest": tied_pairs(back_ds)}
-        known["all"] = tied_pairs(ds)
+        known = {
+            mode: tied_pairs(data)
+            for mode, data in (("blind", blind_ds), ("backtest", back_ds), ("all", ds))
+        }
         for name, weights in (("matcher", None), ("levels_only", BASELINE)):
             ranked = ranking(back_ds, sector, weights)
             k15 = max(1, math.ceil(0.15 * len(ranked)))

@@ -234,10 +234,7 @@ def test_ctrl_c_while_options_are_parsed_says_so(monkeypatch: pytest.MonkeyPatch
     # hears why, once
     from kjmatch.cli.application import BoundaryGroup
 
-    def interrupted(*a: object, **k: object) -> None:
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(BoundaryGroup, "make_context", interrupted)
+    monkeypatch.setattr(BoundaryGroup, "make_context", _interrupt)
     code, out, err = run("sectors")
     assert code == 130 and out == "" and err == "kjmatch: interrupted\n"
 
@@ -248,11 +245,11 @@ def test_an_error_reported_earlier_does_not_hide_a_later_interrupt(
     from kjmatch.cli.application import BoundaryGroup
 
     assert run("sectors", "--data-dir", str(tiny / "missing"))[0] == 1  # reported
-    monkeypatch.setattr(BoundaryGroup, "make_context", lambda *a, **k: _interrupt())
+    monkeypatch.setattr(BoundaryGroup, "make_context", _interrupt)
     assert run("sectors")[1:] == ("", "kjmatch: interrupted\n")
 
 
-def _interrupt() -> None:
+def _interrupt(*a: object, **k: object) -> None:
     raise KeyboardInterrupt
 
 
