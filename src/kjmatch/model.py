@@ -173,6 +173,18 @@ class StageContext(Record):
         return not (self.import_shares or self.export_controls)
 
 
+class Absence(Record):
+    """A source saying a country has no maker of a product: the matcher then counts a
+    supplier's gap there in full. A side left empty without one is a hole in the data,
+    not a proven absence, and its gap counts half (`evidence.UNDOCUMENTED`)."""
+
+    __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
+    country: Country
+    year: Year  # the year the source says it holds for
+    note: Text
+    source: Source
+
+
 class Product(Record):
     """A product inside a stage: the unit the matcher links, gaps and evidence attach to.
 
@@ -189,6 +201,7 @@ class Product(Record):
     description: str = ""
     inputs: tuple[Slug, ...] | None = None
     tradable: bool = True
+    absent: tuple[Absence, ...] = ()  # countries documented to have no maker of it
 
 
 class Stage(Record):

@@ -7,6 +7,8 @@ from typing import Any
 
 from .model import Dataset, ExportControl, ImportShare
 
+_COUNTRY = {"KR": "Korea", "JP": "Japan"}
+
 
 @dataclass
 class Warning_:
@@ -64,6 +66,7 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
             for s in p.strengths:
                 if s.sector == sector.id:
                     staged[s.stage].add(p.country)
+        warnings += _empty_sides(ds, sector.id)
         for st in sector.stages:
             if not staged[st.id]:
                 warnings.append(
@@ -101,6 +104,46 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
     return Summary(root=ds.root, sectors=rows, totals=totals, warnings=warnings)
 
 
+def _empty_sides(ds: Dataset, sector_id: str) -> list[Warning_]:
+    """Products one country makes and the other has no player at: without a source
+    saying that country has no maker (`absent`), a supplier's gap there counts half.
+    And an `absent` entry contradicted by a maker in the data."""
+    makers: dict[tuple[str, str], str] = {}
+    for p in ds.players.values():
+        for s in p.strengths:
+            if s.sector == sector_id:
+                for made in s.products:
+                    makers.setdefault((p.country, made), p.id)
+    out = []
+    for st in ds.sectors[sector_id].stages:
+        for prod in st.products:
+            declared = {a.country for a in prod.absent}
+            where = f"{sector_id}/{prod.id}"
+            for country, other in (("KR", "JP"), ("JP", "KR")):
+                maker = makers.get((country, prod.id))
+                name, rival = _COUNTRY[country], _COUNTRY[other]
+                if country in declared and maker:
+                    out.append(
+                        Warning_(
+                            "absent-but-made",
+                            where,
+                            f"declared absent in {name}, but {maker} makes it: the maker "
+                            "counts; drop the `absent` entry or the strength",
+                        )
+                    )
+                elif not maker and country not in declared and (other, prod.id) in makers:
+                    out.append(
+                        Warning_(
+                            "empty-side",
+                            where,
+                            f"no player in {name} and no source saying {name} has no maker: "
+                            f"a supplier from {rival} gets half the gap credit here; add the "
+                            f"makers, or an `absent` entry with its source",
+                        )
+                    )
+    return out
+
+
 def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning_]:
     """Ties not confirmed since, and context facts dated before, the cutoff year (unless
     marked `historical` with a reason): they still count, but at a steep age discount."""
@@ -122,6 +165,17 @@ def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning
             facts: list[ImportShare | ExportControl] = [
                 *st.context.import_shares,
                 *st.context.export_controls,
+            ]
+            out += [
+                Warning_(
+                    "stale-fact",
+                    f"{sector.id}/{prod.id}: no maker in {a.country}",
+                    f"confirmed for {a.year}, older than {cutoff} ({max_age} years): "
+                    "confirm it again (aged, it counts no more than an empty side)",
+                )
+                for prod in st.products
+                for a in prod.absent
+                if a.year < cutoff
             ]
             for x in facts:
                 if x.year < cutoff and not x.historical:

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from conftest import SRC, default_files, write_dataset
 from kjmatch import __version__
 from kjmatch.cli import app
 
@@ -347,10 +348,26 @@ def test_players_can_be_named_by_name_or_alias() -> None:
 
 
 def test_validate_summary_warnings_and_strict(tiny: Path) -> None:
+    # Korea has no ore or tool maker in the tiny data, and no source says it has none
     code, out, err = run("validate", "--data-dir", str(tiny), "--json")
-    assert code == 0 and err == ""
+    assert code == 0 and "warning: 2 × empty-side" in err
     doc = json.loads(out)
-    assert doc["ok"] is True and doc["totals"]["players"] == 8 and doc["warnings"] == []
+    assert doc["ok"] is True and doc["totals"]["players"] == 8
+    assert [(w["kind"], w["where"]) for w in doc["warnings"]] == [
+        ("empty-side", "widgets/ore"),
+        ("empty-side", "widgets/tools"),
+    ]
+    assert run("validate", "--data-dir", str(tiny), "--strict")[0] == 1
+    # with a source for each absence the data is clean
+    files = default_files()
+    for st in files["sectors/widgets.yaml"]["stages"]:
+        if st["id"] in ("ore", "tools"):
+            st["products"][0]["absent"] = [
+                {"country": "KR", "year": 2024, "note": "None left.", "source": SRC}
+            ]
+    tiny = write_dataset(tiny.parent / "declared", files)
+    code, out, err = run("validate", "--data-dir", str(tiny), "--json")
+    assert code == 0 and err == "" and json.loads(out)["warnings"] == []
     assert doc["sectors"][0] == {
         "id": "widgets",
         "name": "Widgets",
@@ -362,11 +379,12 @@ def test_validate_summary_warnings_and_strict(tiny: Path) -> None:
         "stages_with_context": 0,
     }
     assert run("validate", "--data-dir", str(tiny), "--strict")[0] == 0
-    # the same data judged with a zero-year horizon: every as_of is stale, and so is the
-    # active tie of 2023 that was never confirmed since
+    # the same data judged with a zero-year horizon: every as_of is stale, and so are the
+    # active tie of 2023 that was never confirmed since and the two absences of 2024
     code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--json")
     assert code == 0 and "warning: 8 × stale" in err and "warning: 1 × stale-tie" in err
-    assert {w["kind"] for w in json.loads(out)["warnings"]} == {"stale", "stale-tie"}
+    assert "warning: 2 × stale-fact" in err
+    assert {w["kind"] for w in json.loads(out)["warnings"]} == {"stale", "stale-tie", "stale-fact"}
     code, out, err = run("validate", "--data-dir", str(tiny), "--max-age", "0", "--strict")
     assert code == 1 and "warnings are errors with --strict" in err
 

@@ -76,15 +76,14 @@ def grids(draw: Any) -> Grid:
         )
         for _ in range(n)
     )
-    rows = [
-        [cell((draw(cells), draw(styles))) for _ in range(n)]
-        for _ in range(draw(st.integers(0, 5)))
-    ]
+    # a cell may hold pieces of several styles: wrapping cuts them where lines break
+    pieces = st.lists(st.tuples(cells, styles), min_size=1, max_size=3)
+    rows = [[cell(*draw(pieces)) for _ in range(n)] for _ in range(draw(st.integers(0, 5)))]
     notes = tuple((draw(lines), "dim") for _ in range(draw(st.integers(0, 2))))
     return Grid(draw(lines), columns, rows, notes)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(grids(), st.integers(20, 120), st.booleans(), st.sampled_from(["standard", "truecolor"]))
 def test_plain_text_is_what_rich_draws(grid: Grid, width: int, colour: bool, system: str) -> None:
     where = plain.Surface(width, colour)
@@ -111,6 +110,31 @@ def test_a_typical_grid_is_drawn_without_rich(colour: bool) -> None:
     text = plain.draw(grid, where)
     assert text is not None
     assert ("\x1b[1;34mLG Energy Solution\x1b[0m" in text) is colour
+    assert text == rich_text(grid, where)
+
+
+@pytest.mark.parametrize("colour", [False, True])
+def test_a_long_cell_wraps_at_spaces_as_rich_wraps_it(colour: bool) -> None:
+    # a product name longer than its column: rich breaks it at spaces, styles cut there
+    grid = Grid(
+        "",
+        (Column("#", "right", True), Column("Korea", "left", False), Column("x", "left", False)),
+        [
+            [
+                cell("18="),
+                cell(
+                    ("HD Hyundai Heavy Industries", "bold blue"),
+                    ("\nMedium-speed four-stroke and generator engines · L5", "dim"),
+                ),
+                cell("Imabari Shipbuilding and a long neighbour"),
+            ]
+        ],
+        (),
+    )
+    where = plain.Surface(60, colour)
+    text = plain.draw(grid, where)
+    assert text is not None
+    assert text.count("\n") > 6  # header, rules and at least two lines in the row
     assert text == rich_text(grid, where)
 
 

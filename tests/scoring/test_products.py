@@ -45,6 +45,7 @@ def build(
     ties: list[dict[str, Any]] | None = None,
     complements: list[dict[str, Any]] | None = None,
     local: frozenset[str] = frozenset(),
+    absent: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Dataset:
     sector = copy.deepcopy(SECTOR)
     film = film_stage_with_two_products(sector)
@@ -52,6 +53,8 @@ def build(
         for prod in st.get("products", []):
             if prod["id"] in local:
                 prod["tradable"] = False
+            if absent and prod["id"] in absent:
+                prod["absent"] = absent[prod["id"]]
     if facts:
         film["context"] = facts
     for st in sector["stages"]:
@@ -137,6 +140,53 @@ def test_gap_is_measured_at_the_product_not_the_stage(tmp_path: Path) -> None:
     assert p is not None
     # Korea's best at film is kr-filmco (level 2); jp-filmco is level 5: a gap of 3 levels
     assert p.best.components["gap"] == pytest.approx(0.75)
+
+
+def no_maker(country: str, year: int) -> dict[str, Any]:
+    return {"country": country, "year": year, "note": "No maker left.", "source": SRC}
+
+
+def test_an_empty_side_counts_half_a_gap_unless_a_source_says_it_is_empty(
+    tmp_path: Path,
+) -> None:
+    """Korea has no tool maker in the data: a hole, not a proven absence, until a source
+    says so; then the gap counts in full, aged like any fact but never below half."""
+    silent = pair(build(tmp_path / "a"), "kr-cellco", "jp-toolco")
+    assert silent is not None
+    assert silent.best.components["gap"] == pytest.approx(0.5)  # level 4: 1.0 × half
+    assert not [e for e in silent.best.evidence if e.component == "gap"]
+    assert any("hole in the data" in r for r in silent.best.reasons)
+
+    documented = pair(
+        build(tmp_path / "b", absent={"tools": [no_maker("KR", 2024)]}), "kr-cellco", "jp-toolco"
+    )
+    assert documented is not None and documented.best.components["gap"] == pytest.approx(1.0)
+    (e,) = [e for e in documented.best.evidence if e.component == "gap"]
+    assert (e.kind, e.product, e.year, e.counted) == ("absence", "tools", 2024, 1.0)
+    assert any("Korea has no maker of Tools (No maker left" in r for r in documented.best.reasons)
+    assert documented.score > silent.score
+
+    old = pair(
+        build(tmp_path / "c", absent={"tools": [no_maker("KR", 2019)]}), "kr-cellco", "jp-toolco"
+    )
+    assert old is not None  # five years old: 0.5^1 = 0.5, the floor
+    assert old.best.components["gap"] == pytest.approx(0.5)
+    # a declaration about Japan says nothing about Korea's gap
+    other = pair(
+        build(tmp_path / "d", absent={"tools": [no_maker("JP", 2024)]}), "kr-cellco", "jp-toolco"
+    )
+    assert other is not None and other.best.components["gap"] == pytest.approx(0.5)
+
+
+def test_a_maker_in_the_data_outweighs_a_declared_absence(tmp_path: Path) -> None:
+    ds = build(
+        tmp_path,
+        absent={"tools": [no_maker("KR", 2024)]},
+        players=[player("kr-toolco", "KR", strength("tools", 3))],
+    )
+    p = pair(ds, "kr-cellco", "jp-toolco")
+    assert p is not None and p.best.components["gap"] == pytest.approx(0.25)  # (4 - 3) / 4
+    assert not [e for e in p.best.evidence if e.kind == "absence"]
 
 
 def test_a_buyer_making_the_input_in_house_closes_its_own_gap(tmp_path: Path) -> None:

@@ -148,15 +148,17 @@ def draw(grid: Grid, where: Surface) -> str | None:
     if sizes is None or not grid.columns or 0 in sizes:
         return None
     heads = [c.header for c in grid.columns]
-    body = [[_lines(c) for c in row] for row in grid.rows]
-    if any(len(row) != len(sizes) for row in body):
+    if any(len(row) != len(sizes) for row in grid.rows):
         return None
-    for row in body:
-        for n, cell in enumerate(row):
-            for pieces in cell:
-                line = "".join(text for text, _ in pieces)
-                if cell_len(line) > sizes[n] or (line and not _fits(line)):
-                    return None
+    body: list[list[list[list[Segment]]]] = []
+    for given in grid.rows:
+        folded_row = []
+        for c, size, col in zip(given, sizes, grid.columns, strict=True):
+            folded = _fold(_lines(c), size, col.justify)
+            if folded is None:
+                return None
+            folded_row.append(folded)
+        body.append(folded_row)
     for n, head in enumerate(heads):
         if cell_len(head) > sizes[n] or (head and not _fits(head)):
             return None
@@ -205,32 +207,85 @@ def draw(grid: Grid, where: Surface) -> str | None:
 _WORD = re.compile(r"\s*\S+\s*")
 
 
-def wrap(text: str, width: int) -> list[str] | None:
-    """One line of text wrapped at spaces as rich prints it (a word with the spaces
-    after it moves whole to the next line; a line keeps its trailing spaces unless they
-    pass the width), or None where rich would do more (fold a long word, expand a
-    tab, break at a line break)."""
+def _breaks(text: str, width: int) -> list[int] | None:
+    """Where rich starts each line of a text it wraps at spaces in `width` cells (a word
+    with the spaces after it moves whole to the next line), or None where rich would do
+    more (fold a long word, expand a tab, break at a line break)."""
     if "\t" in text or "\n" in text or text != text.lstrip():
         return None
-    lines: list[str] = []
-    line, used = "", 0
+    starts = [0]
+    used = 0
     for match in _WORD.finditer(text):
         word = match.group()
         size = cell_len(word.rstrip())
         if size > width:
             return None
         if used and size > width - used:
-            lines.append(line)
-            line, used = "", 0
-        line += word
+            starts.append(match.start())
+            used = 0
         used += cell_len(word)
-    lines.append(line)
-    return [_rstrip_past(one, width) for one in lines]
+    return starts
+
+
+def wrap(text: str, width: int) -> list[str] | None:
+    """One line of text wrapped at spaces as rich prints it (a line keeps its trailing
+    spaces unless they pass the width), or None where rich would do more (`_breaks`)."""
+    starts = _breaks(text, width)
+    if starts is None:
+        return None
+    ends = [*starts[1:], len(text)]
+    lines = [_rstrip_past(text[a:b], width) for a, b in zip(starts, ends, strict=True)]
+    return None if any(cell_len(one) > width for one in lines) else lines
+
+
+def _fold(cell: list[list[Segment]], width: int, justify: str) -> list[list[Segment]] | None:
+    """A cell's lines wrapped to `width` as rich wraps them, styles cut where the lines
+    break; None where rich would do more than break at spaces. Only left-justified
+    cells wrap here: rich trims the spaces ending a centred or right-justified line."""
+    out: list[list[Segment]] = []
+    for pieces in cell:
+        text = "".join(t for t, _ in pieces)
+        if cell_len(text) <= width:
+            if text and not _fits(text):
+                return None
+            out.append(pieces)
+            continue
+        starts = _breaks(text, width) if justify == "left" else None
+        if starts is None:
+            return None
+        ends = [*starts[1:], len(text)]
+        for a, b in zip(starts, ends, strict=True):
+            line: list[Segment] = []
+            at = 0
+            for t, style in pieces:
+                lo, hi = max(a, at), min(b, at + len(t))
+                if lo < hi:
+                    line.append((t[lo - at : hi - at], style))
+                at += len(t)
+            kept = _rstrip_past("".join(t for t, _ in line), width)
+            if cell_len(kept) > width:
+                return None  # rich would cut it
+            if len(kept) < b - a:  # spaces past the width: drop them from the last pieces
+                line = _cut(line, len(kept))
+            out.append(line)
+    return out
+
+
+def _cut(line: list[Segment], keep: int) -> list[Segment]:
+    out: list[Segment] = []
+    for t, style in line:
+        if keep <= 0:
+            break
+        out.append((t[:keep], style))
+        keep -= len(t)
+    return out
 
 
 def _rstrip_past(line: str, width: int) -> str:
-    """Trailing spaces that pass the width are dropped, the others kept."""
-    excess = cell_len(line) - width
+    """Trailing spaces past the width are dropped, the others kept; as rich does it,
+    counting characters, not cells (a line of wide characters may keep a space that
+    passes the width, which rich then cuts: `draw` leaves that to rich)."""
+    excess = len(line) - width
     while excess > 0 and line.endswith(" "):
         line, excess = line[:-1], excess - 1
     return line

@@ -9,6 +9,7 @@ from typing import Any
 
 from kjmatch.checks import concerns, product_inputs
 from kjmatch.model import (
+    Absence,
     Dataset,
     ExportControl,
     ImportShare,
@@ -77,8 +78,12 @@ class Chain:
         self._levels: dict[tuple[str, str, str], int] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}
+        # (country, product) → the source saying that country has no maker of it
+        self.absent: dict[tuple[str, str], Absence] = {}
         for st in sector.stages:
             for prod in st.products:
+                for none in prod.absent:
+                    self.absent.setdefault((none.country, prod.id), none)
                 self.shares[prod.id] = [x for x in st.context.import_shares if concerns(x, prod)]
                 self.controls[prod.id] = [
                     x for x in st.context.export_controls if concerns(x, prod)

@@ -34,6 +34,10 @@ TIE_WORDS = {  # a tie's type in a sentence
     "consortium": "consortium",
 }
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
+# An empty side with no source saying the country has no maker is a hole in the data,
+# not a proven absence: its gap counts half. A documented absence counts in full, aged
+# like any fact but never below this.
+UNDOCUMENTED = 0.5
 
 
 class Evidence(NamedTuple):
@@ -144,6 +148,7 @@ def gap(
     name = chain.products[product].name.en
     buyer = COUNTRY_NAME[buyer_country]
     best, who, own = chain.best(buyer_country, product, prefer=buyer_id)
+    absence: list[Evidence] = []
     if best:
         value = max(0.0, min(1.0, (level - best) / 4))
         strongest = (
@@ -157,8 +162,7 @@ def gap(
             else "adds no capability gap."
         )
     else:
-        value = min(1.0, level / 4)
-        why = f"{buyer} has no player at {name} in the dataset; {supplier_name} fills that gap."
+        value, why, absence = _absence(chain, supplier_name, product, level, buyer_country)
     reasons = [why]
     shares = [
         x
@@ -181,7 +185,52 @@ def gap(
             f"No documented figure for {COUNTRY_NAME[supplier_country]}'s share of {buyer}'s "
             f"imports of {name}."
         )
-    return round(value, 4), reasons, evidence
+    return round(value, 4), reasons, absence + evidence
+
+
+def _absence(
+    chain: Chain, supplier_name: str, product: str, level: int, buyer_country: str
+) -> tuple[float, str, list[Evidence]]:
+    """`gap` where the buyer country has no player at `product`: full credit only when a
+    source says it has no maker (`Product.absent`), aged; half when the data is silent."""
+    name = chain.products[product].name.en
+    buyer = COUNTRY_NAME[buyer_country]
+    full = min(1.0, level / 4)
+    declared = chain.absent.get((buyer_country, product))
+    if declared is None:
+        value = full * UNDOCUMENTED
+        why = (
+            f"{buyer} has no player at {name} in the dataset, and no source says it has no "
+            f"maker: a hole in the data, so the gap counts half ({value:.2f})."
+        )
+        return value, why, []
+    age, d = aged(declared.year, chain.as_of, FACT_HALF_LIFE)
+    counted = max(UNDOCUMENTED, d)
+    value = full * counted
+    label = declared.source.label()
+    why = (
+        f"{buyer} has no maker of {name} ({declared.note.rstrip('.')}; {label}); "
+        f"{supplier_name} fills that gap. {_age_words(age, d, FACT_HALF_LIFE).capitalize()}"
+        + (f", at least {UNDOCUMENTED}." if d < UNDOCUMENTED else ".")
+    )
+    return (
+        value,
+        why,
+        [
+            Evidence(
+                "gap",
+                "absence",
+                product,
+                declared.note,
+                declared.year,
+                age,
+                d,
+                full,
+                round(value, 4),
+                label,
+            )
+        ],
+    )
 
 
 def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], T]) -> T:
