@@ -107,15 +107,19 @@ def test_progress_only_on_a_terminal_and_only_after_a_second(
     assert bar._bar is None
 
 
-def test_companies_at_a_stage_the_country_has_no_firm_at() -> None:
-    doc, err = _why("companies", "-s", "ammonia", "--stage", "other-end-uses", "-c", "JP")
+def test_companies_at_a_stage_the_country_has_no_firm_at(tiny: Path) -> None:
+    # the tiny data holds no Korean tool maker (the bundled data has a firm at every stage)
+    where = ("--data-dir", str(tiny))
+    doc, err = _why("companies", *where, "-s", "widgets", "--stage", "tools", "-c", "KR")
     assert doc["companies"] == []
     assert err[0].startswith(
-        "kjmatch: nothing to show: no JP firm has strengths at stage other-end-uses in "
-        "Fuel and clean ammonia; JP firms in Fuel and clean ammonia are strong at "
+        "kjmatch: nothing to show: no KR firm has strengths at stage tools in "
+        "Widgets; KR firms in Widgets are strong at "
     )
-    assert "--stage synthesis" in err[1] and err[1].endswith(" or --country KR")
-    assert _why("companies", "-s", "ammonia", "--stage", "synthesis", "-c", "JP")[0]["companies"]
+    assert "--stage cells" in err[1] and err[1].endswith(" or --country JP")
+    assert _why("companies", *where, "-s", "widgets", "--stage", "cells", "-c", "KR")[0][
+        "companies"
+    ]
 
 
 def test_companies_of_a_country_absent_from_the_sector(tmp_path: Path) -> None:
