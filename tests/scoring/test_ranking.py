@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from kjmatch.loader import load_dataset
 from kjmatch.model import (
+    Absence,
     Complement,
     Dataset,
     ExportControl,
@@ -177,18 +178,32 @@ def contexts(draw: st.DrawFn, products: tuple[str, ...]) -> StageContext:
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
     """Random players with product levels, ties of every status and kind (horizontal too),
-    facts of both countries, complements, ageing and products that cannot be traded, on
-    the tiny chain."""
+    facts of both countries, complements, ageing, products that cannot be traded and
+    documented absences, on the tiny chain."""
     stages = []
     local = draw(st.sets(st.sampled_from(["ore", "film", "cells"]), max_size=2))
     for st_ in SECTOR_OBJ.stages:
         if st_.id == "film":
             st_ = dataclasses.replace(st_, products=FILM_PRODUCTS)
-        # some products are sold only where they are made (no cross-border supply)
+        # some products are sold only where they are made (no cross-border supply), and
+        # some have a documented absence of makers in a country (dated, so it ages)
         st_ = dataclasses.replace(
             st_,
             products=tuple(
-                dataclasses.replace(p, tradable=p.id not in local) for p in st_.products
+                dataclasses.replace(
+                    p,
+                    tradable=p.id not in local,
+                    absent=tuple(
+                        Absence(country=c, year=y, note="n", source=SRC)
+                        for c, y in draw(
+                            st.lists(
+                                st.tuples(st.sampled_from(IMPORTERS), st.integers(2010, 2025)),
+                                max_size=1,
+                            )
+                        )
+                    ),
+                )
+                for p in st_.products
             ),
         )
         ids = tuple(p.id for p in st_.products)
