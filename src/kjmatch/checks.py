@@ -86,6 +86,19 @@ def check_sector(rep: Reporter, file: str, sector: m.Sector) -> None:
             if p.id in seen_products:
                 rep.add(file, (*loc, "id"), f"duplicate product id {p.id!r}")
             seen_products.add(p.id)
+            declared: set[str] = set()
+            for j, gone in enumerate(p.absent):
+                if gone.country in declared:
+                    rep.add(
+                        file,
+                        (*loc, "absent", j, "country"),
+                        f"{gone.country} is declared absent twice for product {p.id!r}",
+                    )
+                declared.add(gone.country)
+                if not (gone.source.publisher or gone.source.title):
+                    rep.add(
+                        file, (*loc, "absent", j, "source"), "a source needs a publisher or a title"
+                    )
             for j, inp in enumerate(p.inputs or ()):
                 if inp == p.id:
                     rep.add(file, (*loc, "inputs", j), f"product {p.id!r} cannot feed itself")

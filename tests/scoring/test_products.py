@@ -495,6 +495,22 @@ def test_unknown_products_and_unattached_facts_are_located(tmp_path: Path) -> No
     assert any("a country does not import from itself" in m for m in msgs)
 
 
+def test_an_absence_declared_twice_or_unsourced_is_located(tmp_path: Path) -> None:
+    def mutate(files: dict[str, Any]) -> None:
+        tools = files["sectors/widgets.yaml"]["stages"][2]["products"][0]
+        tools["absent"] = [no_maker("KR", 2024), {**no_maker("KR", 2023), "source": {"year": 2023}}]
+
+    msgs = problems(tmp_path, mutate)
+    assert any(
+        m.startswith("stages[2].products[0].absent[1].country: KR is declared absent twice")
+        for m in msgs
+    )
+    assert any(
+        m.startswith("stages[2].products[0].absent[1].source: a source needs a publisher")
+        for m in msgs
+    )
+
+
 def test_format_1_keys_say_where_they_went(tmp_path: Path) -> None:
     def mutate(files: dict[str, Any]) -> None:
         files["sectors/widgets.yaml"]["stages"][0]["context"] = {"japan_import_share": []}
