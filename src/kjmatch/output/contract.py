@@ -355,6 +355,13 @@ class ImportShare(TypedDict):
     computed: bool  # computed from trade statistics (`kjmatch trade import`), not reported
 
 
+class Absence(TypedDict):
+    country: Literal["KR", "JP"]  # has no maker of the product, as the source says
+    year: int
+    note: str
+    source: Source
+
+
 class ChainProduct(TypedDict):
     id: str
     name: str
@@ -366,6 +373,7 @@ class ChainProduct(TypedDict):
     japan: list[StagePlayer]
     stronger: Literal["KR", "JP", "even", "none"]
     gap: Literal["KR", "JP"] | None
+    absent: list[Absence]  # documented absences (a gap without one is a hole in the data)
 
 
 class ChainStage(TypedDict):

@@ -284,6 +284,15 @@ def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage
                     "japan": jp[:top],
                     "stronger": stronger,
                     "gap": gap,
+                    "absent": [
+                        {
+                            "country": a.country,
+                            "year": a.year,
+                            "note": a.note,
+                            "source": source_doc(a.source),
+                        }
+                        for a in prod.absent
+                    ],
                 }
             )
         kr = _ordered(at_stage.get(("KR", st.id), []))

@@ -109,9 +109,12 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
         if len(st["products"]) > 1:
             for prod in st["products"]:
                 line = Text(f"· {prod['name']}: ", style="dim")
+                none = {a["country"] for a in prod["absent"]}
                 for country, key in (("KR", "korea"), ("JP", "japan")):
                     best = prod[key][0] if prod[key] else None
-                    who = f"{best['name']} ({best['level']})" if best else "—"
+                    # a documented absence, or a side nobody has filled in yet
+                    empty = "no maker (sourced)" if country in none else "—"
+                    who = f"{best['name']} ({best['level']})" if best else empty
                     line.append(f"{country} {who}  ", style=STYLE[country] if best else "dim")
                 body.append(line)
         for c in st["export_controls"]:
