@@ -84,12 +84,12 @@ def test_chain_tells_a_sourced_absence_from_a_hole(bundled: Dataset) -> None:
     products = {p["id"]: p for st in doc["stages"] for p in st["products"]}
     (dram,) = products["dram"]["absent"]
     assert dram["country"] == "JP" and dram["source"]["url"] and dram["year"] >= 2020
-    assert products["neon"]["absent"] == [] and products["neon"]["japan"] == []
+    assert products["underfill"]["absent"] == [] and products["underfill"]["korea"] == []
     buf = io.StringIO()
     draw_chain(console(buf, width=160, color=False), doc)
     text = buf.getvalue()
     assert "SK hynix (5)  JP no maker (sourced)" in text  # DRAM: documented
-    assert "POSCO (2)  JP —" in text  # neon: nobody entered yet
+    assert "KR —  JP Namics (5)" in text  # underfill: nobody entered yet
 
 
 def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch, views: dict[str, View]) -> None:
