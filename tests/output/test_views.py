@@ -80,16 +80,20 @@ def test_chain_marks_gaps_controls_and_stronger_side(views: dict[str, View]) -> 
 
 
 def test_chain_tells_a_sourced_absence_from_a_hole(bundled: Dataset) -> None:
-    doc = dict(chain_output(bundled, bundled.sectors["semiconductors"]).data)
-    products = {p["id"]: p for st in doc["stages"] for p in st["products"]}
+    def drawn(sector: str) -> tuple[dict[str, Any], str]:
+        doc = dict(chain_output(bundled, bundled.sectors[sector]).data)
+        buf = io.StringIO()
+        draw_chain(console(buf, width=160, color=False), doc)
+        return {p["id"]: p for st in doc["stages"] for p in st["products"]}, buf.getvalue()
+
+    products, text = drawn("semiconductors")
     (dram,) = products["dram"]["absent"]
     assert dram["country"] == "JP" and dram["source"]["url"] and dram["year"] >= 2020
-    assert products["underfill"]["absent"] == [] and products["underfill"]["korea"] == []
-    buf = io.StringIO()
-    draw_chain(console(buf, width=160, color=False), doc)
-    text = buf.getvalue()
     assert "SK hynix (5)  JP no maker (sourced)" in text  # DRAM: documented
-    assert "KR —  JP Namics (5)" in text  # underfill: nobody entered yet
+    products, text = drawn("shipbuilding")
+    hole = products["lng-containment-insulation"]
+    assert hole["absent"] == [] and hole["japan"] == []
+    assert "Dongsung Finetec (4)  JP —" in text  # nobody has entered Japan's makers yet
 
 
 def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch, views: dict[str, View]) -> None:
