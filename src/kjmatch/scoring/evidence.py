@@ -162,7 +162,7 @@ def gap(
             else "adds no capability gap."
         )
     else:
-        value, why, absence = _absence(chain, supplier_name, product, level, buyer_country)
+        value, why, absence = _absence(chain, supplier_name, product, level, buyer_country, name)
     reasons = [why]
     shares = [
         x
@@ -189,11 +189,11 @@ def gap(
 
 
 def _absence(
-    chain: Chain, supplier_name: str, product: str, level: int, buyer_country: str
+    chain: Chain, supplier_name: str, product: str, level: int, buyer_country: str, name: str
 ) -> tuple[float, str, list[Evidence]]:
-    """`gap` where the buyer country has no player at `product`: full credit only when a
-    source says it has no maker (`Product.absent`), aged; half when the data is silent."""
-    name = chain.products[product].name.en
+    """`gap` where the buyer country has no player at `product` (named `name`): full
+    credit only when a source says it has no maker (`Product.absent`), aged; half when
+    the data is silent."""
     buyer = COUNTRY_NAME[buyer_country]
     full = min(1.0, level / 4)
     declared = chain.absent.get((buyer_country, product))
