@@ -135,6 +135,9 @@ def _isolated_cache(_session_cache: Path, monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setenv("KJMATCH_CACHE_DIR", str(_session_cache))
     monkeypatch.delenv("KJMATCH_DATA_DIR", raising=False)
     monkeypatch.delenv("NO_COLOR", raising=False)
+    # tables wrap at the width they are drawn at: a COLUMNS from the runner (a terminal, a
+    # parallel worker) would change the text; tests that need a width set their own
+    monkeypatch.delenv("COLUMNS", raising=False)
 
 
 @pytest.fixture
