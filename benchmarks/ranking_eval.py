@@ -212,6 +212,26 @@ def new_only(ranked: list[tuple[Pair, float]], known: set[Pair]) -> list[tuple[P
     return [(pair, s) for pair, s in ranked if pair not in known]
 
 
+TRADE = frozenset({"supply", "customer_order"})
+FEW = 4  # a bootstrap over fewer pairs than this says nothing
+
+
+def relation_kinds(ds: Dataset, sector: str, mine: list[dict[str, Any]]) -> dict[Pair, str]:
+    """Each wanted pair's kind, from its labels and the sector's ties, never from a score:
+    `trade` when any relation is a supply deal or an order, else `cooperation` (joint
+    ventures, licences, R&D, consortia, joint procurement, equity, studies)."""
+    kinds: dict[Pair, str] = {}
+    found = [
+        ((e["korea"], e["japan"]), e["relation"]) for e in mine if e["label"] == "positive"
+    ] + [((r.korea, r.japan), r.type) for r in ds.relationships if sector in r.sectors]
+    for pair, relation in found:
+        if relation in TRADE or kinds.get(pair) == "trade":
+            kinds[pair] = "trade"
+        else:
+            kinds[pair] = "cooperation"
+    return kinds
+
+
 def partners_above_rivals(
     ranked: list[tuple[Pair, float]], positives: set[Pair], rivals: set[Pair]
 ) -> float | None:
@@ -312,6 +332,19 @@ def main(argv: list[str] | None = None) -> int:
                 "linked": len(alone),
                 "in_top15pct": sum(1 for place in alone.values() if place < 0.15),
             }
+        kinds = relation_kinds(ds, sector, mine)
+        by_relation = {
+            kind: {
+                mode: paired(
+                    *(
+                        {q: v for q, v in places[mode][name].items() if kinds.get(q) == kind}
+                        for name in ("matcher", "levels_only")
+                    )
+                )
+                for mode in ("blind", "backtest", "leave one out")
+            }
+            for kind in ("trade", "cooperation")
+        }
         report["sectors"][sector] = {
             "positives": len(positives),
             "rivals": len(rivals),
@@ -320,6 +353,7 @@ def main(argv: list[str] | None = None) -> int:
             "backtest": backtest,
             "leave_one_out": loo,
             "paired": {mode: paired(p["matcher"], p["levels_only"]) for mode, p in places.items()},
+            "paired_by_relation": by_relation,
         }
     _print(report)
     if args.json:
@@ -383,6 +417,32 @@ def _print(report: dict[str, Any]) -> None:
                 f"{p['matcher_higher']:>5} | {p['levels_higher']:<3}"
                 f"{p['difference']:>+7.2f} [{lo:+.2f}, {hi:+.2f}] {verdict}\n"
             )
+    _print_by_relation(w, report)
+
+
+def _print_by_relation(w: Callable[[str], object], report: dict[str, Any]) -> None:
+    w(
+        "\npaired, by the kind of relation: trade (supply deals and orders) and cooperation"
+        " (joint ventures,\nlicences, R&D, consortia, joint procurement, equity); difference"
+        " as above, with the pairs counted\n"
+    )
+    modes = ("blind", "backtest", "leave one out")
+    w(f"{'sector':<15}{'relation':<13}" + "".join(f"{m:>27}" for m in modes) + "\n")
+    for sector, s in report["sectors"].items():
+        for kind, by_mode in s["paired_by_relation"].items():
+            cells = []
+            for mode in modes:
+                p = by_mode[mode]
+                if not p["pairs"]:
+                    cells.append(f"{'-':>27}")
+                    continue
+                lo, hi = p["interval90"]
+                mark = "·" if p["pairs"] < FEW else "*" if lo > 0 else "!" if hi < 0 else " "
+                cells.append(
+                    f"{p['pairs']:>4} {p['difference']:+.2f} [{lo:+.2f}, {hi:+.2f}]{mark}".rjust(27)
+                )
+            w(f"{sector:<15}{kind:<13}" + "".join(cells) + "\n")
+    w(f"* a margin for the matcher, ! behind, · fewer than {FEW} pairs: too few to tell\n")
 
 
 def _top15(

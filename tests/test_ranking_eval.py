@@ -78,3 +78,18 @@ def test_new_pairs_only_drops_known_ties_but_keeps_the_pair_left_out(bundled: Da
     [(_, one)] = ev.one_out(bundled, "ammonia", {pair}, None)
     kept = {p for p, _ in ev.new_only(one, known - {pair})}
     assert pair in kept and other not in kept
+
+
+def test_relation_kinds_come_from_labels_and_ties_and_trade_wins(bundled: Dataset) -> None:
+    mine = [
+        {"korea": "a", "japan": "x", "label": "positive", "relation": "jv"},
+        {"korea": "a", "japan": "x", "label": "positive", "relation": "supply"},
+        {"korea": "b", "japan": "x", "label": "positive", "relation": "licence"},
+        {"korea": "c", "japan": "x", "label": "rival", "relation": "rival"},
+    ]
+    kinds = ev.relation_kinds(bundled, "ammonia", mine)
+    assert kinds[("a", "x")] == "trade" and kinds[("b", "x")] == "cooperation"
+    assert ("c", "x") not in kinds  # rivals are not wanted pairs
+    # the sector's own ties count too: KOGAS × JERA hold a joint-procurement MoU
+    assert kinds[("kogas", "jera")] == "cooperation"
+    assert kinds[("hd-hyundai-heavy", "mol")] == "trade"
