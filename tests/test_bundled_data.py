@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from kjmatch.model import Dataset, ExportControl, ImportShare
+from kjmatch.scoring.ranking import match
 
 SEED = ["semiconductors", "hydrogen", "ammonia", "batteries", "shipbuilding"]
 LEADERS = {
@@ -159,3 +162,18 @@ def test_no_declared_absence_is_contradicted_and_holes_do_not_grow(ds: Dataset) 
         a for s in ds.sectors.values() for st in s.stages for p in st.products for a in p.absent
     ]
     assert len(declared) >= 7 and all(a.source.url for a in declared)
+
+
+def test_overseas_ammonia_developers_are_partners_even_without_their_ties(ds: Dataset) -> None:
+    # the sector declares Korea's and Japan's ammonia developers partners (they build
+    # plants abroad to ship home), so a consortium is a horizontal link with its tie hidden,
+    # while a supply link between them would count as rivals
+    pairs = {("gs-energy", "mitsui-co"), ("samsung-cnt", "marubeni")}
+    hidden = dataclasses.replace(
+        ds, relationships=tuple(r for r in ds.relationships if (r.korea, r.japan) not in pairs)
+    )
+    ranked = {(p.korea.id, p.japan.id): p for p in match(hidden, "ammonia", top=None).pairings}
+    for pair in pairs:
+        best = ranked[pair].best
+        assert best.direction == "horizontal" and not ranked[pair].relationships
+        assert best.korea_product.id == best.japan_product.id == "ammonia"
