@@ -382,6 +382,29 @@ def test_makers_of_one_product_are_partners_only_when_the_sector_says_so(
     assert film is None or film.best.direction != "horizontal"
 
 
+def test_partners_at_one_product_earn_peer_credit_from_ties_with_other_makers(
+    tmp_path: Path,
+) -> None:
+    # kr-saltco cooperates with jp-saltco; with salt's makers declared partners, that tie
+    # is peer evidence for kr-saltco × jp-salt2 (another Japanese salt maker), as a supply
+    # tie with a peer is for supply links; explain names it
+    salt = [{"products": ["salt", "salt"], "reason": "co-buyers", "source": SRC}]
+    second = player("jp-salt2", "JP", with_products("film", 3, {"salt": 3}))
+    plain = build(tmp_path / "a", players=[*SALT_MAKERS, second], complements=salt)
+    tied = build(
+        tmp_path / "b",
+        players=[*SALT_MAKERS, second],
+        complements=salt,
+        ties=[jv("kr-saltco", "jp-saltco", products=["salt"])],
+    )
+    before, after = pair(plain, "kr-saltco", "jp-salt2"), pair(tied, "kr-saltco", "jp-salt2")
+    assert before is not None and after is not None
+    assert after.best.direction == "horizontal" and not after.relationships
+    assert before.best.components["peer"] == 0 < after.best.components["peer"]
+    assert after.score > before.score
+    assert any("jp-saltco" in r or "Peer" in r for r in after.best.reasons)
+
+
 # ---------------------------------------------------------------- ties belong to the pair
 
 

@@ -124,16 +124,22 @@ def _group_streams(
     order = DIRECTIONS.index(direction)
     out = []
     k_levels, j_levels = offers.levels[("KR", kprod)], offers.levels[("JP", jprod)]
-    if direction in ("same-stage", "horizontal"):
+    if direction == "same-stage":
         for klevel, kmembers in k_levels.items():
             for jlevel, jmembers in j_levels.items():
-                weaker = min(klevel, jlevel)
-                sec = 0.0
-                if direction == "horizontal":
-                    sec = joint_security(chain, kprod, jprod, weaker)[0]
-                facts = _facts(direction, hops, klevel, jlevel, 0.0, sec)
-                score = _score(facts, rate, memo)
-                head = (-score, -weaker)
+                facts = _facts(direction, hops, klevel, jlevel, 0.0, 0.0)
+                head = (-_score(facts, rate, memo), -min(klevel, jlevel))
+                out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
+        return out
+    if direction == "horizontal":
+        k_groups = _partner_groups(chain, offers, "KR", kprod, jprod, memo)
+        j_groups = _partner_groups(chain, offers, "JP", jprod, kprod, memo)
+        for (k_at, kpeer), kmembers in k_groups.items():
+            for (j_at, jpeer), jmembers in j_groups.items():
+                levels = (int(k_at), int(j_at))
+                sec = joint_security(chain, kprod, jprod, min(levels))[0]
+                facts = _facts(direction, hops, *levels, 0.0, sec, max(kpeer, jpeer))
+                head = (-_score(facts, rate, memo), -min(levels))
                 out.append(_stream(head, kmembers, jmembers, order, kprod, jprod, tied))
         return out
     buyer_country, supplier_country = ("KR", "JP") if direction == "jp-to-kr" else ("JP", "KR")
@@ -252,6 +258,34 @@ def _buyer_groups(
         return (float(level), 0.0, 0.0)
 
     groups = _split_groups(offers, country, product, common, odd, [(p, lv) for p, lv, _ in makers])
+    memo[key] = groups
+    return groups
+
+
+def _partner_groups(
+    chain: Chain,
+    offers: Offers,
+    country: str,
+    product: str,
+    other_product: str,
+    memo: Memo,
+) -> dict[GroupKey, list[Player]]:
+    """Makers of one side of a horizontal link by level and by their ties with the
+    other country's makers of the other product (peer ties). Memoised per products."""
+    key = (f"partners-{country}", product, other_product)
+    if key in memo:
+        known: dict[GroupKey, list[Player]] = memo[key]
+        return known
+    pair = (product, other_product)
+
+    def odd(p: Player, level: int) -> GroupKey | None:
+        peer = peer_value(chain, p.id, country, "", other_product, pair)
+        return (float(level), peer) if peer else None
+
+    def common(level: int) -> GroupKey:
+        return (float(level), 0.0)
+
+    groups = _split_groups(offers, country, product, common, odd)
     memo[key] = groups
     return groups
 

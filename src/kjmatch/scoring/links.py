@@ -163,6 +163,11 @@ def link_facts(
     in_house = False
     if direction == "horizontal":
         security_v = joint_security(chain, kprod, jprod, min(klevel, jlevel))[0]
+        products = (kprod, jprod)
+        peer_v = max(
+            peer_value(chain, japan.id, "JP", korea.id, kprod, products),
+            peer_value(chain, korea.id, "KR", japan.id, jprod, products),
+        )
     elif direction != "same-stage":
         sup, sprod, slevel, buy, _, _ = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
@@ -268,6 +273,13 @@ def _explain(
         _, why_sec, ev = joint_security(chain, kprod, jprod, min(klevel, jlevel))
         reasons += why_sec
         evidence += ev
+        for firm, country, other, product in (
+            (japan.id, "JP", korea.id, kprod),
+            (korea.id, "KR", japan.id, jprod),
+        ):
+            _, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
+            evidence += ev
+            reasons += why
     else:
         sup, sprod, slevel, buy, bprod, blevel = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
