@@ -273,13 +273,9 @@ def _explain(
         _, why_sec, ev = joint_security(chain, kprod, jprod, min(klevel, jlevel))
         reasons += why_sec
         evidence += ev
-        for firm, country, other, product in (
-            (japan.id, "JP", korea.id, kprod),
-            (korea.id, "KR", japan.id, jprod),
-        ):
-            _, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
-            evidence += ev
-            reasons += why
+        why, ev = _peer_reasons(chain, korea, kprod, japan, jprod)
+        reasons += why
+        evidence += ev
     else:
         sup, sprod, slevel, buy, bprod, blevel = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
@@ -302,13 +298,9 @@ def _explain(
         _, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
         reasons += why
         evidence += ev
-        for firm, country, other, product in (
-            (japan.id, "JP", korea.id, kprod),
-            (korea.id, "KR", japan.id, jprod),
-        ):
-            _, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
-            evidence += ev
-            reasons += why
+        why, ev = _peer_reasons(chain, korea, kprod, japan, jprod)
+        reasons += why
+        evidence += ev
     _, ev = tie_value(chain, relationships, (kprod, jprod))
     evidence += ev
     if relationships:
@@ -316,6 +308,22 @@ def _explain(
     else:
         reasons.append("No documented relationship between them in any sector yet.")
     return tuple(reasons), tuple(evidence)
+
+
+def _peer_reasons(
+    chain: Chain, korea: Player, kprod: str, japan: Player, jprod: str
+) -> tuple[list[str], list[Evidence]]:
+    """Each side's ties with the other country's makers of the other side's product."""
+    reasons: list[str] = []
+    evidence: list[Evidence] = []
+    for firm, country, other, product in (
+        (japan.id, "JP", korea.id, kprod),
+        (korea.id, "KR", japan.id, jprod),
+    ):
+        _, ev, why = peer_ties(chain, firm, country, other, product, (kprod, jprod))
+        evidence += ev
+        reasons += why
+    return reasons, evidence
 
 
 def link_order(link: Link) -> tuple[float, int, int, str, str]:
