@@ -177,3 +177,16 @@ def test_overseas_ammonia_developers_are_partners_even_without_their_ties(ds: Da
         best = ranked[pair].best
         assert best.direction == "horizontal" and not ranked[pair].relationships
         assert best.korea_product.id == best.japan_product.id == "ammonia"
+
+
+@pytest.mark.parametrize("sector", [*SEED, "automobiles"])
+def test_fast_top_n_ranks_the_bundled_data_as_scoring_every_pair_does(
+    ds: Dataset, sector: str
+) -> None:
+    # the property test covers random datasets; this covers the real shape (declared
+    # partners with peer ties, absences, facts of both countries, ties across sectors)
+    full = match(ds, sector, top=None).pairings[:40]
+    fast = match(ds, sector, top=40).pairings
+    assert [(p.korea.id, p.japan.id, p.score, p.rank) for p in fast] == [
+        (p.korea.id, p.japan.id, p.score, p.rank) for p in full
+    ]
