@@ -80,6 +80,34 @@ def test_explain_wrong_sides_and_unlinked(tiny: Path) -> None:
     assert "no linked stages" in err
 
 
+def test_explain_shows_an_unlinked_pairs_documented_ties(tmp_path: Path) -> None:
+    # a car maker and an ore miner are not linked (ore reaches cars three steps up), but
+    # a documented tie still says how they work together: shown, and in the JSON
+    files = default_files()
+    tie = {
+        "id": "carco-oreco-mou",
+        "korea": "kr-carco",
+        "japan": "jp-oreco",
+        "sectors": ["widgets"],
+        "type": "mou_study",
+        "year": 2024,
+        "status": "announced",
+        "summary": "A study of ore supply.",
+        "sources": [{"publisher": "Test Publisher", "year": 2024, "url": "https://example.org/t"}],
+    }
+    files["relationships/all.yaml"]["relationships"].append(tie)
+    data = str(write_dataset(tmp_path / "d", files))
+    code, out, err = run("explain", "kr-carco", "jp-oreco", "--data-dir", data, "-s", "widgets")
+    assert code == 0 and "no linked stages in sector widgets" in err
+    assert "Documented ties" in out and "A study of ore supply." in out
+    assert "https://example.org/t" in out
+    doc = jrun("explain", "kr-carco", "jp-oreco", "--data-dir", data)
+    assert doc["sectors"] == [] and [r["id"] for r in doc["relationships"]] == ["carco-oreco-mou"]
+    # a linked pair lists its ties at the top too
+    linked = jrun("explain", "kr-cellco", "jp-filmco", "--data-dir", data)
+    assert [r["id"] for r in linked["relationships"]] == ["cellco-filmco-supply"]
+
+
 def test_weight_flags_and_file(tiny: Path, tmp_path: Path) -> None:
     doc = jrun(
         "match", "-s", "widgets", "--data-dir", str(tiny), "--weight", "fit=1", "-w", "novelty=0.5"

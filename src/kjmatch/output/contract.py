@@ -325,6 +325,7 @@ class ExplainDoc(TypedDict):
     weights: dict[str, float]
     as_of: int
     sectors: list[ExplainSector]
+    relationships: list[Relationship]  # the pair's ties in every sector, linked or not
 
 
 class StagePlayer(TypedDict):

@@ -286,6 +286,11 @@ def explain_output(
         "weights": weights,
         "as_of": as_of or ds.as_of,
         "sectors": sectors,
+        "relationships": [
+            relationship_doc(r)
+            for r in ds.relationships
+            if r.korea == korea.id and r.japan == japan.id
+        ],
     }
     return Output(
         kind="explain",

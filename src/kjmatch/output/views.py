@@ -154,8 +154,13 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
         con.print(Text(f"scenario: {doc['scenario']}", style="dim"))
     if not doc["sectors"]:
         con.print(
-            Text("No linked stages between these players in any shared sector.", style="yellow")
+            Text("No linked stages between these players in the sectors asked.", style="yellow")
         )
+        if doc["relationships"]:
+            # their documented ties still say how they already work together
+            con.print(Text("Documented ties:", style="bold"))
+        for r in doc["relationships"]:
+            _relationship(con, r)
         return
     for sec in doc["sectors"]:
         rank = (
