@@ -163,11 +163,6 @@ def link_facts(
     in_house = False
     if direction == "horizontal":
         security_v = joint_security(chain, kprod, jprod, min(klevel, jlevel))[0]
-        products = (kprod, jprod)
-        peer_v = max(
-            peer_value(chain, japan.id, "JP", korea.id, kprod, products),
-            peer_value(chain, korea.id, "KR", japan.id, jprod, products),
-        )
     elif direction != "same-stage":
         sup, sprod, slevel, buy, _, _ = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
@@ -175,10 +170,10 @@ def link_facts(
         gap_v = gap_value(chain, sup.country, sprod, slevel, buy.country)
         in_house = chain.level(buy.country, sprod, buy.id) >= slevel
         security_v = security_value(chain, sprod, slevel, buy.country, sup.country)
-        products = (kprod, jprod)
+    if direction != "same-stage":  # rivals earn no peer credit
         peer_v = max(
-            peer_value(chain, japan.id, "JP", korea.id, kprod, products),
-            peer_value(chain, korea.id, "KR", japan.id, jprod, products),
+            peer_value(chain, japan.id, "JP", korea.id, kprod, (kprod, jprod)),
+            peer_value(chain, korea.id, "KR", japan.id, jprod, (kprod, jprod)),
         )
     tie = tie_best(chain, relationships, (kprod, jprod))
     return LinkFacts(
