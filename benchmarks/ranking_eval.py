@@ -44,6 +44,15 @@ prediction, so it is taken out of the candidates (for both rankings), as link-pr
 studies score only pairs without an observed link. The matcher ranks known partners
 high on purpose (the `relationship` component); counting them as misses would charge it
 for that.
+
+A last view leaves out the *rule-bound* pairs: cooperation between firms whose every link,
+once the test hides their tie, is a rivalry (the same product with no cooperative tie, or
+a supply link to a buyer that makes the input in-house at least as well: SK hynix ×
+Kioxia, POSCO × Nippon Steel). The matcher's rules rank such pairs low on purpose (a
+horizontal link needs a documented tie or a declared complement; plain rivals rank low),
+so a hidden-tie test asks it for something its rules forbid. Which pairs are rule-bound
+is read from the links' `fit` on the test's own data, never from a score or a rank. This
+view is reported beside the full one, never instead of it.
 """
 
 from __future__ import annotations
@@ -63,7 +72,7 @@ import yaml
 from kjmatch.loader import load_dataset
 from kjmatch.model import Dataset
 from kjmatch.scoring.ranking import match
-from kjmatch.weights import names
+from kjmatch.weights import FIT, names
 
 HERE = Path(__file__).resolve().parent
 LABELS = HERE / "labels" / "pairs.yaml"
@@ -200,6 +209,22 @@ def not_obvious(ranked: list[tuple[Pair, float]], top: set[str]) -> list[tuple[P
     return [(pair, s) for pair, s in ranked if not (pair[0] in top and pair[1] in top)]
 
 
+def rule_bound(ds: Dataset, sector: str) -> set[Pair]:
+    """Pairs whose every link on this data is a rivalry (the rivals' `fit`): the matcher's
+    rules rank them low whatever their hidden tie. A pair's links depend on its own ties
+    and the firms' levels only, so hiding other pairs' ties does not change the set."""
+    rival_fit = FIT[0]
+    return {
+        (p.korea.id, p.japan.id)
+        for p in match(ds, sector, weights=None, top=None).pairings
+        if all(link.components["fit"] <= rival_fit for link in p.links)
+    }
+
+
+def free_of(places: dict[Pair, float], bound: set[Pair]) -> dict[Pair, float]:
+    return {pair: v for pair, v in places.items() if pair not in bound}
+
+
 def tied_pairs(ds: Dataset) -> set[Pair]:
     """Pairs with a documented tie of any status in any sector: known relations (what
     `novelty` reads)."""
@@ -294,9 +319,14 @@ def main(argv: list[str] | None = None) -> int:
             "blind, new pairs only",
             "backtest, new pairs only",
             "leave one out, new pairs only",
+            "blind, rule-bound out",
+            "backtest, rule-bound out",
+            "leave one out, rule-bound out",
         )
         places: dict[str, dict[str, dict[Pair, float]]] = {mode: {} for mode in modes}
         top = leaders(ds, sector)
+        # hiding a pair's own tie is what the blind data does, so it also serves leave one out
+        bound = {"blind": rule_bound(blind_ds, sector), "backtest": rule_bound(back_ds, sector)}
         known = {
             mode: tied_pairs(data)
             for mode, data in (("blind", blind_ds), ("backtest", back_ds), ("all", ds))
@@ -328,6 +358,12 @@ def main(argv: list[str] | None = None) -> int:
                 obscure.update(percentiles(not_obvious(one, top), {pair}))
                 # only this pair's ties were removed: every other tie is still known
                 fresh.update(percentiles(new_only(one, known["all"] - {pair}), {pair}))
+            for mode, kind in (
+                ("blind", "blind"),
+                ("backtest", "backtest"),
+                ("leave one out", "blind"),
+            ):
+                places[f"{mode}, rule-bound out"][name] = free_of(places[mode][name], bound[kind])
             loo[name] = {
                 "linked": len(alone),
                 "in_top15pct": sum(1 for place in alone.values() if place < 0.15),

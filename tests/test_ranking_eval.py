@@ -93,3 +93,23 @@ def test_relation_kinds_come_from_labels_and_ties_and_trade_wins(bundled: Datase
     # the sector's own ties count too: KOGAS × JERA hold a joint-procurement MoU
     assert kinds[("kogas", "jera")] == "cooperation"
     assert kinds[("hd-hyundai-heavy", "mol")] == "trade"
+
+
+def test_rule_bound_pairs_are_rivals_once_their_own_tie_is_hidden(bundled: Dataset) -> None:
+    hynix_kioxia, soulbrain_daikin = ("sk-hynix", "kioxia"), ("soulbrain", "daikin")
+    hidden = ev.without_ties(
+        bundled,
+        (
+            r
+            for r in bundled.relationships
+            if (r.korea, r.japan) in {hynix_kioxia, soulbrain_daikin}
+        ),
+    )
+    bound = ev.rule_bound(hidden, "semiconductors")
+    # NAND makers with no tie are rivals; a buyer making the HF it would buy is one too
+    assert {hynix_kioxia, soulbrain_daikin} <= bound
+    assert ("sk-hynix", "tokyo-ohka-kogyo") not in bound  # a resist supplier: a supply link
+    # with their documented cooperation in place, SK hynix and Kioxia are a horizontal link
+    assert hynix_kioxia not in ev.rule_bound(bundled, "semiconductors")
+    places = {hynix_kioxia: 0.9, ("sk-hynix", "tokyo-ohka-kogyo"): 0.1}
+    assert ev.free_of(places, bound) == {("sk-hynix", "tokyo-ohka-kogyo"): 0.1}
