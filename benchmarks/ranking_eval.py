@@ -465,8 +465,8 @@ def _print_summary(w: Callable[[str], object], report: dict[str, Any]) -> None:
     wanted pair and with the rule-bound pairs out, and how many show a margin."""
     w(
         "summary: paired mean difference, levels − matcher (> 0 favours the matcher);"
-        " * a margin (90% interval\nabove 0), ! behind (below 0); all wanted pairs, then"
-        " with the rule-bound pairs out (see the paired table)\n"
+        " * a margin (90% interval\nabove 0), ! behind (below 0); every wanted pair | the"
+        " rule-bound pairs out (cooperation\nthat is a rivalry once its tie is hidden)\n"
     )
     cols = "".join(f"{m:>15}" for m in SUMMARY_MODES)
     w(f"{'sector':<15}{cols}   |{cols}\n")
