@@ -166,17 +166,29 @@ def test_no_declared_absence_is_contradicted_and_holes_do_not_grow(ds: Dataset) 
 
 def test_overseas_ammonia_developers_are_partners_even_without_their_ties(ds: Dataset) -> None:
     # the sector declares Korea's and Japan's ammonia developers partners (they build
-    # plants abroad to ship home), so a consortium is a horizontal link with its tie hidden,
-    # while a supply link between them would count as rivals
+    # plants abroad to ship home), so a consortium is a horizontal link with its tie hidden;
+    # and a Japanese trading house's offtake buys the Korean developer's ammonia at full
+    # fit, though it holds plant equity itself (offtake resells what it buys)
     pairs = {("gs-energy", "mitsui-co"), ("samsung-cnt", "marubeni")}
     hidden = dataclasses.replace(
         ds, relationships=tuple(r for r in ds.relationships if (r.korea, r.japan) not in pairs)
     )
     ranked = {(p.korea.id, p.japan.id): p for p in match(hidden, "ammonia", top=None).pairings}
     for pair in pairs:
-        best = ranked[pair].best
-        assert best.direction == "horizontal" and not ranked[pair].relationships
-        assert best.korea_product.id == best.japan_product.id == "ammonia"
+        links = ranked[pair].links
+        assert not ranked[pair].relationships
+        assert any(
+            link.direction == "horizontal"
+            and link.korea_product.id == link.japan_product.id == "ammonia"
+            for link in links
+        )
+        best = links[0]
+        assert (best.direction, best.korea_product.id, best.japan_product.id) == (
+            "kr-to-jp",
+            "ammonia",
+            "ammonia-offtake",
+        )
+        assert best.components["fit"] == 1.0
 
 
 @pytest.mark.parametrize("sector", [*SEED, "automobiles"])

@@ -191,7 +191,10 @@ class Product(Record):
     `inputs` names the products (anywhere in the sector) this one is made from; when it
     is absent, every product of the stage's `inputs` stages counts as an input.
     `tradable: false` marks a product sold only where it is made (gaseous hydrogen,
-    electricity, a filling station's service): it supplies no buyer across the border."""
+    electricity, a filling station's service): it supplies no buyer across the border.
+    `resells: true` marks a trading or offtake activity whose firms buy its inputs from
+    many producers to resell them: making one of those inputs themselves (an offtaker's
+    equity in a plant) does not stop them buying it, so the in-house rule does not apply."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
@@ -201,6 +204,7 @@ class Product(Record):
     description: str = ""
     inputs: tuple[Slug, ...] | None = None
     tradable: bool = True
+    resells: bool = False
     absent: tuple[Absence, ...] = ()  # countries documented to have no maker of it
 
 

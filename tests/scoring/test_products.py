@@ -45,6 +45,7 @@ def build(
     ties: list[dict[str, Any]] | None = None,
     complements: list[dict[str, Any]] | None = None,
     local: frozenset[str] = frozenset(),
+    resells: frozenset[str] = frozenset(),
     absent: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Dataset:
     sector = copy.deepcopy(SECTOR)
@@ -53,6 +54,8 @@ def build(
         for prod in st.get("products", []):
             if prod["id"] in local:
                 prod["tradable"] = False
+            if prod["id"] in resells:
+                prod["resells"] = True
             if absent and prod["id"] in absent:
                 prod["absent"] = absent[prod["id"]]
     if facts:
@@ -176,6 +179,28 @@ def test_an_empty_side_counts_half_a_gap_unless_a_source_says_it_is_empty(
         build(tmp_path / "d", absent={"tools": [no_maker("JP", 2024)]}), "kr-cellco", "jp-toolco"
     )
     assert other is not None and other.best.components["gap"] == pytest.approx(0.5)
+
+
+def test_a_buyer_that_resells_its_inputs_buys_whatever_it_makes_itself(tmp_path: Path) -> None:
+    """Where the buyer's product resells its inputs (an offtaker, a trading house), its own
+    make of an input (equity in a plant) does not cut fit: it buys from many producers."""
+    selfco = player("kr-selfco", "KR", strength("cells", 4), with_products("film", 5, {"film": 5}))
+    ds = build(tmp_path, players=[selfco], resells=frozenset({"cells"}))
+    own = pair(ds, "kr-selfco", "jp-filmco")
+    assert own is not None and own.best.direction == "jp-to-kr"
+    assert own.best.components["fit"] == 1.0
+    assert not any("in-house at level" in r for r in own.best.reasons)
+    assert any("resells what it buys" in r for r in own.best.reasons)
+    # the gap still reads the buyer country's best maker: the trader's own film included
+    assert own.best.components["gap"] == 0
+    fast = match(ds, "widgets", top=8)  # the pair ranks 5th
+    full = match(ds, "widgets", top=None, exhaustive=True)
+    assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+        (q.korea.id, q.japan.id, q.score) for q in full.pairings[:8]
+    ]
+    # without the flag the same firm is a rival at film (the in-house rule above)
+    plain = pair(build(tmp_path / "plain", players=[selfco]), "kr-selfco", "jp-filmco")
+    assert plain is not None and plain.best.components["fit"] == pytest.approx(0.1)
 
 
 def test_a_maker_in_the_data_outweighs_a_declared_absence(tmp_path: Path) -> None:

@@ -55,6 +55,9 @@ class Chain:
             for other, d in seen.items():
                 if d:
                     self.hops[(start, other)] = d
+        # (input, product) pairs where a firm making both makes the input in-house: not
+        # where the product resells its inputs (a trader buys whatever it makes itself)
+        self.own_make = frozenset(pair for pair in self.hops if not self.products[pair[1]].resells)
         self.players = ds.players
         # firm id → its ties that concern this sector (for `peer`)
         self.ties: dict[str, list[Relationship]] = {}
@@ -70,7 +73,7 @@ class Chain:
                     self.firms.setdefault(p.country, []).append(p)
                     break
         self.offers = Offers(
-            [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties), self.hops
+            [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties), self.own_make
         )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)

@@ -39,7 +39,7 @@ def offers_of(
     if kr is chain.firms["KR"] and jp is chain.firms["JP"]:
         return chain.offers, chain.in_sector
     ids = {p.id for p in (*kr, *jp)}
-    offers = Offers([*kr, *jp], chain.sector.id, frozenset(chain.ties), chain.hops)
+    offers = Offers([*kr, *jp], chain.sector.id, frozenset(chain.ties), chain.own_make)
     return offers, ids.__contains__
 
 

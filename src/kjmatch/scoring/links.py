@@ -164,11 +164,13 @@ def link_facts(
     if direction == "horizontal":
         security_v = joint_security(chain, kprod, jprod, min(klevel, jlevel))[0]
     elif direction != "same-stage":
-        sup, sprod, slevel, buy, _, _ = _sides(
+        sup, sprod, slevel, buy, bprod, _ = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
         )
         gap_v = gap_value(chain, sup.country, sprod, slevel, buy.country)
-        in_house = chain.level(buy.country, sprod, buy.id) >= slevel
+        in_house = (sprod, bprod) in chain.own_make and (
+            chain.level(buy.country, sprod, buy.id) >= slevel
+        )
         security_v = security_value(chain, sprod, slevel, buy.country, sup.country)
     if direction != "same-stage":  # rivals earn no peer credit
         peer_v = max(
@@ -282,12 +284,18 @@ def _explain(
         )
         _, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
         reasons += why
+        own = chain.level(buy.country, sprod, buy.id)
         if facts.in_house:
-            own = chain.level(buy.country, sprod, buy.id)
             reasons.append(
                 f"{buy.name} makes {chain.products[sprod].name.en} in-house at level {own}, "
                 f"at least {sup.name}'s {slevel}: they compete at it more than they would trade "
                 "it, so fit counts as for rivals."
+            )
+        elif own >= slevel:  # only where the buyer's product resells its inputs
+            reasons.append(
+                f"{buy.name} also makes {chain.products[sprod].name.en} (level {own}), but "
+                f"{chain.products[bprod].name.en} resells what it buys from many producers, "
+                "whatever it makes itself, so fit is not cut."
             )
         evidence += ev
         _, why, ev = security(chain, sprod, slevel, buy.country, sup.country)
