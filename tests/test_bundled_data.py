@@ -202,3 +202,19 @@ def test_fast_top_n_ranks_the_bundled_data_as_scoring_every_pair_does(
     assert [(p.korea.id, p.japan.id, p.score, p.rank) for p in fast] == [
         (p.korea.id, p.japan.id, p.score, p.rank) for p in full
     ]
+
+
+def test_a_cylindrical_cell_deal_does_not_vouch_for_pouch_cells(ds: Dataset) -> None:
+    # LGES × Isuzu: the tie names cylindrical cells and EVs, so only that link earns it
+    (pairing,) = [
+        p
+        for p in match(ds, "batteries", top=None).pairings
+        if (p.korea.id, p.japan.id) == ("lg-energy-solution", "isuzu")
+    ]
+    credit = {
+        (link.korea_product.id, link.japan_product.id): link.components["relationship"]
+        for link in pairing.links
+    }
+    assert credit[("cylindrical-cells", "electric-vehicles")] > 0
+    assert credit[("pouch-cells", "electric-vehicles")] == 0
+    assert all(v == 0 for (k, _), v in credit.items() if k != "cylindrical-cells")

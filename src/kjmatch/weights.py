@@ -111,7 +111,7 @@ _REGISTRY: dict[str, Component] = {
             "tie",
             "an existing documented tie",
             lambda f: f.tie,
-            detail="the best of the pair's ties that concern the sector (and the linked products, when a tie names products): 1 active, 0.7 completed, 0.6 announced, 0.4 suspended, 0.3 ended, each aged × 0.5^(age/8 years) from its last confirmation (or end); 0 none.",
+            detail="the best of the pair's ties that concern the sector and, when a tie names products, the linked ones (at least one of the link's products, and on each side one the tie names if it names any that firm makes: a cylindrical-cell deal does not vouch for the same firms' pouch cells): 1 active, 0.7 completed, 0.6 announced, 0.4 suspended, 0.3 ended, each aged × 0.5^(age/8 years) from its last confirmation (or end); 0 none.",
         ),
         Component(
             "peer",

@@ -316,6 +316,43 @@ def test_ties_age_from_their_last_confirmation(tmp_path: Path) -> None:
     assert v_c == 1.0 and v_u == pytest.approx(0.5 ** (16 / 8), abs=1e-4)
 
 
+def test_a_tie_credits_only_links_at_the_products_it_names_on_each_side(tmp_path: Path) -> None:
+    """A film deal for the buyer's car line names film and cars: it vouches for the
+    film → cars link, not for the same pair's film → cells link (the buyer makes cells
+    too, but the tie does not name them), nor for any link the other way."""
+    both = player("kr-bothco", "KR", strength("cells", 4), strength("cars", 3))
+    deal = {
+        "id": "film-for-cars",
+        "korea": "kr-bothco",
+        "japan": "jp-filmco",
+        "sectors": ["widgets"],
+        "products": ["film", "cars"],
+        "type": "supply",
+        "year": 2024,
+        "status": "active",
+        "summary": "Film for the car line.",
+        "sources": [SRC],
+    }
+    ds = build(tmp_path, players=[both], ties=[deal])
+    p = pair(ds, "kr-bothco", "jp-filmco")
+    assert p is not None
+    by_products = {(link.korea_product.id, link.japan_product.id): link for link in p.links}
+    assert by_products[("cars", "film")].components["relationship"] > 0
+    assert by_products[("cells", "film")].components["relationship"] == 0
+    assert not any("film-for-cars" in str(e) for e in by_products[("cells", "film")].evidence)
+    # a tie that names only the supplier's product still vouches for every buyer product
+    loose = build(tmp_path / "loose", players=[both], ties=[{**deal, "products": ["film"]}])
+    q = pair(loose, "kr-bothco", "jp-filmco")
+    assert q is not None
+    assert all(link.components["relationship"] > 0 for link in q.links)
+    for data in (ds, loose):  # the fast ranking agrees
+        fast = match(data, "widgets", top=8)
+        full = match(data, "widgets", top=None, exhaustive=True)
+        assert [(x.korea.id, x.japan.id, x.score) for x in fast.pairings] == [
+            (x.korea.id, x.japan.id, x.score) for x in full.pairings[:8]
+        ]
+
+
 # ---------------------------------------------------------------- horizontal links
 
 

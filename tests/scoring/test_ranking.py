@@ -253,7 +253,11 @@ def datasets(draw: st.DrawFn) -> Dataset:
                 korea=draw(st.sampled_from(kr)),
                 japan=draw(st.sampled_from(jp)),
                 sectors=draw(st.sampled_from([("widgets",), ("elsewhere",)])),
-                products=draw(st.sampled_from([(), ("film",), ("cells",)])),
+                products=draw(
+                    st.sampled_from(
+                        [(), ("film",), ("cells",), ("film", "cells"), ("cells", "cars")]
+                    )
+                ),
                 type=draw(st.sampled_from(["supply", "jv", "rnd", "joint_procurement"])),
                 year=draw(st.integers(2005, 2024)),
                 status=status,

@@ -361,8 +361,21 @@ def joint_security(
     return round((weaker_level - 1) / 4 * exposure, 4), reasons, evidence
 
 
-def tie_applies(r: Relationship, sector: str, products: tuple[str, str]) -> bool:
-    return sector in r.sectors and (not r.products or any(p in r.products for p in products))
+def tie_applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> bool:
+    """Whether a tie concerns a link between these (Korean, Japanese) products: its
+    sector, and where it names products, at least one of the link's, and on each side
+    one the tie names if it names any that side's firm makes (a cylindrical-cell deal
+    does not vouch for the same firms' pouch cells, nor for a flow the other way)."""
+    if chain.sector.id not in r.sectors:
+        return False
+    if not r.products:
+        return True
+    if not any(p in r.products for p in products):
+        return False
+    for firm, country, product in ((r.korea, "KR", products[0]), (r.japan, "JP", products[1])):
+        if product not in r.products and any(chain.level(country, p, firm) for p in r.products):
+            return False
+    return True
 
 
 def _tie_rows(
@@ -370,7 +383,7 @@ def _tie_rows(
 ) -> Iterator[tuple[Relationship, int, float, float, float]]:
     """(tie, age, discount, value, counted) for each tie about this sector and products."""
     for r in relationships:
-        if tie_applies(r, chain.sector.id, products):
+        if tie_applies(chain, r, products):
             age, d = _tie_age(chain, r)
             value = TIE_VALUE[r.status]
             yield r, age, d, value, round(value * d, 4)
@@ -450,7 +463,7 @@ def _peer_rows(
     for r, peer, age, d, counted in _firm_ties(chain, firm, firm_country):
         if (
             peer != other
-            and tie_applies(r, chain.sector.id, products)
+            and tie_applies(chain, r, products)
             and chain.makes(peer_country, product, peer)
         ):
             yield r, peer, age, d, counted

@@ -250,7 +250,9 @@ def _buyer_groups(
     own_at = {p.id: own for p, _, own in makers}
 
     def odd(p: Player, level: int) -> GroupKey | None:
-        peer = peer_value(chain, p.id, country, "", sup_product, (product, sup_product))
+        peer = peer_value(
+            chain, p.id, country, "", sup_product, korean_first(country, product, sup_product)
+        )
         own = float(own_at.get(p.id, 0))
         return (float(level), peer, own) if peer or own else None
 
@@ -260,6 +262,12 @@ def _buyer_groups(
     groups = _split_groups(offers, country, product, common, odd, [(p, lv) for p, lv, _ in makers])
     memo[key] = groups
     return groups
+
+
+def korean_first(country: str, own: str, other: str) -> tuple[str, str]:
+    """A link's (Korean, Japanese) products from one side's product and the other's: the
+    order ties are matched in."""
+    return (own, other) if country == "KR" else (other, own)
 
 
 def _partner_groups(
@@ -276,7 +284,7 @@ def _partner_groups(
     if key in memo:
         known: dict[GroupKey, list[Player]] = memo[key]
         return known
-    pair = (product, other_product)
+    pair = korean_first(country, product, other_product)
 
     def odd(p: Player, level: int) -> GroupKey | None:
         peer = peer_value(chain, p.id, country, "", other_product, pair)
@@ -316,7 +324,7 @@ def _supplier_groups(
         return (float(level), *by_level[level], 0.0)
 
     def odd(p: Player, level: int) -> GroupKey | None:
-        pair = (product, buy_product)
+        pair = korean_first(supplier_country, product, buy_product)
         peer = peer_value(chain, p.id, supplier_country, "", buy_product, pair)
         return (*common(level)[:-1], peer) if peer else None
 

@@ -109,11 +109,11 @@ class Link:
 
 
 def cooperates(
-    relationships: Iterable[Relationship], sector: str, products: tuple[str, str]
+    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
 ) -> bool:
     """Whether the pair has a cooperative (horizontal) tie about these products."""
     return any(
-        r.type in HORIZONTAL_TYPES and tie_applies(r, sector, products) for r in relationships
+        r.type in HORIZONTAL_TYPES and tie_applies(chain, r, products) for r in relationships
     )
 
 
@@ -127,7 +127,7 @@ def relation(
         (rel is None or rel[0] == "same-stage")
         and relationships
         and chain.same_stage(kprod, jprod)
-        and cooperates(relationships, chain.sector.id, (kprod, jprod))
+        and cooperates(chain, relationships, (kprod, jprod))
     ):
         return "horizontal", 0
     return rel
@@ -253,7 +253,7 @@ def _explain(
             "they complement, and no cooperative tie is documented."
         )
     elif direction == "horizontal":
-        tied = cooperates(relationships, chain.sector.id, (kprod, jprod))
+        tied = cooperates(chain, relationships, (kprod, jprod))
         if tied:
             how = "document cooperation"
         elif kprod == jprod:
