@@ -617,3 +617,36 @@ def test_a_tie_with_the_buyers_peer_gives_peer_credit(tmp_path: Path) -> None:
     # the pair's own tie is `relationship`, never `peer`
     own = pair(ds, "kr-cellco", "jp-filmco")
     assert own is not None and own.best.components["peer"] == 0.0
+
+
+def test_as_of_a_past_year_leaves_out_ties_and_facts_reported_later(tmp_path: Path) -> None:
+    """`--as-of 2015` asks how the chain looked then: a 2024 tie and a 2020 import share
+    were not known, so they count nothing (ageing alone would count them as current)."""
+    later = share("KR", "JP", 0.9, 2020, products=["film"])
+    deal = {
+        "id": "film-deal",
+        "korea": "kr-cellco",
+        "japan": "jp-filmco",
+        "sectors": ["widgets"],
+        "type": "supply",
+        "year": 2024,
+        "status": "active",
+        "summary": "A film deal.",
+        "sources": [SRC],
+    }
+    ds = build(tmp_path, facts={"import_shares": [later]}, ties=[deal])
+    now = pair(ds, "kr-cellco", "jp-filmco")
+    then = pair(ds, "kr-cellco", "jp-filmco", as_of=2015)
+    assert now is not None and then is not None
+    assert now.best.components["relationship"] > 0 and now.relationships
+    assert then.best.components["relationship"] == 0 and not then.relationships
+    assert then.best.components["novelty"] == 1.0  # the deal was not yet known
+    assert not [e for e in then.best.evidence if e.year > 2015]
+    assert [e for e in now.best.evidence if e.component == "gap" and e.year == 2020]
+    (explained,) = explain(ds, "kr-cellco", "jp-filmco", as_of=2015)
+    assert explained.score == then.score
+    fast = match(ds, "widgets", top=3, as_of=2015)
+    full = match(ds, "widgets", top=None, exhaustive=True, as_of=2015)
+    assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+        (q.korea.id, q.japan.id, q.score) for q in full.pairings[:3]
+    ]

@@ -153,7 +153,7 @@ AsOfOpt = Annotated[
         min=1900,
         max=2100,
         metavar="YEAR",
-        help="Age facts and ties from YEAR [default: the dataset's newest year].",
+        help="Rank with the ties and facts known in YEAR, aged from it; firms' levels stay as curated [default: the dataset's newest year].",
         show_default=False,
     ),
 ]

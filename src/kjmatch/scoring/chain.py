@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from bisect import bisect_left
 from collections import deque
 from collections.abc import Collection
@@ -249,3 +250,36 @@ class Offers:
 
 def _id(p: Player) -> str:
     return p.id
+
+
+def known_by(ds: Dataset, year: int | None) -> Dataset:
+    """The data as an analyst could have known it in `year`: without the ties, facts and
+    documented absences first reported later (ageing alone would count them as current).
+    Firms' levels stay as curated: the data holds no past levels."""
+    if year is None or year >= ds.as_of:
+        return ds
+
+    def stage(st: Stage) -> Stage:
+        ctx = st.context
+        return dataclasses.replace(
+            st,
+            products=tuple(
+                dataclasses.replace(p, absent=tuple(a for a in p.absent if a.year <= year))
+                for p in st.products
+            ),
+            context=dataclasses.replace(
+                ctx,
+                import_shares=tuple(f for f in ctx.import_shares if f.year <= year),
+                export_controls=tuple(f for f in ctx.export_controls if f.year <= year),
+            ),
+        )
+
+    return dataclasses.replace(
+        ds,
+        sectors={
+            sid: dataclasses.replace(sec, stages=tuple(stage(st) for st in sec.stages))
+            for sid, sec in ds.sectors.items()
+        },
+        relationships=tuple(r for r in ds.relationships if r.year <= year),
+        as_of=year,
+    )

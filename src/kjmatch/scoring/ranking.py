@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
-from .chain import Chain
+from .chain import Chain, known_by
 from .groups import TiedHeads, count_linked, streams
 from .links import Link, pair_links
 
@@ -141,6 +141,7 @@ def _match(
     new_only: bool,
 ) -> MatchResult:
     w = resolve_weights(weights)
+    ds = known_by(ds, as_of)
     sector = ds.sectors[sector_id]
     chain = Chain(ds, sector, as_of)
     dirs = tuple(d for d in DIRECTIONS if d in set(directions))
@@ -311,6 +312,7 @@ def pair_scores(
     """The score of every linked pair of these firms, without building their links
     (what the grouped ranking computes); `pair_links` on the chain explains one."""
     w = resolve_weights(weights)
+    ds = known_by(ds, as_of)
     chain = Chain(ds, ds.sectors[sector_id], as_of)
     kr = [ds.players[k] for k in korea]
     jp = [ds.players[j] for j in japan]
@@ -337,6 +339,7 @@ def explain(
     The rank needs every pair of the sector scored; above EXPLAIN_RANK_LIMIT player
     pairs it is left at 0 (unknown) and only this pair is scored."""
     out = []
+    ds = known_by(ds, as_of)
     kp, jpp = ds.players[korea], ds.players[japan]
     w = resolve_weights(weights)
     for sid in [sector] if sector else sorted(ds.sectors):
