@@ -4,6 +4,7 @@ dependence through --evidence."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,18 @@ def test_a_hand_edited_fact_is_located_in_the_evidence_file(evidence: Path) -> N
     path.write_text(json.dumps(doc, indent=1))
     code, _, err = run("match", "--sector", "batteries", "--evidence", str(evidence), "--no-cache")
     assert code == 1 and "trade-facts.json" in err and "unknown stage 'cell-materialz'" in err
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path, engine: str) -> None:
+    if engine == "duckdb":
+        pytest.importorskip("duckdb")
+    fifo = tmp_path / "BACI_HS22_Y2022_V202401.csv"
+    os.mkfifo(fifo)  # nobody writes to it: reading it would block for ever
+    countries = EXAMPLE / "country_codes_V000000.csv"
+    code, out, err = run(
+        "trade", "import", str(fifo), str(countries), "-o", str(tmp_path / "ev"), "--engine", engine
+    )
+    assert code == 1 and out == ""
+    assert "FIFO" in err and "not a regular file" in err and "Traceback" not in err
+    assert not (tmp_path / "ev").exists()

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import IO
 
 from kjmatch.errors import DataError, Problem
+from kjmatch.safeio import open_regular
 
 MAX_LINE = 1 << 20  # bytes: no BACI or Comtrade row comes near this
 BACI_COLUMNS = ("t", "i", "j", "k", "v", "q")
@@ -113,7 +114,11 @@ def problem(path: Path, line: int, col: int, message: str) -> DataError:
 
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
-    with open(path, "rb") as f:
+    try:
+        opened = open_regular(path)
+    except OSError as exc:
+        raise problem(path, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
+    with opened as f:
         while chunk := f.read(1 << 20):
             h.update(chunk)
     return h.hexdigest()
@@ -121,7 +126,7 @@ def sha256_of(path: Path) -> str:
 
 def _open(path: Path) -> IO[bytes]:
     try:
-        raw: IO[bytes] = open(path, "rb")  # noqa: SIM115 (closed by the caller)
+        raw: IO[bytes] = open_regular(path)  # closed by the caller
     except OSError as exc:
         raise problem(path, 0, 0, f"cannot read file: {exc.strerror or exc}") from None
     if path.suffix.lower() == ".gz":
