@@ -650,3 +650,33 @@ def test_as_of_a_past_year_leaves_out_ties_and_facts_reported_later(tmp_path: Pa
     assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
         (q.korea.id, q.japan.id, q.score) for q in full.pairings[:3]
     ]
+
+
+def test_as_of_a_past_year_sees_a_tie_that_ended_later_as_active(tmp_path: Path) -> None:
+    """A tie that began in 2010 and ended in 2024 was simply active in 2015, confirmed in its
+    start year: neither its end nor a 2022 confirmation was known then."""
+    tie = {
+        "id": "film-deal",
+        "korea": "kr-cellco",
+        "japan": "jp-filmco",
+        "sectors": ["widgets"],
+        "type": "supply",
+        "year": 2010,
+        "status": "ended",
+        "ended": 2024,
+        "last_confirmed": 2022,
+        "summary": "A film deal.",
+        "sources": [SRC],
+    }
+    ds = build(tmp_path, ties=[tie])
+    now = pair(ds, "kr-cellco", "jp-filmco")
+    then = pair(ds, "kr-cellco", "jp-filmco", as_of=2015)
+    assert now is not None and then is not None
+    (r_now,) = [r for r in now.relationships if r.id == "film-deal"]
+    (r_then,) = [r for r in then.relationships if r.id == "film-deal"]
+    assert r_now.status == "ended" and r_then.status == "active"
+    assert r_then.ended is None and r_then.last_confirmed is None
+    (e,) = [
+        e for e in then.best.evidence if e.component == "relationship" and "film-deal" in e.text
+    ]
+    assert e.year == 2010 and "active" in e.text and "ended" not in e.text

@@ -254,7 +254,8 @@ def _id(p: Player) -> str:
 
 def known_by(ds: Dataset, year: int | None) -> Dataset:
     """The data as an analyst could have known it in `year`: without the ties, facts and
-    documented absences first reported later (ageing alone would count them as current).
+    documented absences first reported later (ageing alone would count them as current), and
+    with ties as they stood then (one that ended or was confirmed later was simply active).
     Firms' levels stay as curated: the data holds no past levels."""
     if year is None or year >= ds.as_of:
         return ds
@@ -280,6 +281,18 @@ def known_by(ds: Dataset, year: int | None) -> Dataset:
             sid: dataclasses.replace(sec, stages=tuple(stage(st) for st in sec.stages))
             for sid, sec in ds.sectors.items()
         },
-        relationships=tuple(r for r in ds.relationships if r.year <= year),
+        relationships=tuple(_tie_then(r, year) for r in ds.relationships if r.year <= year),
         as_of=year,
     )
+
+
+def _tie_then(r: Relationship, year: int) -> Relationship:
+    """A tie as it stood in `year`: its later end and later confirmations not yet known."""
+    update: dict[str, Any] = {}
+    if r.ended is not None and r.ended > year:
+        update["ended"] = None
+        if r.status in ("ended", "completed"):
+            update["status"] = "active"
+    if r.last_confirmed is not None and r.last_confirmed > year:
+        update["last_confirmed"] = None
+    return dataclasses.replace(r, **update) if update else r
