@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from kjmatch.model import Player, Relationship
@@ -28,6 +29,21 @@ Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
 TiedHeads = dict[tuple[str, str], Key | None]  # a tied pair's best link, once per ranking
+Ties = Mapping[tuple[str, str], tuple[Relationship, ...]]
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """What one ranking compares: the firms on each side, their ties, the weights and the
+    directions asked for, and whether tied pairs are left out (`new_only`)."""
+
+    chain: Chain
+    kr: list[Player]
+    jp: list[Player]
+    ties: Ties
+    w: Mapping[str, float]
+    dirs: tuple[str, ...]
+    new_only: bool = False
 
 
 def offers_of(
@@ -44,22 +60,15 @@ def offers_of(
 
 
 def streams(
-    chain: Chain,
-    kr: list[Player],
-    jp: list[Player],
-    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
-    w: Mapping[str, float],
-    dirs: tuple[str, ...],
-    progress: Progress | None = None,
-    new_only: bool = False,
-    tied_heads: TiedHeads | None = None,
+    scope: Scope, progress: Progress | None = None, tied_heads: TiedHeads | None = None
 ) -> list[Iterator[Key]]:
     """Sorted streams of every linked pair's link keys (see `_top_pairs`). Tied pairs'
     best keys are kept in `tied_heads` for `count_linked` to reuse."""
-    offers, inside = offers_of(chain, kr, jp)
+    chain, ties, dirs = scope.chain, scope.ties, scope.dirs
+    offers, inside = offers_of(chain, scope.kr, scope.jp)
     streams: list[Iterator[Key]] = []
     memo: Memo = {}
-    rate = scorer(w)
+    rate = scorer(scope.w)
     tied = {k for k in ties if inside(k[0]) and inside(k[1])}
     kprods = [pid for (c, pid) in offers.levels if c == "KR"]
     jprods = [pid for (c, pid) in offers.levels if c == "JP"]
@@ -72,7 +81,7 @@ def streams(
                 continue
             streams += _group_streams(chain, offers, rel, kprod, jprod, rate, memo, tied)
     heads = {} if tied_heads is None else tied_heads
-    for kid, jid in sorted(tied) if not new_only else ():
+    for kid, jid in sorted(tied) if not scope.new_only else ():
         head = tied_head(chain, kid, jid, ties, rate, dirs, memo, heads)
         if head is not None:
             streams.append(iter([head]))
@@ -83,7 +92,7 @@ def tied_head(
     chain: Chain,
     kid: str,
     jid: str,
-    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
+    ties: Ties,
     rate: Rate,
     dirs: tuple[str, ...],
     memo: Memo,
@@ -350,21 +359,13 @@ def _stream(
                 yield (*head, kid, jpp.id, order, kprod, jprod)
 
 
-def count_linked(
-    chain: Chain,
-    kr: list[Player],
-    jp: list[Player],
-    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
-    w: Mapping[str, float],
-    dirs: tuple[str, ...],
-    new_only: bool = False,
-    tied_heads: TiedHeads | None = None,
-) -> int:
+def count_linked(scope: Scope, tied_heads: TiedHeads | None = None) -> int:
     """How many Korea–Japan player pairs share at least one link (counted by product sets,
     from the firms' offers; tied pairs, whose ties can add horizontal links, are checked
     one by one)."""
+    chain, ties, dirs = scope.chain, scope.ties, scope.dirs
     sector = chain.sector.id
-    offers, inside = offers_of(chain, kr, jp)
+    offers, inside = offers_of(chain, scope.kr, scope.jp)
 
     def signature(p: Player) -> frozenset[str]:
         return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.products)
@@ -373,7 +374,7 @@ def count_linked(
         return any((r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js)
 
     heads = {} if tied_heads is None else tied_heads  # tied pairs `streams` scored already
-    rate = scorer(w)
+    rate = scorer(scope.w)
     memo: Memo = {}
     total = 0
     for ks, kcount in offers.signatures["KR"].items():
@@ -386,6 +387,6 @@ def count_linked(
             # a tie can turn rivals into partners (or add a link): judge tied pairs alone
             kp, jpp = players[kid], players[jid]
             total -= linked(signature(kp), signature(jpp))
-            if not new_only:
+            if not scope.new_only:
                 total += tied_head(chain, kid, jid, ties, rate, dirs, memo, heads) is not None
     return total

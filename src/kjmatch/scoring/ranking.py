@@ -24,7 +24,7 @@ from kjmatch.model import Dataset, Player, Relationship, Sector
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
 from .chain import Chain, known_by
-from .groups import TiedHeads, count_linked, streams
+from .groups import Scope, TiedHeads, count_linked, streams
 from .links import Link, pair_links
 
 if TYPE_CHECKING:  # stability is imported only when asked for (start-up)
@@ -155,13 +155,12 @@ def _match(
     pool = 0
     if stability is not None and top is not None:
         pool = max(top * STABILITY_POOL, STABILITY_MIN_POOL)
+    scope = Scope(chain, kr, jp, ties, w, dirs, new_only)
     if top is None or exhaustive:
-        ranked = _all_pairs(chain, kr, jp, ties, w, dirs, progress, new_only)
+        ranked = _all_pairs(scope, progress)
         candidates = len(ranked)
     else:
-        ranked, candidates = _top_pairs(
-            chain, kr, jp, ties, w, dirs, max(top, pool) + 1, min_score, progress, new_only
-        )
+        ranked, candidates = _top_pairs(scope, max(top, pool) + 1, min_score, progress)
     ranked = _ranks(ranked)
     if top is not None and not exhaustive:
         ranked = ranked[: max(top, pool)]  # the one extra only told whether the last ties
@@ -238,26 +237,18 @@ def _full_ranks(
     return out
 
 
-def _all_pairs(
-    chain: Chain,
-    kr: list[Player],
-    jp: list[Player],
-    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
-    w: Mapping[str, float],
-    dirs: tuple[str, ...],
-    progress: Progress | None = None,
-    new_only: bool = False,
-) -> list[Pairing]:
+def _all_pairs(scope: Scope, progress: Progress | None = None) -> list[Pairing]:
     """Score every pair: the reference implementation."""
+    chain, kr, jp, ties = scope.chain, scope.kr, scope.jp, scope.ties
     found: list[Pairing] = []
     for n, kp in enumerate(kr, 1):
         if progress:
             progress("Matching", n, len(kr))
         for jpp in jp:
             rels = ties.get((kp.id, jpp.id), ())
-            if new_only and rels:
+            if scope.new_only and rels:
                 continue
-            links = pair_links(chain, kp, jpp, rels, w, dirs)
+            links = pair_links(chain, kp, jpp, rels, scope.w, scope.dirs)
             if links:
                 found.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
     found.sort(key=Pairing.order)
@@ -265,16 +256,7 @@ def _all_pairs(
 
 
 def _top_pairs(
-    chain: Chain,
-    kr: list[Player],
-    jp: list[Player],
-    ties: Mapping[tuple[str, str], tuple[Relationship, ...]],
-    w: Mapping[str, float],
-    dirs: tuple[str, ...],
-    top: int,
-    min_score: float,
-    progress: Progress | None = None,
-    new_only: bool = False,
+    scope: Scope, top: int, min_score: float, progress: Progress | None = None
 ) -> tuple[list[Pairing], int]:
     """The best pairs without scoring all of them.
 
@@ -282,9 +264,10 @@ def _top_pairs(
     groups is scored once from those facts, and the groups' pairs are merged lazily
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
     with players and groups plus the pairs taken, not with the candidate pairs."""
+    chain, ties = scope.chain, scope.ties
     players = chain.players
     tied_heads: TiedHeads = {}
-    merged = streams(chain, kr, jp, ties, w, dirs, progress, new_only, tied_heads)
+    merged = streams(scope, progress, tied_heads)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
     for neg_score, _, kid, jid, *_ in heapq.merge(*merged):
@@ -295,9 +278,9 @@ def _top_pairs(
             break
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())
-        links = pair_links(chain, kp, jpp, rels, w, dirs)
+        links = pair_links(chain, kp, jpp, rels, scope.w, scope.dirs)
         ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, count_linked(chain, kr, jp, ties, w, dirs, new_only, tied_heads)
+    return ranked, count_linked(scope, tied_heads)
 
 
 def pair_scores(
@@ -318,7 +301,7 @@ def pair_scores(
     jp = [ds.players[j] for j in japan]
     scores: dict[tuple[str, str], float] = {}
     for neg_score, _, kid, jid, *_ in heapq.merge(
-        *streams(chain, kr, jp, ties_of(ds), w, DIRECTIONS)
+        *streams(Scope(chain, kr, jp, ties_of(ds), w, DIRECTIONS))
     ):
         scores.setdefault((kid, jid), -neg_score)
     return scores, chain
