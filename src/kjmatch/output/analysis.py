@@ -15,24 +15,26 @@ from kjmatch.scoring.ranking import Pairing
 
 from .documents import Output, meta, source_doc
 from .pairings import evidence_doc, pairing_doc
+from .ties import Wording, wording
 
 if TYPE_CHECKING:
     from . import contract as c
 
 
-def _compared(ds: Dataset, p: Pairing) -> c.ComparedPairing:
+def _compared(ds: Dataset, p: Pairing, words: Wording) -> c.ComparedPairing:
     sid = sector_of(p)
     return {
-        **pairing_doc(p),
+        **pairing_doc(p, words),
         "sector": {"id": sid, "name": ds.sectors[sid].name.en},
-        "evidence": evidence_doc(p.best),
+        "evidence": evidence_doc(p.best, words, (p.korea.id, p.japan.id)),
     }
 
 
 def compare_output(
     ds: Dataset, result: Comparison, weights: dict[str, float], as_of: int
 ) -> Output:
-    a, b = _compared(ds, result.a), _compared(ds, result.b)
+    words = wording(ds)
+    a, b = _compared(ds, result.a, words), _compared(ds, result.b, words)
     data: c.CompareDoc = {
         "kjmatch": meta("compare"),
         "weights": weights,

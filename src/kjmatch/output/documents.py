@@ -45,6 +45,9 @@ class Output:
     # filter made constant (country with --country), which the title names, and long
     # text a compact table leaves to the data formats (assign's reasons)
     constant: frozenset[str] = frozenset()
+    # the rows as people read them (Markdown): labels where `rows` holds ids for data
+    # formats (a tie type: "customer order", not `customer_order`); None: `rows`
+    shown: list[list[Any]] | None = None
 
 
 def meta(document: str) -> c.Meta:

@@ -152,7 +152,8 @@ def _markdown(out: Output, stream: IO[str], target: Target) -> None:
     lines = [f"## {_md(out.title)}", ""] if out.title else []
     lines.append("| " + " | ".join(_md(c) for c in out.columns) + " |")
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")
-    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in out.rows]
+    rows = out.rows if out.shown is None else out.shown
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
     stream.write("\n".join(lines) + "\n")
 
 
@@ -177,7 +178,7 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
     out = replace(
         out,
         data=_safe(out.data),
-        rows=_safe(out.rows),
+        rows=_safe(out.rows if out.shown is None else out.shown),
         title=_safe(out.title),
         footer=_safe(out.footer),
         columns=_safe(out.columns),

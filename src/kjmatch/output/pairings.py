@@ -11,6 +11,7 @@ from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
+from .ties import Wording, brief, wording
 
 if TYPE_CHECKING:
     from kjmatch.scoring.partners import PartnersResult
@@ -35,13 +36,14 @@ def _side(p: Player, link: Link, korea: bool) -> c.Side:
     }
 
 
-def evidence_doc(link: Link) -> list[c.Evidence]:
+def evidence_doc(link: Link, words: Wording, firms: tuple[str, str]) -> list[c.Evidence]:
+    """`firms`: the pair's ids (their ties' sentences are dated by `words`)."""
     return [
         {
             "component": e.component,
             "kind": e.kind,
             "product": e.product,
-            "text": e.text,
+            "text": words.text(e.text, firms) if e.kind == "tie" else e.text,
             "year": e.year,
             "age": e.age,
             "discount": e.discount,
@@ -53,8 +55,9 @@ def evidence_doc(link: Link) -> list[c.Evidence]:
     ]
 
 
-def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
+def pairing_doc(p: Pairing, words: Wording, position: int | None = None) -> c.Pairing:
     b = p.best
+    firms = (p.korea.id, p.japan.id)
     doc: c.Pairing = {
         "rank": p.rank or None,
         "tied": p.shared_rank,
@@ -65,7 +68,7 @@ def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
         "japan": _side(p.japan, b, korea=False),
         "components": dict(b.components),
         "contributions": dict(b.contributions),
-        "reasons": list(b.reasons),
+        "reasons": [words.text(x, firms) for x in b.reasons],
         "relationships": [relationship_doc(r) for r in p.relationships],
         "other_links": len(p.links) - 1,
     }
@@ -84,7 +87,8 @@ def shown_components(weights: Mapping[str, float]) -> list[str]:
     return [comp.name for comp in components() if weights.get(comp.name)]
 
 
-def match_output(result: MatchResult) -> Output:
+def match_output(result: MatchResult, ds: Dataset) -> Output:
+    words = wording(ds)
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -92,7 +96,7 @@ def match_output(result: MatchResult) -> Output:
         "weights": result.weights,
         "as_of": result.as_of,
         "candidates": result.candidates,
-        "pairings": [pairing_doc(p) for p in result.pairings],
+        "pairings": [pairing_doc(p, words) for p in result.pairings],
     }
     if result.stability is not None:
         s = result.stability
@@ -105,12 +109,14 @@ def match_output(result: MatchResult) -> Output:
             "kendall_tau_min": s.kendall_tau_min,
         }
     rows = [pairing_row(p, result.sector.id) for p in result.pairings]
+    shown = [pairing_row(p, result.sector.id, ids=False) for p in result.pairings]
     columns = _columns()
     if result.stability is not None:
         columns += ["top_share", "rank_min", "rank_max"]
-        for row, p in zip(rows, result.pairings, strict=True):
+        for row, again, p in zip(rows, shown, result.pairings, strict=True):
             if p.stability is not None:
                 row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
+                again += row[len(again) :]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
         + (f"; scenario {result.scenario}" if result.scenario else "")
@@ -126,6 +132,7 @@ def match_output(result: MatchResult) -> Output:
         title=f"{result.sector.name.en}: Korea–Japan pairings",
         footer=footer,
         numeric=_numeric(),
+        shown=shown,
     )
 
 
@@ -147,7 +154,10 @@ def _numeric() -> frozenset[str]:
     return frozenset({"rank", "position", "score", "korea_level", "japan_level", *contributions})
 
 
-def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[Any]:
+def pairing_row(
+    p: Pairing, sector: str, position: int | None = None, *, ids: bool = True
+) -> list[Any]:
+    """A pairing's CSV row (`ids`: tie types as ids; else labelled, for Markdown)."""
     b = p.best
     return [
         p.rank or "",
@@ -167,7 +177,7 @@ def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[An
         b.japan_product.name.en,
         b.japan_level,
         *(f"{b.contributions[c.name]:.2f}" for c in components()),
-        "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
+        "; ".join(brief(r, ids=ids) for r in p.relationships),
     ]
 
 
@@ -184,11 +194,12 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         }
         for f in result.firms
     ]
+    words = wording(ds)
     pairings: list[c.SectorPairing] = []
     for i, p in enumerate(result.pairings, 1):
         sid = sector_of(p)
         sector: c.Ref = {"id": sid, "name": ds.sectors[sid].name.en}
-        pairings.append({**pairing_doc(p, i), "sector": sector})
+        pairings.append({**pairing_doc(p, words, i), "sector": sector})
     data: c.PartnersDoc = {
         "kjmatch": meta("partners"),
         "firms": firms,
@@ -201,6 +212,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         "pairings": pairings,
     }
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
+    shown = [pairing_row(p, sector_of(p), i, ids=False) for i, p in enumerate(result.pairings, 1)]
     names = ", ".join(ds.players[f].name for f in result.firms)
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs in "
@@ -220,10 +232,11 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         title=f"Partners for {names}",
         footer=footer,
         numeric=_numeric(),
+        shown=shown,
     )
 
 
-def link_doc(link: Link, ds: Dataset) -> c.Link:
+def link_doc(link: Link, ds: Dataset, words: Wording, firms: tuple[str, str]) -> c.Link:
     return {
         "direction": link.direction,
         "korea_stage": link.korea_stage.id,
@@ -236,8 +249,8 @@ def link_doc(link: Link, ds: Dataset) -> c.Link:
         "score": link.score,
         "components": dict(link.components),
         "contributions": dict(link.contributions),
-        "reasons": list(link.reasons),
-        "evidence": evidence_doc(link),
+        "reasons": [words.text(x, firms) for x in link.reasons],
+        "evidence": evidence_doc(link, words, firms),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),
     }
@@ -252,6 +265,8 @@ def explain_output(
     scenario: str | None,
     as_of: int | None = None,
 ) -> Output:
+    words = wording(ds)
+    firms = (korea.id, japan.id)
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
     for p in pairings:
@@ -274,7 +289,7 @@ def explain_output(
                 "rank": p.rank or None,
                 "tied": p.shared_rank,
                 "score": p.score,
-                "links": [link_doc(link, ds) for link in p.links],
+                "links": [link_doc(link, ds, words, firms) for link in p.links],
                 "relationships": [relationship_doc(r) for r in p.relationships],
             }
         )

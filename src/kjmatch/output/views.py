@@ -20,6 +20,7 @@ from kjmatch.weights import DIRECTION_LABELS
 
 from .console import hanging, print_notes, rich_table
 from .grids import STYLE, Grid, Segment, grid_widths, match_grid, partners_grid, text_of
+from .ties import tie_label, when
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
@@ -242,12 +243,8 @@ def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "di
 
 
 def _relationship(con: Console, r: dict[str, Any]) -> None:
-    ended = f"–{r['ended']}" if r.get("ended") else ""
-    hanging(
-        con,
-        "  • ",
-        f"{r['type'].replace('_', ' ')}, {r['status']} ({r['year']}{ended}): {r['summary']}",
-    )
+    span = f"{r['year']}–{r['ended']}" if r.get("ended") else str(r["year"])
+    hanging(con, "  • ", f"{tie_label(r['type'])}, {when(r)} ({span}): {r['summary']}")
     for src in r["sources"]:
         _print_source(con, "    source: ", src)
 
