@@ -14,6 +14,7 @@ from kjmatch.scoring.partners import sector_of
 from kjmatch.scoring.ranking import Pairing
 
 from .documents import Output, meta, source_doc
+from .historical import Reasons
 from .pairings import evidence_doc, pairing_doc
 from .ties import Wording, wording
 
@@ -26,7 +27,9 @@ def _compared(ds: Dataset, p: Pairing, words: Wording) -> c.ComparedPairing:
     return {
         **pairing_doc(p, words),
         "sector": {"id": sid, "name": ds.sectors[sid].name.en},
-        "evidence": evidence_doc(p.best, words, (p.korea.id, p.japan.id)),
+        "evidence": evidence_doc(
+            p.best, words, (p.korea.id, p.japan.id), Reasons(ds, ds.sectors[sid])
+        ),
     }
 
 
@@ -94,6 +97,7 @@ def compare_output(
 
 DEPENDENCE_COLUMNS = [
     "share", "importer", "from", "item", "sector", "products", "year", "aged", "source",
+    "historical",
 ]  # fmt: skip
 
 
@@ -124,6 +128,7 @@ def dependence_output(
                     if d.superseded_by
                     else None
                 ),
+                "historical": x.historical,
             }
         )
         rows.append(
@@ -139,6 +144,7 @@ def dependence_output(
                 x.year,
                 f"{d.aged_value:.2f}",
                 x.source.label(),
+                x.historical or "",
             ]
         )
     data: c.DependenceDoc = {
@@ -163,6 +169,7 @@ def dependence_output(
         if rows
         else [],
         numeric=frozenset({"share", "year", "aged"}),
+        constant=frozenset({"historical"}),  # long: in the data formats and `show sector`
     )
 
 

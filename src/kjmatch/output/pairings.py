@@ -11,6 +11,7 @@ from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
+from .historical import Reasons
 from .ties import Wording, brief, wording
 
 if TYPE_CHECKING:
@@ -36,8 +37,11 @@ def _side(p: Player, link: Link, korea: bool) -> c.Side:
     }
 
 
-def evidence_doc(link: Link, words: Wording, firms: tuple[str, str]) -> list[c.Evidence]:
-    """`firms`: the pair's ids (their ties' sentences are dated by `words`)."""
+def evidence_doc(
+    link: Link, words: Wording, firms: tuple[str, str], kept: Reasons
+) -> list[c.Evidence]:
+    """`firms`: the pair's ids (their ties' sentences are dated by `words`); `kept`: the
+    sector's `historical` reasons."""
     return [
         {
             "component": e.component,
@@ -50,6 +54,7 @@ def evidence_doc(link: Link, words: Wording, firms: tuple[str, str]) -> list[c.E
             "value": e.value,
             "counted": e.counted,
             "source": e.source,
+            "historical": kept.evidence(e),
         }
         for e in link.evidence
     ]
@@ -236,7 +241,10 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
     )
 
 
-def link_doc(link: Link, ds: Dataset, words: Wording, firms: tuple[str, str]) -> c.Link:
+def link_doc(
+    link: Link, ds: Dataset, words: Wording, firms: tuple[str, str], kept: Reasons
+) -> c.Link:
+    buyer = firms[0] if link.direction == "jp-to-kr" else firms[1]
     return {
         "direction": link.direction,
         "korea_stage": link.korea_stage.id,
@@ -250,7 +258,8 @@ def link_doc(link: Link, ds: Dataset, words: Wording, firms: tuple[str, str]) ->
         "components": dict(link.components),
         "contributions": dict(link.contributions),
         "reasons": [words.text(x, firms) for x in link.reasons],
-        "evidence": evidence_doc(link, words, firms),
+        "evidence": evidence_doc(link, words, firms, kept),
+        "historical": kept.gap(link, buyer),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),
     }
@@ -271,6 +280,7 @@ def explain_output(
     rows: list[list[Any]] = []
     for p in pairings:
         sector = ds.sectors[p.best.korea_strength.sector]
+        kept = Reasons(ds, sector)
         for link in p.links:
             rows.append(
                 [
@@ -289,7 +299,7 @@ def explain_output(
                 "rank": p.rank or None,
                 "tied": p.shared_rank,
                 "score": p.score,
-                "links": [link_doc(link, ds, words, firms) for link in p.links],
+                "links": [link_doc(link, ds, words, firms, kept) for link in p.links],
                 "relationships": [relationship_doc(r) for r in p.relationships],
             }
         )

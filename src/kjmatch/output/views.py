@@ -203,12 +203,16 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 hanging(con, "  • ", reason)
             for e in link["evidence"]:
                 age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+                lead = f"  [{e['component']}] "
                 hanging(
                     con,
-                    f"  [{e['component']}] ",
+                    lead,
                     f"{e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}",
                     style="dim",
                 )
+                _historical(con, " " * len(lead), e["historical"])
+            for note in link["historical"]:
+                hanging(con, f"  [{note['component']}] ", f"historical: {note['text']}", style=OLD)
             for side in ("korea_strength", "japan_strength"):
                 s = link[side]
                 who = k["name"] if side == "korea_strength" else j["name"]
@@ -219,12 +223,22 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                     style="dim",
                     indent=4,
                 )
+                _historical(con, "    ", s["historical"])
                 for src in s["sources"]:
                     _print_source(con, "    source: ", src)
         if sec["relationships"]:
             con.print(Text("Relationships:", style="bold"))
             for r in sec["relationships"]:
                 _relationship(con, r)
+
+
+OLD = "yellow"  # a curator's reason for keeping an old item
+
+
+def _historical(con: Console, lead: str, why: str | None) -> None:
+    """The curator's reason an old strength, tie or figure is kept, under the item."""
+    if why:
+        hanging(con, lead, f"historical: {why}", style=OLD)
 
 
 def _source(src: dict[str, Any]) -> str:
@@ -245,6 +259,7 @@ def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "di
 def _relationship(con: Console, r: dict[str, Any]) -> None:
     span = f"{r['year']}–{r['ended']}" if r.get("ended") else str(r["year"])
     hanging(con, "  • ", f"{tie_label(r['type'])}, {when(r)} ({span}): {r['summary']}")
+    _historical(con, "    ", r["historical"])
     for src in r["sources"]:
         _print_source(con, "    source: ", src)
 
@@ -286,6 +301,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
                 )
             )
             _print_source(con, "  source: ", x["source"])
+            _historical(con, "  ", x["historical"])
         for c in st["export_controls"]:
             con.print(
                 Text(
@@ -294,6 +310,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
                 )
             )
             _print_source(con, "  source: ", c["source"])
+            _historical(con, "  ", c["historical"])
     _relationships(con, doc["relationships"], with_sector=False)
 
 
@@ -318,6 +335,7 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
         if s["tags"]:
             con.print(Text("capabilities: " + ", ".join(s["tags"])))
         con.print(Text(s["note"]))
+        _historical(con, "", s["historical"])
         for src in s["sources"]:
             _print_source(con, "source: ", src)
     if doc["partner_country_operations"]:
