@@ -149,6 +149,12 @@ def _md(value: Any) -> str:
 
 
 def _markdown(out: Output, stream: IO[str], target: Target) -> None:
+    from .markdown import WRITERS  # documents with more to say than one table
+
+    writer = WRITERS.get(out.kind)
+    if writer is not None:
+        stream.write("\n".join(writer(dict(out.data), _md)).rstrip("\n") + "\n")
+        return
     lines = [f"## {_md(out.title)}", ""] if out.title else []
     lines.append("| " + " | ".join(_md(c) for c in out.columns) + " |")
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")

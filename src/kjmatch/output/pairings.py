@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kjmatch.model import Dataset, Player
+from kjmatch.model import Dataset, Player, Sector
 from kjmatch.scoring.links import Link
 from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
@@ -278,19 +278,28 @@ def explain_output(
     firms = (korea.id, japan.id)
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
-    for p in pairings:
-        sector = ds.sectors[p.best.korea_strength.sector]
+    # best sector first: the pair's score there, then the sector's name
+    for p in sorted(pairings, key=lambda p: (-p.score, _sector_of(ds, p).name.en)):
+        sector = _sector_of(ds, p)
         kept = Reasons(ds, sector)
-        for link in p.links:
+        links = [link_doc(link, ds, words, firms, kept) for link in p.links]
+        for n, (raw, link) in enumerate(zip(p.links, links, strict=True), 1):
             rows.append(
                 [
                     sector.id,
-                    f"{p.rank}=" if p.shared_rank else p.rank or "",
-                    ARROW[link.direction],
-                    link.korea_product.name.en,
-                    link.japan_product.name.en,
-                    f"{link.score:.2f}",
-                    *(f"{link.contributions[name]:.2f}" for name in weights),
+                    # the pair's rank is its best link's: the other links rank nowhere
+                    (p.rank or "") if n == 1 else "",
+                    "yes" if p.shared_rank and n == 1 else "",
+                    n,
+                    link["direction"],
+                    raw.korea_product.name.en,  # named, as in `match`
+                    raw.japan_product.name.en,
+                    link["korea_level"],
+                    link["japan_level"],
+                    f"{link['score']:.2f}",
+                    *(f"{link['contributions'][name]:.2f}" for name in weights),
+                    " | ".join(link["reasons"]),
+                    " | ".join(evidence_line(e) for e in link["evidence"]),
                 ]
             )
         sectors.append(
@@ -299,7 +308,7 @@ def explain_output(
                 "rank": p.rank or None,
                 "tied": p.shared_rank,
                 "score": p.score,
-                "links": [link_doc(link, ds, words, firms, kept) for link in p.links],
+                "links": links,
                 "relationships": [relationship_doc(r) for r in p.relationships],
             }
         )
@@ -321,8 +330,33 @@ def explain_output(
         kind="explain",
         data=data,
         records="sectors",
-        columns=["sector", "rank", "dir", "Korea product", "Japan product", "score", *weights],
+        columns=EXPLAIN_COLUMNS[:-2]
+        + [f"contribution_{n}" for n in weights]
+        + EXPLAIN_COLUMNS[-2:],
         rows=rows,
         title=f"{korea.name} × {japan.name}",
-        numeric=frozenset({"rank", "score", *weights}),
+        numeric=frozenset(
+            {"sector_rank", "link", "korea_level", "japan_level", "score"}
+            | {f"contribution_{n}" for n in weights}
+        ),
     )
+
+
+# one row per link; a link's reasons and evidence each in one cell, joined by " | "
+EXPLAIN_COLUMNS = [
+    "sector", "sector_rank", "tied", "link", "direction", "korea_product", "japan_product",
+    "korea_level", "japan_level", "score", "reasons", "evidence",
+]  # fmt: skip
+
+
+def _sector_of(ds: Dataset, p: Pairing) -> Sector:
+    return ds.sectors[p.best.korea_strength.sector]
+
+
+def evidence_line(e: c.Evidence) -> str:
+    """One evidence item in words, as `explain` prints it."""
+    age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+    line = (
+        f"[{e['component']}] {e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}"
+    )
+    return line + (f" (historical: {e['historical']})" if e["historical"] else "")

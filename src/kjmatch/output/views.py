@@ -257,8 +257,8 @@ def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "di
 
 
 def _relationship(con: Console, r: dict[str, Any]) -> None:
-    span = f"{r['year']}–{r['ended']}" if r.get("ended") else str(r["year"])
-    hanging(con, "  • ", f"{tie_label(r['type'])}, {when(r)} ({span}): {r['summary']}")
+    span = f" ({r['year']}–{r['ended']})" if r.get("ended") else ""
+    hanging(con, "  • ", f"{tie_label(r['type'])}, {when(r)}{span}: {r['summary']}")
     _historical(con, "    ", r["historical"])
     for src in r["sources"]:
         _print_source(con, "    source: ", src)
