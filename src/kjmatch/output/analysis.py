@@ -101,6 +101,25 @@ DEPENDENCE_COLUMNS = [
 ]  # fmt: skip
 
 
+def by_weight(rows: list[Dependence]) -> list[Dependence]:
+    """Dependence rows as they weigh now: figures still counted first, heaviest aged
+    share first (a 2019 100% counts 0.38 in 2026, below a current 60%); a reported
+    figure that a computed one supersedes (the matcher no longer counts it) last.
+    Ties: raw share, newest, then sector, stage and item."""
+    return sorted(
+        rows,
+        key=lambda d: (
+            d.superseded_by is not None,
+            -d.aged_value,
+            -d.share.value,
+            -d.share.year,
+            d.sector.id,
+            d.stage,
+            d.share.item,
+        ),
+    )
+
+
 def dependence_output(
     rows_in: list[Dependence], *, importer: str | None, partner: str | None, as_of: int
 ) -> Output:
@@ -160,7 +179,7 @@ def dependence_output(
         records="dependence",
         columns=DEPENDENCE_COLUMNS,
         rows=rows,
-        title="Import dependence, highest share first (latest figure per item)",
+        title="Import dependence, heaviest aged share first (latest figure per item)",
         # an empty result is explained on stderr (scoring/empty.py), as match's is
         footer=[
             f"aged = share × 0.5^(age/5 years) from {as_of}; "

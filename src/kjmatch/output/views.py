@@ -358,9 +358,22 @@ def _pairings(con: Console, grid: Grid) -> None:
     print_notes(grid, con)
 
 
+def _packed(units: list[str], room: int) -> str:
+    """`units` on as few lines of at most `room` columns as they fit, never one split."""
+    lines: list[str] = []
+    for unit in units:
+        if lines and len(lines[-1]) + 2 + len(unit) <= room:
+            lines[-1] += "  " + unit
+        else:
+            lines.append(unit)
+    return "\n".join(lines)
+
+
 def _stacked_pairings(con: Console, grid: Grid) -> None:
     con.print(Text(grid.title, style="bold"))
     heads = [c.header for c in grid.columns]
+    ranks = [f"{text_of(r[0])} {text_of(r[1])}" for r in grid.rows]
+    room = con.width - max((len(x) for x in ranks), default=0) - 1
     for row in grid.rows:
         cells = dict(zip(heads, row, strict=True))
         table = Table.grid(padding=(0, 1))
@@ -370,12 +383,16 @@ def _stacked_pairings(con: Console, grid: Grid) -> None:
         if "sector" in cells:
             body.append(f"{text_of(cells['sector'])}\n", style="dim")
         points = heads[-2] if "in top" in cells else heads[-1]
+        # each component's label with its points ("fit 32  str 23"): a narrow terminal
+        # then breaks between components, never inside the list's pairing of the two
+        (numbers, style), *ties = cells[points]
+        units = [f"{k} {v}" for k, v in zip(points.split("/"), numbers.split(), strict=False)]
         parts: list[Segment] = [
             *cells["Korea"],
             (f"  {text_of(cells[''])}\n", ""),
             *cells["Japan"],
-            (f"\n{points} ", "dim"),
-            *cells[points],
+            ("\n" + _packed(units, room), style),
+            *ties,
         ]
         for text, style in parts:
             body.append(text, style=style or None)
