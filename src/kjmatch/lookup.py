@@ -14,8 +14,9 @@ SIDE = {"KR": "Korean", "JP": "Japanese"}
 
 
 def _nfc(name: str) -> str:
-    """A typed name in NFC, as the dataset's text is: `é` typed as e + U+0301 still finds it."""
-    return unicodedata.normalize("NFC", name)
+    """A typed name in NFC, as the dataset's text is: `é` typed as e + U+0301 still finds it;
+    spaces around it dropped and runs of spaces made one (a name pasted as "  Toyota  ")."""
+    return " ".join(unicodedata.normalize("NFC", name).split())
 
 
 def _folded(name: str) -> str:
@@ -59,12 +60,44 @@ def player(ds: Dataset, name: str, country: str | None = None, field: str = "pla
             which = " or ".join(repr(x) for x in named)
             raise RequestError(f"ambiguous player {name!r}: {which}; give the id", field)
         if not named:
-            pool = [p.id for p in ds.players.values() if country is None or p.country == country]
-            raise unknown("player", name, pool, field)
+            pool = [p for p in ds.players.values() if country is None or p.country == country]
+            close = _suggestions(wanted, pool)
+            if close:
+                hint = " or ".join(repr(c) for c in close)
+                raise RequestError(f"unknown player {name!r}; did you mean {hint}?", field)
+            raise unknown("player", name, [p.id for p in pool], field)
         pid = named[0]
     if country and ds.players[pid].country != country:
         raise RequestError(f"{pid!r} is not a {SIDE[country]} player", field)
     return pid
+
+
+def _suggestions(wanted: str, pool: list[Player], n: int = 5) -> list[str]:
+    """Players a mistyped name may mean, best first: those whose id or a name starts with
+    it (`hyundai` → `hyundai-motor`), then those that contain it, each with the most
+    strengths first (the better-known firm), then the nearest by spelling."""
+    import difflib
+
+    def names(p: Player) -> list[str]:
+        return [_folded(x) for x in (p.id, p.name, p.native_name, *p.aliases)]
+
+    def order(p: Player) -> tuple[int, str]:
+        return -len(p.strengths), p.id
+
+    prefix = sorted((p for p in pool if any(x.startswith(wanted) for x in names(p))), key=order)
+    inside = sorted((p for p in pool if any(wanted in x for x in names(p))), key=order)
+    spelled: dict[str, str] = {}
+    for p in sorted(pool, key=lambda p: p.id):
+        for x in names(p):
+            spelled.setdefault(x, p.id)
+    # by spelling: the closest names, and those nearly as close (not every weak match)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, wanted, x).ratio(), x) for x in spelled), reverse=True
+    )
+    best = scored[0][0] if scored else 0.0
+    near = [x for r, x in scored if r >= max(0.6, best - 0.1)]
+    found = [p.id for p in (*prefix, *inside)] + [spelled[x] for x in near]
+    return list(dict.fromkeys(found))[:n]
 
 
 def stage(ds: Dataset, name: str, sector_id: str | None = None, field: str = "stage") -> str:

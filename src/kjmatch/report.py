@@ -48,9 +48,7 @@ def summarize(ds: Dataset, *, current_year: int, max_age: int) -> Summary:
             where = f"{p.id}/{s.sector}/{s.stage}"
             if s.as_of < cutoff and not s.historical:
                 warnings.append(
-                    Warning_(
-                        "stale", where, f"as_of {s.as_of} is older than {cutoff} ({max_age} years)"
-                    )
+                    Warning_("stale", where, f"as_of {_too_old(s.as_of, cutoff, max_age)}")
                 )
             missing = sum(1 for x in s.sources if not x.url)
             no_url += missing
@@ -144,6 +142,26 @@ def _empty_sides(ds: Dataset, sector_id: str) -> list[Warning_]:
     return out
 
 
+def _too_old(year: int, cutoff: int, max_age: int) -> str:
+    """ "2020 is 6 years old, over the 3-year limit" (`cutoff` = this year − max_age)."""
+    age = cutoff + max_age - year
+    return (
+        f"{year} is {age} year{'s' if age != 1 else ''} old, over the {max_age}-year limit "
+        "(--max-age)"
+    )
+
+
+def _fact_name(x: ImportShare | ExportControl) -> str:
+    """A fact told apart from its stage's others (several figures share one item): its
+    item, who imports from whom or who imposed it, and the products."""
+    what = ", ".join(x.products or x.hs_codes)
+    if isinstance(x, ImportShare):
+        who = f"{x.importer} imports from {x.partner}"
+    else:
+        who = f"{x.imposed_by} export control ({x.status.replace('_', ' ')})"
+    return f"{x.item} ({who}; {what})"
+
+
 def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning_]:
     """Ties not confirmed since, and context facts dated before, the cutoff year (unless
     marked `historical` with a reason): they still count, but at a steep age discount."""
@@ -155,9 +173,8 @@ def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning
                 Warning_(
                     "stale-tie",
                     f"relationship {r.id}",
-                    f"{r.status} since {r.year}, last confirmed {seen}: older than {cutoff} "
-                    f"({max_age} years); add last_confirmed, change the status, or mark it "
-                    "historical with the reason",
+                    f"{r.status} since {r.year}, last confirmed {_too_old(seen, cutoff, max_age)}; "
+                    "add last_confirmed, change the status, or mark it historical with the reason",
                 )
             )
     for sector in ds.sectors.values():
@@ -170,7 +187,7 @@ def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning
                 Warning_(
                     "stale-fact",
                     f"{sector.id}/{prod.id}: no maker in {a.country}",
-                    f"confirmed for {a.year}, older than {cutoff} ({max_age} years): "
+                    f"confirmed for {_too_old(a.year, cutoff, max_age)}: "
                     "confirm it again (aged, it counts no more than an empty side)",
                 )
                 for prod in st.products
@@ -182,8 +199,8 @@ def _aged_ties_and_facts(ds: Dataset, cutoff: int, max_age: int) -> list[Warning
                     out.append(
                         Warning_(
                             "stale-fact",
-                            f"{sector.id}/{st.id}: {x.item}",
-                            f"figure for {x.year} is older than {cutoff} ({max_age} years); "
+                            f"{sector.id}/{st.id}: {_fact_name(x)}",
+                            f"figure for {_too_old(x.year, cutoff, max_age)}; "
                             "add a newer one or mark it historical with the reason",
                         )
                     )

@@ -46,7 +46,9 @@ def test_compare_refuses_unlinked_or_unknown_pairs() -> None:
 def test_dependence_is_sorted_filtered_and_sourced() -> None:
     doc = jrun("dependence")
     rows = doc["dependence"]
-    assert rows and [r["value"] for r in rows] == sorted((r["value"] for r in rows), reverse=True)
+    # by the aged weight (what the matcher counts), not the raw share (QA finding 13)
+    aged = [r["aged_value"] for r in rows]
+    assert rows and aged == sorted(aged, reverse=True)
     assert all(r["source"]["year"] and r["products"] for r in rows)
     third = jrun("dependence", "--from", "third", "--importer", "KR")
     assert third["dependence"] and all(

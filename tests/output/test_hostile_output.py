@@ -93,7 +93,7 @@ def outputs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Output]:
         "company": d.company_output(ds, ds.players["kr-cellco"]),
         "scenarios": d.scenarios_output(ds, {}),
         "validate": d.validate_output(str(root), summarize(ds, current_year=2024, max_age=6)),
-        "match": pr.match_output(result),
+        "match": pr.match_output(result, ds),
         "explain": pr.explain_output(
             ds, ds.players["kr-cellco"], ds.players["jp-filmco"], pair, default_weights(), None
         ),

@@ -154,7 +154,7 @@ def test_bundled_rankings_drawn_as_rich_draws_them(bundled: Dataset, where: plai
     drawn = 0
     for sid in sorted(bundled.sectors):
         for top in (5, 20):
-            out = match_output(match(bundled, sid, top=top))
+            out = match_output(match(bundled, sid, top=top), bundled)
             text = plain.document(out, where)
             if text is not None:
                 drawn += 1

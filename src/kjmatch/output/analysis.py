@@ -14,25 +14,30 @@ from kjmatch.scoring.partners import sector_of
 from kjmatch.scoring.ranking import Pairing
 
 from .documents import Output, meta, source_doc
+from .historical import Reasons
 from .pairings import evidence_doc, pairing_doc
+from .ties import Wording, wording
 
 if TYPE_CHECKING:
     from . import contract as c
 
 
-def _compared(ds: Dataset, p: Pairing) -> c.ComparedPairing:
+def _compared(ds: Dataset, p: Pairing, words: Wording) -> c.ComparedPairing:
     sid = sector_of(p)
     return {
-        **pairing_doc(p),
+        **pairing_doc(p, words),
         "sector": {"id": sid, "name": ds.sectors[sid].name.en},
-        "evidence": evidence_doc(p.best),
+        "evidence": evidence_doc(
+            p.best, words, (p.korea.id, p.japan.id), Reasons(ds, ds.sectors[sid])
+        ),
     }
 
 
 def compare_output(
     ds: Dataset, result: Comparison, weights: dict[str, float], as_of: int
 ) -> Output:
-    a, b = _compared(ds, result.a), _compared(ds, result.b)
+    words = wording(ds)
+    a, b = _compared(ds, result.a, words), _compared(ds, result.b, words)
     data: c.CompareDoc = {
         "kjmatch": meta("compare"),
         "weights": weights,
@@ -92,7 +97,27 @@ def compare_output(
 
 DEPENDENCE_COLUMNS = [
     "share", "importer", "from", "item", "sector", "products", "year", "aged", "source",
+    "historical",
 ]  # fmt: skip
+
+
+def by_weight(rows: list[Dependence]) -> list[Dependence]:
+    """Dependence rows as they weigh now: figures still counted first, heaviest aged
+    share first (a 2019 100% counts 0.38 in 2026, below a current 60%); a reported
+    figure that a computed one supersedes (the matcher no longer counts it) last.
+    Ties: raw share, newest, then sector, stage and item."""
+    return sorted(
+        rows,
+        key=lambda d: (
+            d.superseded_by is not None,
+            -d.aged_value,
+            -d.share.value,
+            -d.share.year,
+            d.sector.id,
+            d.stage,
+            d.share.item,
+        ),
+    )
 
 
 def dependence_output(
@@ -122,6 +147,7 @@ def dependence_output(
                     if d.superseded_by
                     else None
                 ),
+                "historical": x.historical,
             }
         )
         rows.append(
@@ -137,6 +163,7 @@ def dependence_output(
                 x.year,
                 f"{d.aged_value:.2f}",
                 x.source.label(),
+                x.historical or "",
             ]
         )
     data: c.DependenceDoc = {
@@ -152,7 +179,7 @@ def dependence_output(
         records="dependence",
         columns=DEPENDENCE_COLUMNS,
         rows=rows,
-        title="Import dependence, highest share first (latest figure per item)",
+        title="Import dependence, heaviest aged share first (latest figure per item)",
         # an empty result is explained on stderr (scoring/empty.py), as match's is
         footer=[
             f"aged = share × 0.5^(age/5 years) from {as_of}; "
@@ -161,6 +188,7 @@ def dependence_output(
         if rows
         else [],
         numeric=frozenset({"share", "year", "aged"}),
+        constant=frozenset({"historical"}),  # long: in the data formats and `show sector`
     )
 
 

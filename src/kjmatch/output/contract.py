@@ -58,6 +58,7 @@ class Strength(TypedDict):
     note: str
     as_of: int
     sources: list[Source]
+    historical: str | None  # why an old rating is kept (the curator's words), else null
 
 
 class Relationship(TypedDict):
@@ -74,6 +75,7 @@ class Relationship(TypedDict):
     summary: str
     value: str | None
     sources: list[Source]
+    historical: str | None  # why an old tie is kept as it stands, else null
 
 
 class Operation(TypedDict):
@@ -158,6 +160,12 @@ class Evidence(TypedDict):
     value: float
     counted: float  # value × discount
     source: str
+    historical: str | None  # why the old fact or tie behind it is kept, else null
+
+
+class HistoricalNote(TypedDict):
+    component: str  # the component it drives (gap)
+    text: str  # the item and the curator's reason for keeping it
 
 
 class Pairing(TypedDict):
@@ -252,6 +260,7 @@ class DependenceRow(TypedDict):
     # a reported figure that a computed one (same products, importer, partner; same year or
     # later) replaces in the matcher: that figure's source label and year; else null
     superseded_by: str | None
+    historical: str | None  # why an old figure is kept (the curator's words), else null
 
 
 class DependenceDoc(TypedDict):
@@ -304,6 +313,9 @@ class Link(TypedDict):
     contributions: dict[str, float]
     reasons: list[str]
     evidence: list[Evidence]  # the dated facts behind gap, security and relationship
+    # historical ratings that drive a component without being a side of the link: the
+    # buyer country's strongest maker of the supplier's product, which sets gap
+    historical: list[HistoricalNote]
     korea_strength: Strength
     japan_strength: Strength
 
@@ -342,6 +354,7 @@ class ExportControl(TypedDict):
     year: int
     status: Literal["in_force", "suspended", "lifted"]
     source: Source
+    historical: str | None  # why an old control is kept, else null
 
 
 class ImportShare(TypedDict):
@@ -354,6 +367,7 @@ class ImportShare(TypedDict):
     year: int
     source: Source
     computed: bool  # computed from trade statistics (`kjmatch trade import`), not reported
+    historical: str | None  # why an old figure is kept, else null
 
 
 class Absence(TypedDict):

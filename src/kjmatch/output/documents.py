@@ -45,6 +45,9 @@ class Output:
     # filter made constant (country with --country), which the title names, and long
     # text a compact table leaves to the data formats (assign's reasons)
     constant: frozenset[str] = frozenset()
+    # the rows as people read them (Markdown): labels where `rows` holds ids for data
+    # formats (a tie type: "customer order", not `customer_order`); None: `rows`
+    shown: list[list[Any]] | None = None
 
 
 def meta(document: str) -> c.Meta:
@@ -80,6 +83,7 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
         "note": s.note,
         "as_of": s.as_of,
         "sources": [source_doc(x) for x in s.sources],
+        "historical": s.historical,
     }
 
 
@@ -103,6 +107,7 @@ def relationship_doc(r: Relationship) -> c.Relationship:
         "summary": r.summary,
         "value": r.value,
         "sources": [source_doc(x) for x in r.sources],
+        "historical": r.historical,
     }
 
 
@@ -194,6 +199,7 @@ def companies_output(
                     ", ".join(s.tags),
                     s.as_of,
                     "; ".join(x.label() for x in s.sources),
+                    s.historical or "",
                 ]
             )
     doc: c.CompaniesDoc = {
@@ -206,11 +212,13 @@ def companies_output(
         kind="companies",
         data=doc,
         records="companies",
-        columns=[*columns, "sources"],
+        columns=[*columns, "sources", "historical"],
         rows=rows,
         title="Companies" + "".join(f" · {x}" for x in (sector, country) if x),
         numeric=frozenset({"level", "as of"}),
-        constant=frozenset(k for k, v in (("sector", sector), ("country", country)) if v),
+        # the curators' reasons are long: in the data formats and `show company`
+        constant=frozenset(k for k, v in (("sector", sector), ("country", country)) if v)
+        | {"historical"},
     )
 
 
@@ -225,6 +233,7 @@ def _share_doc(x: ImportShare) -> c.ImportShare:
         "year": x.year,
         "source": source_doc(x.source),
         "computed": x.computed,
+        "historical": x.historical,
     }
 
 
@@ -237,6 +246,7 @@ def _control_doc(x: ExportControl) -> c.ExportControl:
         "year": x.year,
         "status": x.status,
         "source": source_doc(x.source),
+        "historical": x.historical,
     }
 
 
@@ -441,6 +451,7 @@ def company_output(ds: Dataset, player: Player) -> Output:
             s.as_of,
             s.note,
             "; ".join(x.label() for x in s.sources),
+            s.historical or "",
         ]
         for s in player.strengths
     ]
@@ -448,7 +459,16 @@ def company_output(ds: Dataset, player: Player) -> Output:
         kind="company",
         data=doc,
         records="strengths",
-        columns=["sector", "stage", "level", "capabilities", "as of", "note", "sources"],
+        columns=[
+            "sector",
+            "stage",
+            "level",
+            "capabilities",
+            "as of",
+            "note",
+            "sources",
+            "historical",
+        ],
         rows=rows,
         title=f"{player.name} ({player.native_name})",
         numeric=frozenset({"level", "as of"}),

@@ -149,10 +149,17 @@ def _md(value: Any) -> str:
 
 
 def _markdown(out: Output, stream: IO[str], target: Target) -> None:
+    from .markdown import WRITERS  # documents with more to say than one table
+
+    writer = WRITERS.get(out.kind)
+    if writer is not None:
+        stream.write("\n".join(writer(dict(out.data), _md)).rstrip("\n") + "\n")
+        return
     lines = [f"## {_md(out.title)}", ""] if out.title else []
     lines.append("| " + " | ".join(_md(c) for c in out.columns) + " |")
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")
-    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in out.rows]
+    rows = out.rows if out.shown is None else out.shown
+    lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
     stream.write("\n".join(lines) + "\n")
 
 
@@ -177,7 +184,7 @@ def _table(out: Output, stream: IO[str], target: Target) -> None:
     out = replace(
         out,
         data=_safe(out.data),
-        rows=_safe(out.rows),
+        rows=_safe(out.rows if out.shown is None else out.shown),
         title=_safe(out.title),
         footer=_safe(out.footer),
         columns=_safe(out.columns),

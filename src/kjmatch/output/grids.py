@@ -18,6 +18,7 @@ from rich.cells import cell_len as cell_len  # the table of character widths alo
 from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output
+from .ties import brief
 
 Segment = tuple[str, str]  # text, rich style ("" for none)
 Cell = tuple[Segment, ...]
@@ -170,7 +171,7 @@ def pairings_grid(
         if p["relationships"]:
             r = p["relationships"][0]
             more = f" +{len(p['relationships']) - 1}" if len(p["relationships"]) > 1 else ""
-            tie = f"\n{r['type'].replace('_', ' ')} {r['status']} {r['year']}{more}"
+            tie = f"\n{brief(r)}{more}"
             why.append((tie, "green"))
         rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
         row = [cell(rank), cell(f"{p['score']:.2f}")]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from kjmatch.model import Dataset, Player
+from kjmatch.model import Dataset, Player, Sector
 from kjmatch.scoring.links import Link
 from kjmatch.scoring.ranking import MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
+from .historical import Reasons
+from .ties import Wording, brief, wording
 
 if TYPE_CHECKING:
     from kjmatch.scoring.partners import PartnersResult
@@ -35,26 +37,32 @@ def _side(p: Player, link: Link, korea: bool) -> c.Side:
     }
 
 
-def evidence_doc(link: Link) -> list[c.Evidence]:
+def evidence_doc(
+    link: Link, words: Wording, firms: tuple[str, str], kept: Reasons
+) -> list[c.Evidence]:
+    """`firms`: the pair's ids (their ties' sentences are dated by `words`); `kept`: the
+    sector's `historical` reasons."""
     return [
         {
             "component": e.component,
             "kind": e.kind,
             "product": e.product,
-            "text": e.text,
+            "text": words.text(e.text, firms) if e.kind == "tie" else e.text,
             "year": e.year,
             "age": e.age,
             "discount": e.discount,
             "value": e.value,
             "counted": e.counted,
             "source": e.source,
+            "historical": kept.evidence(e),
         }
         for e in link.evidence
     ]
 
 
-def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
+def pairing_doc(p: Pairing, words: Wording, position: int | None = None) -> c.Pairing:
     b = p.best
+    firms = (p.korea.id, p.japan.id)
     doc: c.Pairing = {
         "rank": p.rank or None,
         "tied": p.shared_rank,
@@ -65,7 +73,7 @@ def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
         "japan": _side(p.japan, b, korea=False),
         "components": dict(b.components),
         "contributions": dict(b.contributions),
-        "reasons": list(b.reasons),
+        "reasons": [words.text(x, firms) for x in b.reasons],
         "relationships": [relationship_doc(r) for r in p.relationships],
         "other_links": len(p.links) - 1,
     }
@@ -84,7 +92,8 @@ def shown_components(weights: Mapping[str, float]) -> list[str]:
     return [comp.name for comp in components() if weights.get(comp.name)]
 
 
-def match_output(result: MatchResult) -> Output:
+def match_output(result: MatchResult, ds: Dataset) -> Output:
+    words = wording(ds)
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -92,7 +101,7 @@ def match_output(result: MatchResult) -> Output:
         "weights": result.weights,
         "as_of": result.as_of,
         "candidates": result.candidates,
-        "pairings": [pairing_doc(p) for p in result.pairings],
+        "pairings": [pairing_doc(p, words) for p in result.pairings],
     }
     if result.stability is not None:
         s = result.stability
@@ -105,12 +114,14 @@ def match_output(result: MatchResult) -> Output:
             "kendall_tau_min": s.kendall_tau_min,
         }
     rows = [pairing_row(p, result.sector.id) for p in result.pairings]
+    shown = [pairing_row(p, result.sector.id, ids=False) for p in result.pairings]
     columns = _columns()
     if result.stability is not None:
         columns += ["top_share", "rank_min", "rank_max"]
-        for row, p in zip(rows, result.pairings, strict=True):
+        for row, again, p in zip(rows, shown, result.pairings, strict=True):
             if p.stability is not None:
                 row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
+                again += row[len(again) :]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
         + (f"; scenario {result.scenario}" if result.scenario else "")
@@ -126,6 +137,7 @@ def match_output(result: MatchResult) -> Output:
         title=f"{result.sector.name.en}: Korea–Japan pairings",
         footer=footer,
         numeric=_numeric(),
+        shown=shown,
     )
 
 
@@ -147,7 +159,10 @@ def _numeric() -> frozenset[str]:
     return frozenset({"rank", "position", "score", "korea_level", "japan_level", *contributions})
 
 
-def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[Any]:
+def pairing_row(
+    p: Pairing, sector: str, position: int | None = None, *, ids: bool = True
+) -> list[Any]:
+    """A pairing's CSV row (`ids`: tie types as ids; else labelled, for Markdown)."""
     b = p.best
     return [
         p.rank or "",
@@ -167,7 +182,7 @@ def pairing_row(p: Pairing, sector: str, position: int | None = None) -> list[An
         b.japan_product.name.en,
         b.japan_level,
         *(f"{b.contributions[c.name]:.2f}" for c in components()),
-        "; ".join(f"{r.type} {r.status} {r.year}" for r in p.relationships),
+        "; ".join(brief(r, ids=ids) for r in p.relationships),
     ]
 
 
@@ -184,11 +199,12 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         }
         for f in result.firms
     ]
+    words = wording(ds)
     pairings: list[c.SectorPairing] = []
     for i, p in enumerate(result.pairings, 1):
         sid = sector_of(p)
         sector: c.Ref = {"id": sid, "name": ds.sectors[sid].name.en}
-        pairings.append({**pairing_doc(p, i), "sector": sector})
+        pairings.append({**pairing_doc(p, words, i), "sector": sector})
     data: c.PartnersDoc = {
         "kjmatch": meta("partners"),
         "firms": firms,
@@ -201,6 +217,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         "pairings": pairings,
     }
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
+    shown = [pairing_row(p, sector_of(p), i, ids=False) for i, p in enumerate(result.pairings, 1)]
     names = ", ".join(ds.players[f].name for f in result.firms)
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs in "
@@ -220,10 +237,14 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         title=f"Partners for {names}",
         footer=footer,
         numeric=_numeric(),
+        shown=shown,
     )
 
 
-def link_doc(link: Link, ds: Dataset) -> c.Link:
+def link_doc(
+    link: Link, ds: Dataset, words: Wording, firms: tuple[str, str], kept: Reasons
+) -> c.Link:
+    buyer = firms[0] if link.direction == "jp-to-kr" else firms[1]
     return {
         "direction": link.direction,
         "korea_stage": link.korea_stage.id,
@@ -236,8 +257,9 @@ def link_doc(link: Link, ds: Dataset) -> c.Link:
         "score": link.score,
         "components": dict(link.components),
         "contributions": dict(link.contributions),
-        "reasons": list(link.reasons),
-        "evidence": evidence_doc(link),
+        "reasons": [words.text(x, firms) for x in link.reasons],
+        "evidence": evidence_doc(link, words, firms, kept),
+        "historical": kept.gap(link, buyer),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),
     }
@@ -252,20 +274,32 @@ def explain_output(
     scenario: str | None,
     as_of: int | None = None,
 ) -> Output:
+    words = wording(ds)
+    firms = (korea.id, japan.id)
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
-    for p in pairings:
-        sector = ds.sectors[p.best.korea_strength.sector]
-        for link in p.links:
+    # best sector first: the pair's score there, then the sector's name
+    for p in sorted(pairings, key=lambda p: (-p.score, _sector_of(ds, p).name.en)):
+        sector = _sector_of(ds, p)
+        kept = Reasons(ds, sector)
+        links = [link_doc(link, ds, words, firms, kept) for link in p.links]
+        for n, (raw, link) in enumerate(zip(p.links, links, strict=True), 1):
             rows.append(
                 [
                     sector.id,
-                    f"{p.rank}=" if p.shared_rank else p.rank or "",
-                    ARROW[link.direction],
-                    link.korea_product.name.en,
-                    link.japan_product.name.en,
-                    f"{link.score:.2f}",
-                    *(f"{link.contributions[name]:.2f}" for name in weights),
+                    # the pair's rank is its best link's: the other links rank nowhere
+                    (p.rank or "") if n == 1 else "",
+                    "yes" if p.shared_rank and n == 1 else "",
+                    n,
+                    link["direction"],
+                    raw.korea_product.name.en,  # named, as in `match`
+                    raw.japan_product.name.en,
+                    link["korea_level"],
+                    link["japan_level"],
+                    f"{link['score']:.2f}",
+                    *(f"{link['contributions'][name]:.2f}" for name in weights),
+                    " | ".join(link["reasons"]),
+                    " | ".join(evidence_line(e) for e in link["evidence"]),
                 ]
             )
         sectors.append(
@@ -274,7 +308,7 @@ def explain_output(
                 "rank": p.rank or None,
                 "tied": p.shared_rank,
                 "score": p.score,
-                "links": [link_doc(link, ds) for link in p.links],
+                "links": links,
                 "relationships": [relationship_doc(r) for r in p.relationships],
             }
         )
@@ -296,8 +330,33 @@ def explain_output(
         kind="explain",
         data=data,
         records="sectors",
-        columns=["sector", "rank", "dir", "Korea product", "Japan product", "score", *weights],
+        columns=EXPLAIN_COLUMNS[:-2]
+        + [f"contribution_{n}" for n in weights]
+        + EXPLAIN_COLUMNS[-2:],
         rows=rows,
         title=f"{korea.name} × {japan.name}",
-        numeric=frozenset({"rank", "score", *weights}),
+        numeric=frozenset(
+            {"sector_rank", "link", "korea_level", "japan_level", "score"}
+            | {f"contribution_{n}" for n in weights}
+        ),
     )
+
+
+# one row per link; a link's reasons and evidence each in one cell, joined by " | "
+EXPLAIN_COLUMNS = [
+    "sector", "sector_rank", "tied", "link", "direction", "korea_product", "japan_product",
+    "korea_level", "japan_level", "score", "reasons", "evidence",
+]  # fmt: skip
+
+
+def _sector_of(ds: Dataset, p: Pairing) -> Sector:
+    return ds.sectors[p.best.korea_strength.sector]
+
+
+def evidence_line(e: c.Evidence) -> str:
+    """One evidence item in words, as `explain` prints it."""
+    age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+    line = (
+        f"[{e['component']}] {e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}"
+    )
+    return line + (f" (historical: {e['historical']})" if e["historical"] else "")

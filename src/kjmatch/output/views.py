@@ -20,6 +20,7 @@ from kjmatch.weights import DIRECTION_LABELS
 
 from .console import hanging, print_notes, rich_table
 from .grids import STYLE, Grid, Segment, grid_widths, match_grid, partners_grid, text_of
+from .ties import tie_label, when
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
@@ -202,12 +203,16 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 hanging(con, "  • ", reason)
             for e in link["evidence"]:
                 age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+                lead = f"  [{e['component']}] "
                 hanging(
                     con,
-                    f"  [{e['component']}] ",
+                    lead,
                     f"{e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}",
                     style="dim",
                 )
+                _historical(con, " " * len(lead), e["historical"])
+            for note in link["historical"]:
+                hanging(con, f"  [{note['component']}] ", f"historical: {note['text']}", style=OLD)
             for side in ("korea_strength", "japan_strength"):
                 s = link[side]
                 who = k["name"] if side == "korea_strength" else j["name"]
@@ -218,12 +223,22 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                     style="dim",
                     indent=4,
                 )
+                _historical(con, "    ", s["historical"])
                 for src in s["sources"]:
                     _print_source(con, "    source: ", src)
         if sec["relationships"]:
             con.print(Text("Relationships:", style="bold"))
             for r in sec["relationships"]:
                 _relationship(con, r)
+
+
+OLD = "yellow"  # a curator's reason for keeping an old item
+
+
+def _historical(con: Console, lead: str, why: str | None) -> None:
+    """The curator's reason an old strength, tie or figure is kept, under the item."""
+    if why:
+        hanging(con, lead, f"historical: {why}", style=OLD)
 
 
 def _source(src: dict[str, Any]) -> str:
@@ -242,12 +257,9 @@ def _print_source(con: Console, lead: str, src: dict[str, Any], style: str = "di
 
 
 def _relationship(con: Console, r: dict[str, Any]) -> None:
-    ended = f"–{r['ended']}" if r.get("ended") else ""
-    hanging(
-        con,
-        "  • ",
-        f"{r['type'].replace('_', ' ')}, {r['status']} ({r['year']}{ended}): {r['summary']}",
-    )
+    span = f" ({r['year']}–{r['ended']})" if r.get("ended") else ""
+    hanging(con, "  • ", f"{tie_label(r['type'])}, {when(r)}{span}: {r['summary']}")
+    _historical(con, "    ", r["historical"])
     for src in r["sources"]:
         _print_source(con, "    source: ", src)
 
@@ -289,6 +301,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
                 )
             )
             _print_source(con, "  source: ", x["source"])
+            _historical(con, "  ", x["historical"])
         for c in st["export_controls"]:
             con.print(
                 Text(
@@ -297,6 +310,7 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
                 )
             )
             _print_source(con, "  source: ", c["source"])
+            _historical(con, "  ", c["historical"])
     _relationships(con, doc["relationships"], with_sector=False)
 
 
@@ -321,6 +335,7 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
         if s["tags"]:
             con.print(Text("capabilities: " + ", ".join(s["tags"])))
         con.print(Text(s["note"]))
+        _historical(con, "", s["historical"])
         for src in s["sources"]:
             _print_source(con, "source: ", src)
     if doc["partner_country_operations"]:
@@ -343,9 +358,22 @@ def _pairings(con: Console, grid: Grid) -> None:
     print_notes(grid, con)
 
 
+def _packed(units: list[str], room: int) -> str:
+    """`units` on as few lines of at most `room` columns as they fit, never one split."""
+    lines: list[str] = []
+    for unit in units:
+        if lines and len(lines[-1]) + 2 + len(unit) <= room:
+            lines[-1] += "  " + unit
+        else:
+            lines.append(unit)
+    return "\n".join(lines)
+
+
 def _stacked_pairings(con: Console, grid: Grid) -> None:
     con.print(Text(grid.title, style="bold"))
     heads = [c.header for c in grid.columns]
+    ranks = [f"{text_of(r[0])} {text_of(r[1])}" for r in grid.rows]
+    room = con.width - max((len(x) for x in ranks), default=0) - 1
     for row in grid.rows:
         cells = dict(zip(heads, row, strict=True))
         table = Table.grid(padding=(0, 1))
@@ -355,12 +383,16 @@ def _stacked_pairings(con: Console, grid: Grid) -> None:
         if "sector" in cells:
             body.append(f"{text_of(cells['sector'])}\n", style="dim")
         points = heads[-2] if "in top" in cells else heads[-1]
+        # each component's label with its points ("fit 32  str 23"): a narrow terminal
+        # then breaks between components, never inside the list's pairing of the two
+        (numbers, style), *ties = cells[points]
+        units = [f"{k} {v}" for k, v in zip(points.split("/"), numbers.split(), strict=False)]
         parts: list[Segment] = [
             *cells["Korea"],
             (f"  {text_of(cells[''])}\n", ""),
             *cells["Japan"],
-            (f"\n{points} ", "dim"),
-            *cells[points],
+            ("\n" + _packed(units, room), style),
+            *ties,
         ]
         for text, style in parts:
             body.append(text, style=style or None)

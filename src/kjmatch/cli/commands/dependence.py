@@ -43,7 +43,8 @@ def dependence(
 ) -> None:
     """Where Korea or Japan depends on the other, or on third countries, product by product.
 
-    The latest dated import share per item, highest first, with its age and source.
+    The latest dated import share per item, with its age and source: heaviest first by
+    its aged share (share × 0.5^(age/5)), superseded figures last.
 
     \b
     Examples:
@@ -53,7 +54,7 @@ def dependence(
     """
     from kjmatch import lookup
     from kjmatch.errors import RequestError
-    from kjmatch.output.analysis import dependence_output
+    from kjmatch.output.analysis import by_weight, dependence_output
     from kjmatch.scoring.dependence import Dependence
     from kjmatch.scoring.dependence import dependence as run_dependence
 
@@ -69,7 +70,7 @@ def dependence(
                 "partner",
             )
     imp = importer.value if importer else None
-    rows = run_dependence(ds, sector=sector, importer=imp, partner=chosen, as_of=as_of)
+    rows = by_weight(run_dependence(ds, sector=sector, importer=imp, partner=chosen, as_of=as_of))
     if top is not None:
         rows = rows[:top]
     io.emit(dependence_output(rows, importer=imp, partner=chosen, as_of=as_of or ds.as_of))

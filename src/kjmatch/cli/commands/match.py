@@ -118,7 +118,7 @@ def match(
             progress=progress,
             as_of=as_of,
         )
-    io.emit(match_output(result))
+    io.emit(match_output(result, ds))
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 

@@ -1,0 +1,82 @@
+"""Curators' `historical` reasons, found for what drives a link's components.
+
+An old strength, tie or sector figure kept on purpose carries `historical: REASON`.
+Documents show that reason wherever the item appears: on strengths, ties and facts
+themselves (`documents.py`), on each evidence item a historical fact or tie drove,
+and, for `gap`, on the buyer country's strongest maker when its rating is historical
+(that rating sets the gap, yet it is no side of the link).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from kjmatch.model import Dataset, Relationship, Sector
+
+if TYPE_CHECKING:
+    from kjmatch.scoring.chain import Chain
+    from kjmatch.scoring.evidence import Evidence
+    from kjmatch.scoring.links import Link
+
+    from . import contract as c
+
+
+class Reasons:
+    """The `historical` reasons of one sector's facts and the dataset's ties."""
+
+    def __init__(self, ds: Dataset, sector: Sector) -> None:
+        self.ds, self.sector = ds, sector
+        self.facts: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
+        for st in sector.stages:
+            for x in st.context.import_shares:
+                if x.historical:
+                    key = ("import_share", x.year, x.source.label())
+                    self.facts.setdefault(key, []).append((x.item, x.historical))
+            for y in st.context.export_controls:
+                if y.historical:
+                    key = ("export_control", y.year, y.source.label())
+                    text = f"{y.imposed_by} controls on {y.item} ({y.status})"
+                    self.facts.setdefault(key, []).append((text, y.historical))
+        self.ties: dict[str, Relationship] = {r.id: r for r in ds.relationships if r.historical}
+        self._chain: Chain | None = None
+
+    def evidence(self, e: Evidence) -> str | None:
+        """The reason a historical fact or tie behind `e` is kept, else None."""
+        if e.kind == "tie":
+            r = self.ties.get(e.text.rpartition(": ")[2])
+            return r.historical if r else None
+        for text, why in self.facts.get((e.kind, e.year, e.source), ()):
+            if e.text == text or e.text.startswith(text + " ("):  # "(superseded by …)"
+                return why
+        return None
+
+    def gap(self, link: Link, buyer_id: str) -> list[c.HistoricalNote]:
+        """The buyer country's strongest maker of the supplier's product (the one the
+        gap reason names), when its rating, which sets `gap`, is historical."""
+        if link.direction not in ("jp-to-kr", "kr-to-jp") or not link.components.get("gap", 1):
+            return []
+        if self._chain is None:
+            from kjmatch.scoring.chain import Chain
+
+            self._chain = Chain(self.ds, self.sector)
+        korea_buys = link.direction == "jp-to-kr"
+        buyer = "KR" if korea_buys else "JP"
+        product = (link.japan_product if korea_buys else link.korea_product).id
+        level, who, _ = self._chain.best(buyer, product, prefer=buyer_id)
+        for p in self._chain.firms[buyer]:
+            if p.name != who:
+                continue
+            for s in p.strengths:
+                if s.sector == self.sector.id and s.products.get(product) == level and s.historical:
+                    name = self._chain.products[product].name.en
+                    return [
+                        {
+                            "component": "gap",
+                            "text": f"{p.name} at {name}, level {level} (as of {s.as_of}), sets "
+                            f"{COUNTRY[buyer]}'s best: {s.historical}",
+                        }
+                    ]
+        return []
+
+
+COUNTRY = {"KR": "Korea", "JP": "Japan"}

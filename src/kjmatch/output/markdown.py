@@ -1,0 +1,115 @@
+"""Markdown documents for people to share, where one table would lose the point.
+
+`explain` in Markdown carries what its terminal view shows: a heading per sector and
+per link, each link's components as a table, then its reasons, evidence (with any
+curator's `historical` reason), both strengths and the pair's ties, with sources, as
+bullet lists. Every piece of data text goes through `formats._md` (no raw HTML, links
+or line breaks can be forged); documents without a writer here are one table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kjmatch.weights import DIRECTION_LABELS
+
+from .ties import tie_label, when
+
+Writer = Callable[[dict[str, Any], Callable[[Any], str]], list[str]]
+WORDS = {d: labels[2] for d, labels in DIRECTION_LABELS.items()}
+
+
+def _source(src: dict[str, Any], md: Callable[[Any], str]) -> str:
+    parts = [src.get("publisher") or "", src.get("title") or "", str(src["year"])]
+    text = " · ".join(p for p in parts if p)
+    return md(text + (f" — {src['url']}" if src.get("url") else ""))
+
+
+def _tie(r: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
+    span = f" ({r['year']}–{r['ended']})" if r.get("ended") else ""
+    text = f"{tie_label(r['type'])}, {when(r)}{span}: {r['summary']}"
+    lines = [f"- {md(text)}"]
+    if r.get("historical"):
+        lines.append(f"  - historical: {md(r['historical'])}")
+    lines += [f"  - source: {_source(src, md)}" for src in r["sources"]]
+    return lines
+
+
+def _link(n: int, link: dict[str, Any], doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
+    k, j = doc["korea"], doc["japan"]
+    names = {
+        pr["id"]: pr["name"]
+        for side in ("korea_strength", "japan_strength")
+        for pr in link[side]["products"]
+    }
+    head = (
+        f"Link {n}: {WORDS[link['direction']]} · {names.get(link['korea_product'], link['korea_product'])} "
+        f"(KR, L{link['korea_level']}) ↔ {names.get(link['japan_product'], link['japan_product'])} "
+        f"(JP, L{link['japan_level']}) · score {link['score']:.2f}"
+    )
+    lines = [f"#### {md(head)}", "", "| component | value | weight | contribution |"]
+    lines.append("|---|---:|---:|---:|")
+    for name, value in link["components"].items():
+        lines.append(
+            f"| {md(name)} | {value:.3f} | {doc['weights'][name]:g} | "
+            f"{link['contributions'][name]:.2f} |"
+        )
+    lines += [f"| **total** | | | **{link['score']:.2f}** |", "", "Reasons:", ""]
+    lines += [f"- {md(x)}" for x in link["reasons"]]
+    if link["evidence"] or link["historical"]:
+        lines += ["", "Evidence:", ""]
+    for e in link["evidence"]:
+        age = f"{e['age']} y old, ×{e['discount']:.2f}" if e["age"] else "current"
+        text = f"[{e['component']}] {e['text']} ({e['year']}; {age}) → {e['counted']:.2f} · {e['source']}"
+        lines.append(f"- {md(text)}")
+        if e["historical"]:
+            lines.append(f"  - historical: {md(e['historical'])}")
+    for note in link["historical"]:
+        text = f"[{note['component']}] historical: {note['text']}"
+        lines.append(f"- {md(text)}")
+    lines += ["", "Strengths:", ""]
+    for side, who in (("korea_strength", k["name"]), ("japan_strength", j["name"])):
+        s = link[side]
+        text = f"{who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}"
+        lines.append(f"- {md(text)}")
+        if s["historical"]:
+            lines.append(f"  - historical: {md(s['historical'])}")
+        lines += [f"  - source: {_source(src, md)}" for src in s["sources"]]
+    return [*lines, ""]
+
+
+def explain(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
+    k, j = doc["korea"], doc["japan"]
+    title = f"{k['name']} ({k['native_name']}) × {j['name']} ({j['native_name']})"
+    lines = [f"## {md(title)}", ""]
+    about = f"Evidence aged from {doc['as_of']}" + (
+        f"; scenario {doc['scenario']}" if doc["scenario"] else ""
+    )
+    lines += [md(about) + ".", ""]
+    if not doc["sectors"]:
+        lines += ["No linked stages between these players in the sectors asked.", ""]
+        if doc["relationships"]:
+            lines += ["### Documented ties", ""]
+            for r in doc["relationships"]:
+                lines += _tie(r, md)
+        return lines
+    for sec in doc["sectors"]:
+        rank = (
+            f"rank {sec['rank']}{'=' if sec['tied'] else ''}"
+            if sec["rank"]
+            else "rank not computed (too many pairs)"
+        )
+        head = f"{sec['sector']['name']}: {rank}, score {sec['score']:.2f}"
+        lines += [f"### {md(head)}", ""]
+        for n, link in enumerate(sec["links"], 1):
+            lines += _link(n, link, doc, md)
+        if sec["relationships"]:
+            lines += ["Relationships:", ""]
+            for r in sec["relationships"]:
+                lines += _tie(r, md)
+            lines.append("")
+    return lines
+
+
+WRITERS: dict[str, Writer] = {"explain": explain}

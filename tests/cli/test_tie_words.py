@@ -1,0 +1,77 @@
+"""Tie types as people read them (labels in tables, Markdown and explanations; ids in
+JSON and CSV), and an ended or completed tie dated by the year it is aged from."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from clirun import jrun, run
+from kjmatch.model import Dataset
+from kjmatch.output.ties import TIE_LABELS, dated, tie_label
+from kjmatch.scoring.evidence import confirmed
+
+
+def _ok(*args: str) -> str:
+    code, out, err = run(*args)
+    assert code == 0, err
+    assert err == ""
+    return out
+
+
+def test_every_type_has_a_label_and_ties_are_dated_as_they_age(bundled: Dataset) -> None:
+    from typing import get_args
+
+    from kjmatch.model import RelationshipType
+
+    assert set(TIE_LABELS) == set(get_args(RelationshipType))
+    assert tie_label("rnd") == "R&D" and tie_label("mou_study") == "MoU / study"
+    for r in bundled.relationships:
+        if r.status in ("ended", "completed"):
+            # the year shown is the year the ranking ages the tie from
+            assert dated(r.status, r.year, r.ended, r.last_confirmed) == confirmed(r)
+
+
+def test_match_table_and_markdown_say_labels_csv_and_json_keep_ids(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "160")
+    args = ("match", "-s", "semiconductors", "-n", "12")
+    table = _ok(*args)
+    assert "R&D announced 2025" in table and "customer order completed 2019" in table
+    assert "rnd" not in table and "customer_order" not in table
+    md = _ok(*args, "-f", "markdown")
+    assert "R&amp;D announced 2025" in md  # & is escaped in Markdown
+    assert "rnd " not in md and "customer_order" not in md
+    rows = list(csv.DictReader(io.StringIO(_ok(*args, "-f", "csv"))))
+    ties = " ; ".join(r["relationships"] for r in rows)
+    assert "rnd announced 2025" in ties and "customer_order completed 2019" in ties
+    doc = jrun(*args)
+    types = {r["type"] for p in doc["pairings"] for r in p["relationships"]}
+    assert {"rnd", "customer_order"} <= types
+
+
+def test_an_ended_tie_is_dated_by_its_end_everywhere() -> None:
+    # lges-honda-lh-building-stake: equity, 2022, ended 2024 (a peer tie of LGES × Toyota)
+    args = ("explain", "lg-energy-solution", "toyota", "-s", "batteries")
+    out = _ok(*args)
+    assert "an equity tie (ended 2024) with Honda Motor" in out
+    assert "[peer] equity (ended 2024): lges-honda-lh-building-stake (2024; 2 y old" in out
+    assert "ended, 2022" not in out and "(ended 2022)" not in out
+    doc = jrun(*args)
+    link = doc["sectors"][0]["links"][0]
+    assert any("equity tie (ended 2024)" in x for x in link["reasons"])
+    peer = [e for e in link["evidence"] if "lges-honda-lh-building-stake" in e["text"]]
+    assert peer and peer[0]["year"] == 2024 and peer[0]["text"].startswith("equity (ended 2024)")
+    # show company: the tie listed with its type's label and its end
+    company = _ok("show", "company", "honda")
+    assert "equity, ended 2024 (2022–2024)" in company
+
+
+def test_peer_and_existing_ties_in_explain_carry_labels() -> None:
+    out = _ok("explain", "sk-hynix", "namics")
+    assert "an R&D tie (announced 2025) with Samsung Electronics" in out
+    assert "[peer] R&D (announced 2025): samsung-yokohama-apl-namics" in out
+    assert "rnd" not in out.replace("https://", "")
