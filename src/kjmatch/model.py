@@ -89,6 +89,32 @@ HORIZONTAL_TYPES = frozenset(
     {"jv", "equity", "licence", "rnd", "mou_study", "joint_procurement", "consortium"}
 )
 RelationshipStatus = Literal["announced", "active", "completed", "suspended", "ended"]
+TIE_LABELS: dict[str, str] = {  # a tie type as people read it; JSON and CSV keep the id
+    "supply": "supply",
+    "customer_order": "customer order",
+    "jv": "joint venture",
+    "equity": "equity",
+    "licence": "licence",
+    "rnd": "R&D",
+    "mou_study": "MoU / study",
+    "joint_procurement": "joint procurement",
+    "consortium": "consortium",
+}
+
+
+def tie_label(kind: str) -> str:
+    """A tie type's label for people (`rnd` → "R&D")."""
+    return TIE_LABELS.get(kind, kind.replace("_", " "))
+
+
+def tie_dated(status: str, year: int, ended: int | None, last_confirmed: int | None) -> int:
+    """The year a tie's evidence dates from, which it ages from and is shown with: the end
+    of an ended or completed tie, else its last confirmation, else its start."""
+    if status in ("ended", "completed") and ended:
+        return ended
+    return last_confirmed or year
+
+
 ControlStatus = Literal["in_force", "suspended", "lifted"]
 PlayerKind = Literal["company", "institution"]
 

@@ -9,8 +9,7 @@ import io
 import pytest
 
 from clirun import jrun, run
-from kjmatch.model import Dataset
-from kjmatch.output.ties import TIE_LABELS, dated, tie_label
+from kjmatch.model import TIE_LABELS, Dataset, tie_dated, tie_label
 from kjmatch.scoring.evidence import confirmed
 
 
@@ -31,7 +30,7 @@ def test_every_type_has_a_label_and_ties_are_dated_as_they_age(bundled: Dataset)
     for r in bundled.relationships:
         if r.status in ("ended", "completed"):
             # the year shown is the year the ranking ages the tie from
-            assert dated(r.status, r.year, r.ended, r.last_confirmed) == confirmed(r)
+            assert tie_dated(r.status, r.year, r.ended, r.last_confirmed) == confirmed(r)
 
 
 def test_match_table_and_markdown_say_labels_csv_and_json_keep_ids(

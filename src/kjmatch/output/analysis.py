@@ -16,28 +16,24 @@ from kjmatch.scoring.ranking import Pairing
 from .documents import Output, meta, source_doc
 from .historical import Reasons
 from .pairings import evidence_doc, pairing_doc
-from .ties import Wording, wording
 
 if TYPE_CHECKING:
     from . import contract as c
 
 
-def _compared(ds: Dataset, p: Pairing, words: Wording) -> c.ComparedPairing:
+def _compared(ds: Dataset, p: Pairing) -> c.ComparedPairing:
     sid = sector_of(p)
     return {
-        **pairing_doc(p, words),
+        **pairing_doc(p),
         "sector": {"id": sid, "name": ds.sectors[sid].name.en},
-        "evidence": evidence_doc(
-            p.best, words, (p.korea.id, p.japan.id), Reasons(ds, ds.sectors[sid])
-        ),
+        "evidence": evidence_doc(p.best, Reasons(ds, ds.sectors[sid])),
     }
 
 
 def compare_output(
     ds: Dataset, result: Comparison, weights: dict[str, float], as_of: int
 ) -> Output:
-    words = wording(ds)
-    a, b = _compared(ds, result.a, words), _compared(ds, result.b, words)
+    a, b = _compared(ds, result.a), _compared(ds, result.b)
     data: c.CompareDoc = {
         "kjmatch": meta("compare"),
         "weights": weights,

@@ -12,7 +12,7 @@ from kjmatch.weights import DIRECTION_LABELS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
 from .historical import Reasons
-from .ties import Wording, brief, wording
+from .ties import brief
 
 if TYPE_CHECKING:
     from kjmatch.scoring.partners import PartnersResult
@@ -37,17 +37,14 @@ def _side(p: Player, link: Link, korea: bool) -> c.Side:
     }
 
 
-def evidence_doc(
-    link: Link, words: Wording, firms: tuple[str, str], kept: Reasons
-) -> list[c.Evidence]:
-    """`firms`: the pair's ids (their ties' sentences are dated by `words`); `kept`: the
-    sector's `historical` reasons."""
+def evidence_doc(link: Link, kept: Reasons) -> list[c.Evidence]:
+    """`kept`: the sector's `historical` reasons."""
     return [
         {
             "component": e.component,
             "kind": e.kind,
             "product": e.product,
-            "text": words.text(e.text, firms) if e.kind == "tie" else e.text,
+            "text": e.text,
             "year": e.year,
             "age": e.age,
             "discount": e.discount,
@@ -60,9 +57,8 @@ def evidence_doc(
     ]
 
 
-def pairing_doc(p: Pairing, words: Wording, position: int | None = None) -> c.Pairing:
+def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
     b = p.best
-    firms = (p.korea.id, p.japan.id)
     doc: c.Pairing = {
         "rank": p.rank or None,
         "tied": p.shared_rank,
@@ -73,7 +69,7 @@ def pairing_doc(p: Pairing, words: Wording, position: int | None = None) -> c.Pa
         "japan": _side(p.japan, b, korea=False),
         "components": dict(b.components),
         "contributions": dict(b.contributions),
-        "reasons": [words.text(x, firms) for x in b.reasons],
+        "reasons": list(b.reasons),
         "relationships": [relationship_doc(r) for r in p.relationships],
         "other_links": len(p.links) - 1,
     }
@@ -93,7 +89,6 @@ def shown_components(weights: Mapping[str, float]) -> list[str]:
 
 
 def match_output(result: MatchResult, ds: Dataset) -> Output:
-    words = wording(ds)
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -101,7 +96,7 @@ def match_output(result: MatchResult, ds: Dataset) -> Output:
         "weights": result.weights,
         "as_of": result.as_of,
         "candidates": result.candidates,
-        "pairings": [pairing_doc(p, words) for p in result.pairings],
+        "pairings": [pairing_doc(p) for p in result.pairings],
     }
     if result.stability is not None:
         s = result.stability
@@ -199,12 +194,11 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         }
         for f in result.firms
     ]
-    words = wording(ds)
     pairings: list[c.SectorPairing] = []
     for i, p in enumerate(result.pairings, 1):
         sid = sector_of(p)
         sector: c.Ref = {"id": sid, "name": ds.sectors[sid].name.en}
-        pairings.append({**pairing_doc(p, words, i), "sector": sector})
+        pairings.append({**pairing_doc(p, i), "sector": sector})
     data: c.PartnersDoc = {
         "kjmatch": meta("partners"),
         "firms": firms,
@@ -241,9 +235,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
     )
 
 
-def link_doc(
-    link: Link, ds: Dataset, words: Wording, firms: tuple[str, str], kept: Reasons
-) -> c.Link:
+def link_doc(link: Link, ds: Dataset, firms: tuple[str, str], kept: Reasons) -> c.Link:
     buyer = firms[0] if link.direction == "jp-to-kr" else firms[1]
     return {
         "direction": link.direction,
@@ -257,8 +249,8 @@ def link_doc(
         "score": link.score,
         "components": dict(link.components),
         "contributions": dict(link.contributions),
-        "reasons": [words.text(x, firms) for x in link.reasons],
-        "evidence": evidence_doc(link, words, firms, kept),
+        "reasons": list(link.reasons),
+        "evidence": evidence_doc(link, kept),
         "historical": kept.gap(link, buyer),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),
@@ -274,7 +266,6 @@ def explain_output(
     scenario: str | None,
     as_of: int | None = None,
 ) -> Output:
-    words = wording(ds)
     firms = (korea.id, japan.id)
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
@@ -282,7 +273,7 @@ def explain_output(
     for p in sorted(pairings, key=lambda p: (-p.score, _sector_of(ds, p).name.en)):
         sector = _sector_of(ds, p)
         kept = Reasons(ds, sector)
-        links = [link_doc(link, ds, words, firms, kept) for link in p.links]
+        links = [link_doc(link, ds, firms, kept) for link in p.links]
         for n, (raw, link) in enumerate(zip(p.links, links, strict=True), 1):
             rows.append(
                 [

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
-from kjmatch.model import ExportControl, ImportShare, Relationship
+from kjmatch.model import ExportControl, ImportShare, Relationship, tie_dated, tie_label
 from kjmatch.weights import TIE_VALUE
 
 from .chain import Chain
@@ -405,7 +405,7 @@ def tie_value(
             "relationship",
             "tie",
             "",
-            f"{TIE_WORDS[r.type]} ({r.status}, {r.year}): {r.id}",
+            f"{tie_label(r.type)} ({_when(r)}): {r.id}",
             confirmed(r),
             age,
             d,
@@ -423,14 +423,19 @@ def tie_reason(r: Relationship, chain: Chain) -> str:
     where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
     age, d = _tie_age(chain, r)
     return (
-        f"Existing tie{where}: {kind} ({r.status}, {r.year}): {r.summary} "
+        f"Existing tie{where}: {kind} ({_when(r)}): {r.summary} "
         f"[{_age_words(age, d, TIE_HALF_LIFE)}]"
     )
 
 
 def confirmed(r: Relationship) -> int:
-    """The year a tie's evidence dates from: its end, its last confirmation, or its start."""
-    return r.ended if r.status == "ended" and r.ended else r.last_confirmed or r.year
+    """The year a tie's evidence dates from (`model.tie_dated`)."""
+    return tie_dated(r.status, r.year, r.ended, r.last_confirmed)
+
+
+def _when(r: Relationship) -> str:
+    """ "active 2023", "ended 2024": a tie's status and the year it is dated by."""
+    return f"{r.status} {confirmed(r)}"
 
 
 def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:
@@ -515,7 +520,7 @@ def peer_ties(
     reasons: list[str] = []
     name = chain.products[product].name.en
     for r, peer, age, d, counted in _peer_rows(chain, firm, firm_country, other, product, products):
-        text = f"{r.type.replace('_', ' ')} ({r.status}, {r.year}): {r.id}"
+        text = f"{tie_label(r.type)} ({_when(r)}): {r.id}"
         evidence.append(
             Evidence(
                 "peer",
@@ -534,7 +539,7 @@ def peer_ties(
         article = "an" if kind[0] in "aeiouAEIOU" or kind.startswith(("R&D", "MoU")) else "a"
         reasons.append(
             f"Peer tie: {chain.name(firm)} already has {article} {kind} tie "
-            f"({r.status}, {r.year}) with {chain.name(peer)}, another maker of "
+            f"({_when(r)}) with {chain.name(peer)}, another maker of "
             f"{name}; {_age_words(age, d, TIE_HALF_LIFE)}."
         )
         best = max(best, counted)
