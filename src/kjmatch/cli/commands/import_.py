@@ -70,7 +70,7 @@ def import_firms(
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
     from kjmatch.errors import DataError, OutputError, RequestError
-    from kjmatch.importer import import_rows, players_path, read_rows, write_players
+    from kjmatch.importer import import_rows, locate, players_path, read_rows, write_players
     from kjmatch.loader import load_dataset
     from kjmatch.output.analysis import import_output
     from kjmatch.safeio import read_data_file
@@ -101,9 +101,9 @@ def import_firms(
         written = write_players(imported, out)
         try:
             ds = load_dataset(target, use_cache=False)
-        except DataError:
+        except DataError as exc:
             written.unlink(missing_ok=True)  # leave the folder as valid as it was
-            raise
+            raise DataError(locate(imported, exc.problems, str(written), str(file))) from None
     except BaseException:
         if aside.exists():
             os.replace(aside, out)
