@@ -57,11 +57,14 @@ class KjmatchError(Exception):
 
 
 class DataError(KjmatchError):
-    """A dataset is malformed; carries every problem found, not just the first."""
+    """A dataset is malformed; carries every problem found, not just the first (or, for
+    a file of millions of rows, the first many, and how many more were `omitted`)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], omitted: int = 0) -> None:
         self.problems = sorted(set(problems))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.omitted = omitted
+        more = f"\n… and {omitted:,} more" if omitted else ""
+        super().__init__("\n".join(str(p) for p in self.problems) + more)
 
 
 class RequestError(KjmatchError):

@@ -87,6 +87,18 @@ def test_errors_are_located_and_nothing_is_written(tmp_path: Path) -> None:
     assert not (tmp_path / "ev").exists()
 
 
+def test_many_bad_rows_are_listed_fifty_at_a_time_with_a_count(tmp_path: Path) -> None:
+    rows = "t,i,j,k,v,q\n" + "2022,392,410,39202A,5,\n" * 60 + "2022,392,410,392020,-4,\n"
+    files = write_baci(tmp_path / "in", rows)
+    code, out, err = run("trade", "import", *map(str, files), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 51
+    assert lines[0] == f"{files[0]}:2:14: k (product): '39202A' is not a 6-digit HS code"
+    assert lines[-1] == (f"kjmatch: error: 61 problems in {files[0]} (the first 50 shown; 11 more)")
+    assert not (tmp_path / "ev").exists()
+
+
 def test_import_refuses_to_replace_without_force(tmp_path: Path) -> None:
     files = list(map(str, write_baci(tmp_path / "in")))
     out = str(tmp_path / "ev")

@@ -112,10 +112,12 @@ def report(exc: BaseException) -> ExitCode:
         # them); a problem with the folder itself (not found, not readable) has no line
         for p in exc.problems:
             err(str(p) if p.line else f"kjmatch: error: {p}")
-        if len(exc.problems) > 1:
+        if len(exc.problems) > 1 or exc.omitted:
             files = sorted({p.file for p in exc.problems})
             where = files[0] if len(files) == 1 else f"{len(files)} files"
-            err(f"kjmatch: error: {len(exc.problems)} problems in {where}")
+            total = len(exc.problems) + exc.omitted
+            more = f" (the first {len(exc.problems)} shown; {exc.omitted:,} more)"
+            err(f"kjmatch: error: {total:,} problems in {where}{more if exc.omitted else ''}")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")

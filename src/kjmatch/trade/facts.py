@@ -188,8 +188,9 @@ def import_files(
 
     warnings: list[str] = []
     countries: dict[int, f.Country] = {}
+    misfits = f.Misfits()  # every bad row of every file, reported together
     for p in country_files:
-        countries.update(f.read_countries(p, f.sniff(p)))
+        countries.update(f.read_countries(p, f.sniff(p), misfits))
     numeric = iso.numeric_to_iso2()
     if not countries:
         countries = {n: f.Country(n, a2, a2) for n, a2 in numeric.items()}
@@ -213,11 +214,14 @@ def import_files(
         before = set(flows.years())
         if h.kind == "baci":
             if use_duckdb:
-                eng.read_baci_duckdb(p, h, head_list, keep, flows, progress)
+                eng.read_baci_duckdb(p, h, head_list, keep, flows, progress, misfits)
             else:
-                f.read_baci(p, h, keep, flows)
+                f.read_baci(p, h, keep, flows, misfits)
         else:
-            found = f.read_comtrade(p, h, keep, flows, iso.iso3_to_numeric())
+            found = f.read_comtrade(p, h, keep, flows, iso.iso3_to_numeric(), misfits)
+        if misfits:  # the figures are void; the other files are still read for misfits
+            continue
+        if h.kind != "baci":
             if len(found) > 1:
                 raise f.problem(p, 0, 0, f"the file mixes HS revisions: {', '.join(sorted(found))}")
             src.revision = src.revision or next(iter(found), None)
@@ -235,7 +239,8 @@ def import_files(
         revisions.add(src.revision)
         src.sha256 = digests[n].result()
         sources.append(src)
-    pool.shutdown()
+    pool.shutdown(cancel_futures=True)
+    misfits.check()
     if len(revisions) > 1:
         raise RequestError(
             f"the files use different HS revisions ({', '.join(sorted(revisions))}); "
