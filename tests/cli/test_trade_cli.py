@@ -115,6 +115,27 @@ def test_missing_evidence_folder_is_an_error(tmp_path: Path) -> None:
     assert code == 2 and "--evidence" in err
 
 
+@pytest.mark.parametrize("command", [["match", "-s", "batteries"], ["trade", "show", "batteries"]])
+def test_an_evidence_folder_without_facts_is_an_error_that_finds_them(
+    evidence: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """QA finding 8: an empty folder, or the folder above the real one, ranked silently
+    without the evidence."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run(*command, "--evidence", str(empty))
+    assert code == 1 and out == ""
+    expected = "trade-facts.json" if command[0] == "match" else "figures/trade.json"
+    assert err.startswith(f"kjmatch: error: {empty}: no ") and f"(expected {expected}," in err
+    above = tmp_path / "above"
+    above.mkdir()
+    (above / "evidence").symlink_to(evidence)
+    code, out, err = run(*command, "--evidence", str(above))
+    assert code == 1 and out == ""
+    assert err.endswith(f"; did you mean --evidence {above / 'evidence'}?\n")
+    assert run(*command, "--evidence", str(above / "evidence"))[0] == 0
+
+
 def test_a_hand_edited_fact_is_located_in_the_evidence_file(evidence: Path) -> None:
     path = evidence / "trade-facts.json"
     doc = json.loads(path.read_text())

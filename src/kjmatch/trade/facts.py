@@ -15,13 +15,14 @@ from typing import Any
 
 from kjmatch import __version__
 from kjmatch.errors import DataError, Problem, RequestError
+from kjmatch.loader import TRADE_FACTS
 from kjmatch.model import Dataset
 
 from . import files as f
 from .figures import Basket, Index, basket_figures, digits, headings
 
 DATASET_REVISION = "HS22"  # the bundled dataset's codes follow HS 2022 (see data/README.md)
-FACTS_FILE = "trade-facts.json"
+FACTS_FILE = TRADE_FACTS  # the loader names it when an --evidence folder lacks it
 FIGURES_FILE = Path("figures") / "trade.json"
 Progress = Callable[[str, int, int], None]
 
@@ -401,15 +402,18 @@ def write(result: Result, out: Path, force: bool) -> list[Path]:
 
 
 def load_figures(folders: Iterable[Path]) -> list[dict[str, Any]]:
+    """The figures of each --evidence folder; a folder without them (a typo, or the
+    folder above the evidence folder) is an error naming what was expected."""
+    from kjmatch.loader import no_evidence
+    from kjmatch.safeio import read_data_file
+
     out = []
     for d in folders:
         path = d / FIGURES_FILE
+        if not path.exists() and not path.is_symlink():
+            raise no_evidence(d, "trade figures", str(FIGURES_FILE))
         try:
-            out.append(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise RequestError(
-                f"{path} not found: run `kjmatch trade import FILES -o {d}` first", "evidence"
-            ) from None
-        except (OSError, ValueError) as exc:
+            out.append(json.loads(read_data_file(path, str(path))))
+        except ValueError as exc:
             raise DataError([Problem(str(path), 0, 0, "", f"cannot read figures: {exc}")]) from None
     return out
