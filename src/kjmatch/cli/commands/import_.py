@@ -65,7 +65,8 @@ def import_firms(
 
     \b
     Examples:
-      kjmatch import examples/kr-smes.csv --country KR --sector batteries --into my-data
+      kjmatch import data/examples/korean-battery-materials.csv --country KR \\
+          --sector batteries --into my-data
       kjmatch validate --data-dir my-data
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
