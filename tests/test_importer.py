@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,40 @@ def test_located_problems_follow_players_and_known_firms_strengths(bundled: Data
         "f.csv: bad file",
         "d/sectors/x.yaml:1:1: id: elsewhere",
     ]
+
+
+def test_summary_counts_real_defaults_and_names_the_earlier_sheet(tmp_path: Path) -> None:
+    """QA finding 13: every row of the example has a year, yet the summary said 4 rows
+    took the as_of default; `x.xlsx` after `x.csv` was said to be "imported before";
+    "added 1 new firms"."""
+    target = tmp_path / "mine"
+    args = ["--country", "KR", "--sector", "batteries", "--into", str(target), "--json"]
+    code, out, err = run("import", str(EXAMPLE), *args)
+    assert code == 0, err
+    defaults = {d["default"]: d["rows"] for d in json.loads(out)["defaults"]}
+    assert not [d for d in defaults if "as_of" in d], defaults
+    # the same name from another sheet: the message names the sheet that wrote it
+    other = tmp_path / "korean-battery-materials.xlsx"
+    other.write_bytes(b"")
+    code, out, err = run("import", str(other), *args)
+    written = target / "players" / "korean-battery-materials.yaml"
+    assert code == 1 and out == ""
+    assert err == (
+        f"kjmatch: error: {written} exists (written by the import of "
+        "korean-battery-materials.csv; a sheet's firms go in a file named after it); use "
+        "--replace to replace those firms with korean-battery-materials.xlsx's\n"
+    )
+    code, out, err = run("import", str(EXAMPLE), *args)
+    assert code == 1 and err == (
+        f"kjmatch: error: {written} exists: korean-battery-materials.csv was imported "
+        "before; use --replace to import it again\n"
+    )
+    one = tmp_path / "one.csv"
+    one.write_text("name,products,level\nSolo Firm,binders,2\n", encoding="utf-8")
+    code, out, err = run("import", str(one), *args)
+    assert code == 0
+    assert err.startswith(f"kjmatch: added 1 new firm and 0 strengths of known firms to {target}")
+    doc = json.loads(out)
+    assert {d["default"]: d["rows"] for d in doc["defaults"]}[
+        "as_of and source year = --year, or this year (no year or as_of given)"
+    ] == 1

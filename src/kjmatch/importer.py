@@ -439,8 +439,8 @@ def _add_strengths(
         took("a note naming the file and row (none given)")
     as_of = int(row["as_of"]) if row.get("as_of", "").isdigit() else None
     src_year = int(row["year"]) if row.get("year", "").isdigit() else None
-    if as_of is None:
-        took("as_of = the source's year, or --year (none given)")
+    if as_of is None and src_year is None:  # a source's year is the row's own as_of
+        took("as_of and source year = --year, or this year (no year or as_of given)")
     source: dict[str, Any] = {"year": src_year or as_of or year}
     if row.get("publisher") or row.get("url"):
         source["publisher"] = row.get("publisher") or "Source given in the imported file"
@@ -483,8 +483,27 @@ def players_path(target: Path, stem: str) -> Path:
     return target / "players" / f"{slug(stem) or 'imported'}.yaml"
 
 
-def write_players(imported: Imported, path: Path) -> Path:
-    """Write the players (and strengths of known players) as one players file."""
+_FROM = "# kjmatch import of "  # the players file's second line names the sheet it came from
+
+
+def imported_from(path: Path) -> str:
+    """The name of the sheet whose import wrote the players file at `path` ('' if it
+    does not say: written by hand, or by an older kjmatch)."""
+    from .safeio import UnreadableError, read_data_file
+
+    try:
+        head = read_data_file(path, str(path), limit=1 << 20)[:4096].decode("utf-8", "replace")
+    except UnreadableError:
+        return ""
+    for line in head.splitlines()[:3]:
+        if line.startswith(_FROM):
+            return line[len(_FROM) :].strip()
+    return ""
+
+
+def write_players(imported: Imported, path: Path, source: str = "") -> Path:
+    """Write the players (and strengths of known players) as one players file; `source`
+    (the sheet's file name) is noted in it, for `imported_from`."""
     import yaml
 
     from .safeio import atomic_write
@@ -494,6 +513,9 @@ def write_players(imported: Imported, path: Path) -> Path:
     if imported.strengths:
         doc["strengths"] = imported.strengths
     body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    text = "# yaml-language-server: $schema=../schema/players.schema.json\n" + body
+    text = "# yaml-language-server: $schema=../schema/players.schema.json\n"
+    if source and source.isprintable():
+        text += f"{_FROM}{source}\n"
+    text += body
     atomic_write(path, text.encode("utf-8"))
     return path
