@@ -82,21 +82,24 @@ class OutputError(KjmatchError):
     """Output could not be written."""
 
 
-def nearest(name: str, valid: Iterable[str], n: int = 3) -> list[str]:
-    """The valid names closest to `name`, best first."""
+def nearest(name: str, valid: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The valid names closest to `name`, best first (`cutoff`: the least similarity,
+    difflib's ratio, a suggestion needs)."""
     import difflib
 
     choices = sorted(set(valid))
-    close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
+    close = difflib.get_close_matches(name, choices, n=n, cutoff=cutoff)
     if not close:
         close = [c for c in choices if name.lower() in c.lower() or c.lower() in name.lower()][:n]
     return close
 
 
-def unknown(kind: str, name: str, valid: Iterable[str], field: str = "") -> RequestError:
-    """An error for an unknown id that names the nearest valid ones."""
+def unknown(
+    kind: str, name: str, valid: Iterable[str], field: str = "", cutoff: float = 0.5
+) -> RequestError:
+    """An error for an unknown id that names the nearest valid ones (see `nearest`)."""
     valid = sorted(set(valid))
-    close = nearest(name, valid)
+    close = nearest(name, valid, cutoff=cutoff)
     if close:
         hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
     else:
