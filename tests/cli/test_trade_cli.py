@@ -3,6 +3,8 @@ dependence through --evidence."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -77,6 +79,26 @@ def test_trade_show_by_code_and_product(evidence: Path) -> None:
     assert all(r["michaely"] is None or 0 <= r["michaely"] <= 100 for r in sector["years"])
     code, _, err = run("trade", "show", "pouch-flim", "--evidence", str(evidence))
     assert code == 2 and "pouch-film" in err
+
+
+def test_unknown_partners_show_alike_and_products_once(tmp_path: Path) -> None:
+    """QA finding 13: a partner code missing from the country list was `490` in `trade
+    import` and `?` in `trade show`; a product two sectors list was named twice."""
+    out = tmp_path / "ev"
+    files = [str(p) for p in sorted(EXAMPLE.glob("*.csv"))]
+    code, table, _ = run("trade", "import", *files, "-o", str(out), "-f", "csv")
+    assert code == 0
+    rows = {r["HS"]: r for r in csv.DictReader(io.StringIO(table))}
+    assert rows["8414.80"]["products"] == "turbochargers, refuelling-station-equipment"
+    for r in rows.values():
+        names = r["products"].split(", ")
+        assert len(names) == len(set(names)), r
+    code, shown, _ = run("trade", "show", "2711.11", "--evidence", str(out), "-f", "csv")
+    assert code == 0
+    thirds = [r["top third"] for r in csv.DictReader(io.StringIO(shown))]
+    assert "490 80%" in rows["2711.11"]["KR top third"]
+    assert any(t.startswith("490 80%") for t in thirds), thirds
+    assert not any("?" in t for t in thirds)
 
 
 def test_errors_are_located_and_nothing_is_written(tmp_path: Path) -> None:
