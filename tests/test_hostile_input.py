@@ -57,6 +57,39 @@ def test_fifo_in_the_dataset_is_refused_not_read(tiny: Path) -> None:
     assert f"{tiny}/sectors/zz.yaml: cannot read file: it is a FIFO (named pipe)" in err
 
 
+def _special(kind: str, tmp_path: Path, suffix: str) -> tuple[Path, str]:
+    """A FIFO, a folder or a character device named like a sheet, and how it is named."""
+    if kind == "device":
+        return Path("/dev/null"), "a character device"
+    path = tmp_path / f"special{suffix}"
+    if kind == "fifo":
+        os.mkfifo(path)
+        return path, "a FIFO (named pipe)"
+    path.mkdir()
+    return path, "a folder"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device"])
+@pytest.mark.parametrize(
+    ("command", "suffix"),
+    [("import", ".csv"), ("import", ".xlsx"), ("assign", ".csv"), ("assign", ".yaml")],
+)
+def test_a_special_input_file_is_an_ordinary_error(
+    tmp_path: Path, kind: str, command: str, suffix: str
+) -> None:
+    """QA finding 4: `import` and `assign` refused these as "unexpected error: ..."."""
+    path, what = _special(kind, tmp_path, suffix)
+    extra = ["--into", str(tmp_path / "d"), "--country", "KR", "-s", "batteries"]
+    args = [command, str(path), *(extra if command == "import" else [])]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"kjmatch: error: {path}: cannot read file: it is {what}; only regular files are read\n"
+    )
+    assert not (tmp_path / "d").exists()
+
+
 def test_symlink_to_dev_zero_is_refused(tiny: Path) -> None:
     (tiny / "players" / "z.yaml").symlink_to("/dev/zero")
     code, err = _validate(tiny)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
@@ -127,3 +128,100 @@ def test_xlsx_is_read_like_csv(tmp_path: Path) -> None:
 def test_slugs_are_ids() -> None:
     assert slug("Cosmo Advanced Materials & Technology") == "cosmo-advanced-materials-technology"
     assert slug("후성") == ""
+
+
+def test_problems_are_reported_at_the_sheets_cells_not_a_temporary_file(tmp_path: Path) -> None:
+    """QA finding 5: a control character in a name was reported in the players file the
+    import wrote, which the failed import had removed; now at the sheet's row and cell,
+    with the dataset check's own problems moved there too, all at once."""
+    sheet = tmp_path / "hostile2.csv"
+    sheet.write_text(
+        "name,products,level,note,year,id\n"
+        "Good Firm,anode-materials,3,,2024,\n"
+        "Bad \x1b[31mFirm,anode-materials,2,,,\n"
+        "Quiet,anode-materials,2,bad\x01note,,\n"
+        "Old,anode-materials,2,,3000,\n"
+        "Id Firm,anode-materials,2,,,Bad ID\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "d2"
+    args = ["import", str(sheet), "--country", "JP", "-s", "batteries", "--into", str(target)]
+    code, out, err = run(*args)
+    assert code == 1 and out == ""
+    assert err == (
+        f"{sheet}:3:1: name: text holds control character U+001B (at character 5); remove it\n"
+        f"{sheet}:4:4: note: text holds control character U+0001 (at character 4); remove it\n"
+        f"{sheet}:5:5: year: must be a year from 1900 to 2100 (or empty), got '3000'\n"
+        f"kjmatch: error: 3 problems in {sheet}\n"
+    )
+    # the rows that pass on their own reach the dataset check, whose problem (an id
+    # the schema refuses) is placed at the sheet's id cell
+    sheet.write_text("name,products,id\nGood Firm,anode-materials,\nId Firm,binders,Bad ID\n")
+    code, out, err = run(*args)
+    assert code == 1 and out == ""
+    assert err == (
+        f"{sheet}:3:3: id: must be a lower-case id (a-z, 0-9 and single hyphens), got 'Bad ID'\n"
+    )
+    assert not (target / "players" / "hostile2.yaml").exists()
+
+
+def test_located_problems_follow_players_and_known_firms_strengths(bundled: Dataset) -> None:
+    from kjmatch.errors import Problem
+    from kjmatch.importer import locate
+
+    text = "year,name,products\n2024,New Firm,binders\n2023,SK hynix,battery-recycling\n"
+    done = import_rows(
+        iter(rows_of(text)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
+    )
+    written = "d/players/f.yaml"
+    found = [
+        Problem(written, 3, 9, "players[0].native_name", "bad native name"),
+        Problem(written, 9, 9, "players[0].strengths[0].as_of", "bad year"),
+        Problem(written, 20, 9, "strengths[0].sources[0].title", "bad title"),
+        Problem(written, 1, 1, "", "bad file"),
+        Problem("d/sectors/x.yaml", 1, 1, "id", "elsewhere"),
+    ]
+    assert [str(p) for p in locate(done, found, written, "f.csv")] == [
+        "f.csv:2:2: native_name: bad native name",  # no native_name column: from the name
+        "f.csv:2:1: as_of: bad year",  # no as_of column: from the year
+        "f.csv:3:1: title: bad title",  # made up by the import (no source columns): the row
+        "f.csv: bad file",
+        "d/sectors/x.yaml:1:1: id: elsewhere",
+    ]
+
+
+def test_summary_counts_real_defaults_and_names_the_earlier_sheet(tmp_path: Path) -> None:
+    """QA finding 13: every row of the example has a year, yet the summary said 4 rows
+    took the as_of default; `x.xlsx` after `x.csv` was said to be "imported before";
+    "added 1 new firms"."""
+    target = tmp_path / "mine"
+    args = ["--country", "KR", "--sector", "batteries", "--into", str(target), "--json"]
+    code, out, err = run("import", str(EXAMPLE), *args)
+    assert code == 0, err
+    defaults = {d["default"]: d["rows"] for d in json.loads(out)["defaults"]}
+    assert not [d for d in defaults if "as_of" in d], defaults
+    # the same name from another sheet: the message names the sheet that wrote it
+    other = tmp_path / "korean-battery-materials.xlsx"
+    other.write_bytes(b"")
+    code, out, err = run("import", str(other), *args)
+    written = target / "players" / "korean-battery-materials.yaml"
+    assert code == 1 and out == ""
+    assert err == (
+        f"kjmatch: error: {written} exists (written by the import of "
+        "korean-battery-materials.csv; a sheet's firms go in a file named after it); use "
+        "--replace to replace those firms with korean-battery-materials.xlsx's\n"
+    )
+    code, out, err = run("import", str(EXAMPLE), *args)
+    assert code == 1 and err == (
+        f"kjmatch: error: {written} exists: korean-battery-materials.csv was imported "
+        "before; use --replace to import it again\n"
+    )
+    one = tmp_path / "one.csv"
+    one.write_text("name,products,level\nSolo Firm,binders,2\n", encoding="utf-8")
+    code, out, err = run("import", str(one), *args)
+    assert code == 0
+    assert err.startswith(f"kjmatch: added 1 new firm and 0 strengths of known firms to {target}")
+    doc = json.loads(out)
+    assert {d["default"]: d["rows"] for d in doc["defaults"]}[
+        "as_of and source year = --year, or this year (no year or as_of given)"
+    ] == 1

@@ -57,11 +57,14 @@ class KjmatchError(Exception):
 
 
 class DataError(KjmatchError):
-    """A dataset is malformed; carries every problem found, not just the first."""
+    """A dataset is malformed; carries every problem found, not just the first (or, for
+    a file of millions of rows, the first many, and how many more were `omitted`)."""
 
-    def __init__(self, problems: Iterable[Problem]) -> None:
+    def __init__(self, problems: Iterable[Problem], omitted: int = 0) -> None:
         self.problems = sorted(set(problems))
-        super().__init__("\n".join(str(p) for p in self.problems))
+        self.omitted = omitted
+        more = f"\n… and {omitted:,} more" if omitted else ""
+        super().__init__("\n".join(str(p) for p in self.problems) + more)
 
 
 class RequestError(KjmatchError):
@@ -79,21 +82,24 @@ class OutputError(KjmatchError):
     """Output could not be written."""
 
 
-def nearest(name: str, valid: Iterable[str], n: int = 3) -> list[str]:
-    """The valid names closest to `name`, best first."""
+def nearest(name: str, valid: Iterable[str], n: int = 3, cutoff: float = 0.5) -> list[str]:
+    """The valid names closest to `name`, best first (`cutoff`: the least similarity,
+    difflib's ratio, a suggestion needs)."""
     import difflib
 
     choices = sorted(set(valid))
-    close = difflib.get_close_matches(name, choices, n=n, cutoff=0.5)
+    close = difflib.get_close_matches(name, choices, n=n, cutoff=cutoff)
     if not close:
         close = [c for c in choices if name.lower() in c.lower() or c.lower() in name.lower()][:n]
     return close
 
 
-def unknown(kind: str, name: str, valid: Iterable[str], field: str = "") -> RequestError:
-    """An error for an unknown id that names the nearest valid ones."""
+def unknown(
+    kind: str, name: str, valid: Iterable[str], field: str = "", cutoff: float = 0.5
+) -> RequestError:
+    """An error for an unknown id that names the nearest valid ones (see `nearest`)."""
     valid = sorted(set(valid))
-    close = nearest(name, valid)
+    close = nearest(name, valid, cutoff=cutoff)
     if close:
         hint = "did you mean " + " or ".join(repr(c) for c in close) + "?"
     else:

@@ -148,14 +148,71 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
     given = {k: v for k, v in (settings or {}).items() if v is not None}
     checker: Any
     if path.suffix.lower() in SHEETS:
-        checker, doc = _sheet_document(path, ds, given)
+        checker, doc, data = _sheet_document(path, ds, given)
     else:
-        checker, doc = _yaml_document(path, given)
+        checker, doc, data = _yaml_document(path, given)
+    # settings that failed (no slots, say) still leave the participants to check, so
+    # that their own problems (a misspelt firm, one listed twice) come in the same run
+    partial = doc is None
+    doc = doc or _participants_only(data, ds)
     if doc is None:
         raise DataError(checker.resolve())
-    if doc.sector not in ds.sectors:
-        checker.add(file, ("sector",), _unknown_text(lambda: lookup.sector(ds, doc.sector)))
-        raise DataError(checker.resolve())
+    sector = doc.sector if not partial else data.get("sector")
+    if isinstance(sector, str) and sector not in ds.sectors and not _said(checker, "sector"):
+        checker.add(file, ("sector",), _unknown_text(lambda: lookup.sector(ds, sector)))
+        partial = True
+    if not partial:
+        _check_settings(checker, file, doc)
+    people = _people(checker, file, ds, doc, partial)
+    problems = checker.resolve()
+    if problems:
+        raise DataError(problems)
+    ordered = dict(sorted(people.items(), key=lambda kv: (kv[1].country != "KR", kv[0])))
+    return Event(
+        sector=doc.sector,
+        slots=doc.slots,
+        participants=ordered,
+        name=doc.name,
+        date=doc.date,
+        start=doc.start,
+        slot_minutes=doc.slot_minutes,
+        break_minutes=doc.break_minutes,
+        tables=doc.tables,
+        timezone=doc.timezone,
+        location=doc.location,
+        file=file,
+    )
+
+
+def _said(checker: Any, key: str) -> bool:
+    """Whether a problem with the top-level `key` has been reported already."""
+    told = [p.path for p in checker.problems]
+    told += [p.path[:1] for p in getattr(checker, "pending", ())]
+    return key in told or (key,) in told
+
+
+def _participants_only(data: Any, ds: Dataset) -> EventFile | None:
+    """The participants of a document whose settings failed, with placeholder settings
+    (checks that need the real ones are skipped), or None if they fail too."""
+    from pydantic import ValidationError
+
+    from .validation import adapter
+
+    if not isinstance(data, dict):
+        return None
+    sector = data.get("sector")
+    entries = tuple[ParticipantEntry, ...]
+    try:
+        korea, japan = (
+            adapter(entries).validate_python(data.get(k) or ()) for k in ("korea", "japan")
+        )
+    except ValidationError:  # reported by the schema check already
+        return None
+    known = sector if isinstance(sector, str) and sector in ds.sectors else ""
+    return EventFile(sector=known, slots=MAX_SLOTS, korea=korea, japan=japan)
+
+
+def _check_settings(checker: Any, file: str, doc: EventFile) -> None:
     if not _CLOCK.match(doc.start):
         checker.add(file, ("start",), f"must be a time of day HH:MM, got {doc.start!r}")
     try:
@@ -172,18 +229,30 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
     end = _minutes(doc.start) + last * (doc.slot_minutes + doc.break_minutes)
     if _CLOCK.match(doc.start) and end > 24 * 60 + doc.break_minutes:
         checker.add(file, ("slots",), f"{last} slots from {doc.start} run past midnight")
+
+
+def _people(
+    checker: Any, file: str, ds: Dataset, doc: EventFile, partial: bool
+) -> dict[str, Participant]:
+    """The participants, each firm found in the dataset and its partners among them.
+    `partial`: the settings failed, so checks that need them (the sector's firms when
+    it is unknown, the slot count, capacities) are left out."""
+    from . import lookup
+
     people: dict[str, Participant] = {}
     where: dict[str, tuple[str, int]] = {}
     raw: list[tuple[str, int, ParticipantEntry, str]] = []
     for key, country in (("korea", "KR"), ("japan", "JP")):
-        in_sector = {p.id for p in ds.players_in(doc.sector, country)}
+        in_sector = (
+            {p.id for p in ds.players_in(doc.sector, country)} if doc.sector in ds.sectors else None
+        )
         for i, entry in enumerate(getattr(doc, key)):
             try:
                 pid = lookup.player(ds, entry.firm, country)
             except RequestError as exc:
                 checker.add(file, (key, i, "firm"), str(exc))
                 continue
-            if pid not in in_sector:
+            if in_sector is not None and pid not in in_sector:
                 checker.add(file, (key, i, "firm"), f"{pid!r} has no strengths in {doc.sector}")
                 continue
             if pid in where:
@@ -213,7 +282,8 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
                 out.append(oid)
             return out
 
-        available = _slots(checker, file, (key, i, "available"), entry.available, doc.slots)
+        slots = None if partial else doc.slots
+        available = _slots(checker, file, (key, i, "available"), entry.available, slots)
         must, never = (
             partners(entry.must_meet, "must_meet"),
             partners(entry.never_meet, "never_meet"),
@@ -225,28 +295,13 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
             pid, country, cap, available, tuple(dict.fromkeys(partners(entry.requests, "requests"))),
             frozenset(must), frozenset(never),
         )  # fmt: skip
-    _check_requests(checker, file, people, where)
-    problems = checker.resolve()
-    if problems:
-        raise DataError(problems)
-    ordered = dict(sorted(people.items(), key=lambda kv: (kv[1].country != "KR", kv[0])))
-    return Event(
-        sector=doc.sector,
-        slots=doc.slots,
-        participants=ordered,
-        name=doc.name,
-        date=doc.date,
-        start=doc.start,
-        slot_minutes=doc.slot_minutes,
-        break_minutes=doc.break_minutes,
-        tables=doc.tables,
-        timezone=doc.timezone,
-        location=doc.location,
-        file=file,
-    )
+    if not partial:
+        _check_requests(checker, file, people, where)
+    return people
 
 
-def _yaml_document(path: Path, given: dict[str, Any]) -> tuple[Any, EventFile | None]:
+def _yaml_document(path: Path, given: dict[str, Any]) -> tuple[Any, EventFile | None, Any]:
+    """The checker, the document (None if it failed) and the data it was read from."""
     from .validation import Checker, clean_text, validate_document
     from .yamlio import YamlProblem, decode, parse, parse_json, read_bytes
 
@@ -262,7 +317,7 @@ def _yaml_document(path: Path, given: dict[str, Any]) -> tuple[Any, EventFile | 
     data = clean_text(checker, file, data)
     if isinstance(data, dict):
         data = {**data, **given}
-    return checker, validate_document(checker, file, EventFile, data, HINT)
+    return checker, validate_document(checker, file, EventFile, data, HINT), data
 
 
 def _unknown_text(call: Any) -> str:
@@ -279,10 +334,16 @@ def _minutes(clock: str) -> int:
 
 
 def _slots(
-    checker: Any, file: str, loc: tuple[str | int, ...], spec: tuple[int | str, ...] | None, n: int
+    checker: Any,
+    file: str,
+    loc: tuple[str | int, ...],
+    spec: tuple[int | str, ...] | None,
+    n: int | None,
 ) -> frozenset[int]:
+    """The slots `spec` names (None: all `n`); `n` None: the slot count is not known
+    (the event's settings failed), so only the form of each item is checked."""
     if spec is None:
-        return frozenset(range(1, n + 1))
+        return frozenset(range(1, (n or MAX_SLOTS) + 1))
     out: set[int] = set()
     for j, item in enumerate(spec):
         if isinstance(item, str):
@@ -295,7 +356,7 @@ def _slots(
             lo, hi = int(m.group(1)), int(m.group(2))
         else:
             lo = hi = item
-        if lo < 1 or hi > n:
+        if n is not None and (lo < 1 or hi > n):
             checker.add(file, (*loc, j), f"slot {item} is outside 1–{n} (the event has {n} slots)")
             continue
         out |= set(range(lo, hi + 1))
@@ -387,7 +448,7 @@ def _key(text: str) -> str:
 
 def _sheet_document(
     path: Path, ds: Dataset, given: dict[str, Any]
-) -> tuple[SheetChecker, EventFile | None]:
+) -> tuple[SheetChecker, EventFile | None, Any]:
     """The sheet as an `EventFile`: the settings rows, the options in `given` over them,
     and the participants; every problem located at its cell."""
     from pydantic import ValidationError
@@ -406,7 +467,7 @@ def _sheet_document(
     )
     if head is None:
         checker.problems.append(Problem(file, 1, 1, "", f"no participants; {SHEET_HINT}"))
-        return checker, None
+        return checker, None, None
     data: dict[str, Any] = {}
     for n, row in enumerate(table[:head], 1):
         texts = [c.strip() for c in row]
@@ -477,12 +538,12 @@ def _sheet_document(
                        f"or --{key}")  # fmt: skip
     data = clean_text(cast(Any, checker), file, data)  # control characters, NFC
     if "sector" not in data or "slots" not in data:  # reported above, at its cell or 1:1
-        return checker, None
+        return checker, None, data
     try:
-        return checker, adapter(EventFile).validate_python(data)
+        return checker, adapter(EventFile).validate_python(data), data
     except ValidationError as exc:
         for err in exc.errors():
             loc = tuple(p for p in err["loc"] if not str(p).startswith("function-"))
             loc, message = _schema_message(err, EventFile, loc)
             checker.add(file, loc, message)
-        return checker, None
+        return checker, None, data

@@ -53,12 +53,27 @@ _SPLIT = re.compile(r"\s*[;,、，]\s*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
+class Row(dict[str, str]):
+    """One sheet row as {field: text}; `columns` gives each field's column (1 = A), so a
+    problem can point at the cell."""
+
+    columns: dict[str, int]
+
+    def __init__(self, cells: dict[str, str], columns: dict[str, int]) -> None:
+        super().__init__(cells)
+        self.columns = columns
+
+
 @dataclass
 class Imported:
     players: list[dict[str, Any]]  # new firms, ready to write as a players file
     rows: int
     strengths: list[dict[str, Any]] = field(default_factory=list)  # for firms already there
     defaults: dict[str, int] = field(default_factory=dict)  # default → rows that took it
+    # where each written item came from: `players[0]`, `players[0].strengths[1]` or
+    # `strengths[2]` → its sheet row; and each field's column
+    origins: dict[str, int] = field(default_factory=dict)
+    columns: dict[str, int] = field(default_factory=dict)
 
 
 def read_table(path: Path, data: bytes) -> list[list[str]]:
@@ -99,10 +114,11 @@ def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
         raise DataError(
             [Problem(str(path), MAX_ROWS + 2, 1, "", f"more than {MAX_ROWS} rows; split the file")]
         )
+    columns = {h: i for i, h in enumerate(header, 1) if h}  # the last of a repeated field wins
     for n, raw in enumerate(table[1:], 2):
         row = {h: (v or "").strip() for h, v in zip(header, raw, strict=False) if h}
         if any(row.values()):
-            yield n, row
+            yield n, Row(row, columns)
 
 
 def _decode(data: bytes, file: str) -> str:
@@ -191,16 +207,19 @@ def import_rows(
     firms: dict[str, dict[str, Any]] = {}
     existing: dict[str, dict[str, Any]] = {}
     defaults: dict[str, int] = {}
+    columns: dict[str, int] = {}
     count = 0
 
     def bad(n: int, column: str, message: str) -> None:
-        problems.append(Problem(file, n, 1, column, message))
+        problems.append(Problem(file, n, columns.get(column, 1), column, message))
 
     def took(what: str) -> None:
         defaults[what] = defaults.get(what, 0) + 1
 
     for n, row in rows:
         count += 1
+        columns = getattr(row, "columns", columns)
+        _check_cells(row, n, bad)
         name = row.get("name", "")
         if not name:
             bad(n, "name", "the firm's name is empty")
@@ -221,7 +240,7 @@ def import_rows(
             continue
         sec = ds.sectors[sid]
         levels = _levels(row, n, bad, took)
-        if levels is None:
+        if levels is None or not _years(row, n, bad):
             continue
         products = _products(sec, row, n, bad)
         if not products:
@@ -239,6 +258,7 @@ def import_rows(
             firm["taken"] = {(st.sector, st.stage) for st in known.strengths}
         else:
             firm = firms.setdefault(pid, _firm(pid, name, ctry, row, took))
+            firm.setdefault(_ROW, n)
         if firm["country"] != ctry:
             bad(n, "country", f"{pid!r} was {firm['country']} on an earlier row")
             continue
@@ -247,8 +267,86 @@ def import_rows(
             bad(n, "products", f"{pid!r} already has a strength at {clash} in the dataset")
     if problems:
         raise DataError(problems)
-    extra = [{"player": pid, **s} for pid, firm in existing.items() for s in firm["strengths"]]
-    return Imported(players=list(firms.values()), rows=count, defaults=defaults, strengths=extra)
+    origins: dict[str, int] = {}
+    for i, firm in enumerate(firms.values()):
+        origins[f"players[{i}]"] = firm.pop(_ROW)
+        for j, n in enumerate(firm.pop(_ROWS, [])):
+            origins[f"players[{i}].strengths[{j}]"] = n
+    extra: list[dict[str, Any]] = []
+    for pid, firm in existing.items():
+        for s, n in zip(firm["strengths"], firm.get(_ROWS, []), strict=True):
+            origins[f"strengths[{len(extra)}]"] = n
+            extra.append({"player": pid, **s})
+    return Imported(
+        players=list(firms.values()),
+        rows=count,
+        defaults=defaults,
+        strengths=extra,
+        origins=origins,
+        columns=columns,
+    )
+
+
+_ROW, _ROWS = "\0row", "\0rows"  # a firm's first row and its strengths' rows, while importing
+
+
+def _check_cells(row: dict[str, str], n: int, bad: Any) -> None:
+    """A cell holding a control, bidi or zero-width character is reported at the cell,
+    as a data file's would be (the firm cannot be written with it)."""
+    from .validation import unsafe_text
+
+    for column, text in row.items():
+        if not text.isprintable() and (why := unsafe_text(text)):
+            bad(n, column, why)
+
+
+# a field of a written player or strength → the sheet's column it came from, and the
+# column it falls back to where the sheet has none (a native name defaults to the name)
+_SHEET_FIELDS = {
+    "name": ("name", "name"),
+    "native_name": ("native_name", "name"),
+    "aliases": ("aliases", "name"),
+    "id": ("id", "name"),
+    "country": ("country", "country"),
+    "sector": ("sector", "sector"),
+    "stage": ("products", "hs_codes"),
+    "products": ("products", "hs_codes"),
+    "level": ("level", "level"),
+    "tags": ("level", "level"),
+    "note": ("note", "note"),
+    "as_of": ("as_of", "year"),
+    "year": ("year", "as_of"),
+    "url": ("url", "publisher"),
+    "publisher": ("publisher", "url"),
+    "title": ("publisher", "url"),
+}
+_PART = re.compile(r"\[\d+\]|[^.\[]+")
+
+
+def locate(imported: Imported, problems: list[Problem], written: str, sheet: str) -> list[Problem]:
+    """Problems the dataset check found in the players file an import wrote, moved to the
+    sheet's row and cell they came from (the written file is removed after a failure,
+    and the user edits the sheet, not the file); others are left as they are."""
+    out: list[Problem] = []
+    for p in problems:
+        if p.file != written:
+            out.append(p)
+            continue
+        parts = _PART.findall(p.path)
+        for k in range(len(parts), 0, -1):
+            key = "".join(f".{x}" if x[0] != "[" else x for x in parts[:k]).lstrip(".")
+            if key in imported.origins:
+                break
+        else:
+            out.append(Problem(sheet, 0, 0, "", f"{p.path}: {p.message}" if p.path else p.message))
+            continue
+        names = [x for x in parts[k:] if x[0] != "["]
+        leaf = names[-1] if names else "name"
+        own, fallback = _SHEET_FIELDS.get(leaf, (leaf, "name"))
+        column = own if own in imported.columns else fallback
+        col = imported.columns.get(column, 1)
+        out.append(Problem(sheet, imported.origins[key], col, leaf, p.message))
+    return out
 
 
 def _known(ds: m.Dataset, name: str) -> str:
@@ -271,6 +369,16 @@ def _levels(row: dict[str, str], n: int, bad: Any, took: Any) -> int | None:
         return int(raw)
     bad(n, "level", f"level must be a whole number from 1 to 5 (or empty: unrated), got {raw!r}")
     return None
+
+
+def _years(row: dict[str, str], n: int, bad: Any) -> bool:
+    ok = True
+    for column in ("year", "as_of"):
+        raw = row.get(column, "")
+        if raw and not (raw.isdecimal() and 1900 <= int(raw) <= 2100):
+            bad(n, column, f"must be a year from 1900 to 2100 (or empty), got {raw!r}")
+            ok = False
+    return ok
 
 
 def _products(sec: m.Sector, row: dict[str, str], n: int, bad: Any) -> list[str]:
@@ -331,8 +439,8 @@ def _add_strengths(
         took("a note naming the file and row (none given)")
     as_of = int(row["as_of"]) if row.get("as_of", "").isdigit() else None
     src_year = int(row["year"]) if row.get("year", "").isdigit() else None
-    if as_of is None:
-        took("as_of = the source's year, or --year (none given)")
+    if as_of is None and src_year is None:  # a source's year is the row's own as_of
+        took("as_of and source year = --year, or this year (no year or as_of given)")
     source: dict[str, Any] = {"year": src_year or as_of or year}
     if row.get("publisher") or row.get("url"):
         source["publisher"] = row.get("publisher") or "Source given in the imported file"
@@ -363,6 +471,7 @@ def _add_strengths(
                 "sources": [source],
             }
             firm["strengths"].append(entry)
+            firm.setdefault(_ROWS, []).append(n)
         for pid in pids:
             entry["products"][pid] = max(entry["products"].get(pid, 0), rated)
         entry["level"] = max(entry["level"], rated)
@@ -374,8 +483,27 @@ def players_path(target: Path, stem: str) -> Path:
     return target / "players" / f"{slug(stem) or 'imported'}.yaml"
 
 
-def write_players(imported: Imported, path: Path) -> Path:
-    """Write the players (and strengths of known players) as one players file."""
+_FROM = "# kjmatch import of "  # the players file's second line names the sheet it came from
+
+
+def imported_from(path: Path) -> str:
+    """The name of the sheet whose import wrote the players file at `path` ('' if it
+    does not say: written by hand, or by an older kjmatch)."""
+    from .safeio import UnreadableError, read_data_file
+
+    try:
+        head = read_data_file(path, str(path), limit=1 << 20)[:4096].decode("utf-8", "replace")
+    except UnreadableError:
+        return ""
+    for line in head.splitlines()[:3]:
+        if line.startswith(_FROM):
+            return line[len(_FROM) :].strip()
+    return ""
+
+
+def write_players(imported: Imported, path: Path, source: str = "") -> Path:
+    """Write the players (and strengths of known players) as one players file; `source`
+    (the sheet's file name) is noted in it, for `imported_from`."""
     import yaml
 
     from .safeio import atomic_write
@@ -385,6 +513,9 @@ def write_players(imported: Imported, path: Path) -> Path:
     if imported.strengths:
         doc["strengths"] = imported.strengths
     body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    text = "# yaml-language-server: $schema=../schema/players.schema.json\n" + body
+    text = "# yaml-language-server: $schema=../schema/players.schema.json\n"
+    if source and source.isprintable():
+        text += f"{_FROM}{source}\n"
+    text += body
     atomic_write(path, text.encode("utf-8"))
     return path

@@ -31,6 +31,7 @@ from .safeio import (
 
 KIND_DIRS = ("sectors", "players", "relationships", "scenarios")
 EVIDENCE = "evidence"  # computed facts: a dataset's evidence/ folder and any --evidence folder
+TRADE_FACTS = "trade-facts.json"  # the facts file `kjmatch trade import` writes
 SUFFIXES = (".yaml", ".yml", ".json")
 Progress = Callable[[str, int, int], None]
 
@@ -174,6 +175,23 @@ def evidence_files(folder: Path) -> list[tuple[str, Path]]:
         if name.endswith(SUFFIXES) and not name.startswith(".") and not path.is_dir():
             out.append((str(path), path))
     return out
+
+
+def no_evidence(folder: Path, what: str, expected: str) -> DataError:
+    """An --evidence folder without the file a command needs (`expected`, a path inside
+    it), naming any folder inside it that has one (the evidence folder `trade import`
+    wrote, one level down, say)."""
+    if not folder.is_dir():
+        return _fail(folder, "evidence folder not found (written by `kjmatch trade import -o DIR`)")
+    why = f"no {what} in this evidence folder (expected {expected}, as `kjmatch trade import -o DIR` writes)"
+    try:
+        subs = [folder / n for n in sorted(os.listdir(folder)) if not n.startswith(".")]
+    except OSError:
+        subs = []
+    inner = [str(s) for s in subs if (s / expected).is_file()]
+    if inner:
+        why += "; did you mean " + " or ".join(f"--evidence {s}" for s in inner[:3]) + "?"
+    return _fail(folder, why)
 
 
 def read_files(
@@ -393,11 +411,10 @@ def load_dataset(
     root = resolve_data_dir(data_dir)
     found = discover(root)
     for folder in evidence:
-        if not folder.is_dir():
-            raise _fail(
-                folder, "evidence folder not found (written by `kjmatch trade import -o DIR`)"
-            )
-        found.setdefault(EVIDENCE, []).extend(evidence_files(folder))
+        files = evidence_files(folder) if folder.is_dir() else []
+        if not files:  # a typo or the wrong level must not silently drop the evidence
+            raise no_evidence(folder, "facts files", TRADE_FACTS)
+        found.setdefault(EVIDENCE, []).extend(files)
     contents, unread = read_files(found)
     cache: tuple[Path, bytes] | None = None
     if use_cache and not unread:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO
 
-from .errors import Problem, RequestError
+from .errors import DataError, Problem, RequestError
 
 _KINDS = {
     stat.S_IFDIR: "a folder",
@@ -106,12 +106,13 @@ def open_regular(path: str | os.PathLike[str]) -> IO[bytes]:
         raise
 
 
-class UnreadableError(Exception):
-    """A data file that cannot be read, as a problem to report with the others."""
+class UnreadableError(DataError):
+    """A data file that cannot be read, as a problem to report with the others (a
+    DataError, so that one that reaches the CLI is an ordinary error, exit 1)."""
 
     def __init__(self, problem: Problem) -> None:
         self.problem = problem
-        super().__init__(str(problem))
+        super().__init__([problem])
 
 
 def data_file_limit() -> int:

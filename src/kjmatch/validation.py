@@ -327,6 +327,19 @@ def _unsafe_kind(ch: str) -> str:
     return "invisible zero-width character"
 
 
+def _unsafe_message(bad: re.Match[str]) -> str:
+    ch = bad.group()
+    where = f"at character {bad.start() + 1}"
+    return f"text holds {_unsafe_kind(ch)} U+{ord(ch):04X} ({where}); remove it"
+
+
+def unsafe_text(text: str) -> str:
+    """What is wrong with `text` (a spreadsheet cell, say) if it holds a hidden or
+    control character, in the words a data file's problem uses; else ''."""
+    bad = UNSAFE_TEXT.search(text)
+    return "" if bad is None else _unsafe_message(bad)
+
+
 def _clean_text(checker: Checker, file: str, data: Any, path: Path_ = ()) -> Any:
     """Every string (keys too) in NFC, so either form of a name finds the same firm; a
     hidden or control character is reported at its path and dropped, so the schema
@@ -343,13 +356,7 @@ def _clean_text(checker: Checker, file: str, data: Any, path: Path_ = ()) -> Any
                 bad = UNSAFE_TEXT.search(data)
             if bad is None:
                 return data
-        ch = bad.group()
-        checker.add(
-            file,
-            path,
-            f"text holds {_unsafe_kind(ch)} U+{ord(ch):04X} (at character {bad.start() + 1}); "
-            "remove it",
-        )
+        checker.add(file, path, _unsafe_message(bad))
         return UNSAFE_TEXT.sub("", data)
     if isinstance(data, dict):
         out: dict[Any, Any] = {}

@@ -14,7 +14,7 @@ from typing import Any
 import yaml
 from yaml.composer import Composer
 
-from .errors import Problem
+from .errors import DataError, Problem
 from .safeio import UnreadableError, read_data_file
 
 MAX_FILE_BYTES: int | None = None  # None: KJMATCH_MAX_FILE_MB, or 64 MiB
@@ -26,10 +26,9 @@ _BaseLoader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _DEEP_BLOCK = re.compile(rf"^(?: *- +){{{MAX_DEPTH}}}", re.MULTILINE)
 
 
-class YamlProblem(Exception):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = problems
-        super().__init__("; ".join(str(p) for p in problems))
+class YamlProblem(DataError):
+    """Located problems with one YAML or JSON file; a DataError, so that one that reaches
+    the CLI (an event file, say) is an ordinary error, exit 1."""
 
 
 def _at(file: str, node: yaml.Node, message: str, path: str = "") -> Problem:

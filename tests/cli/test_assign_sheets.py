@@ -121,6 +121,51 @@ def test_bad_sheet_gets_every_problem_located_by_row_and_column(tmp_path: Path) 
     assert code == 1 and err.startswith(f"{bad}:1:1: no participants; an event sheet has a row")
 
 
+@pytest.mark.parametrize("kind", ["csv", "yaml"])
+def test_an_event_without_slots_still_reports_its_participants_problems(
+    tmp_path: Path, kind: str
+) -> None:
+    """QA finding 9: with no `slots` row, a misspelt firm and a firm listed twice were
+    reported only in the next run, after the slots were added."""
+    path = tmp_path / f"day2.{kind}"
+    if kind == "csv":
+        path.write_text(
+            "name,Day 2\nsector,Batteries\nslot_minute,20\n\ncountry,firm,available\n"
+            "KR,LG Energy Solutoin,\nKR,sk-on,\nKR,sk-on,99\nXX,samsung-sdi,\nJP,toyota,1-3\n",
+            encoding="utf-8",
+        )
+        expected = [
+            "1:1: slots: no slots: give a `slots, …` row above the participants, or --slots",
+            "3:1: slot_minute: unknown setting 'slot_minute'; did you mean 'slot_minutes'? "
+            "(settings: name, sector, date, start, slot_minutes, break_minutes, slots, tables, "
+            "timezone, location, korea_capacity, japan_capacity)",
+            "6:2: firm: unknown player 'LG Energy Solutoin'; did you mean 'lg-energy-solution'?",
+            "8:2: firm: 'sk-on' is listed twice (also row 7)",
+            "9:1: country: must be KR or JP, got 'XX'",
+        ]
+    else:
+        path.write_text(
+            "sector: batterys\nkorea:\n  - firm: LG Energy Solutoin\n  - firm: sk-on\n"
+            "  - firm: sk-on\njapan:\n  - firm: toyota\n    must_meet: [sk-onn]\n",
+            encoding="utf-8",
+        )
+        expected = [
+            "1:1: slots: required field is missing",
+            "1:9: sector: unknown sector 'batterys'; did you mean 'batteries'?",
+            "3:11: korea[0].firm: unknown player 'LG Energy Solutoin'; did you mean "
+            "'lg-energy-solution'?",
+            "5:11: korea[2].firm: 'sk-on' is listed twice (also korea[1])",
+            "8:17: japan[0].must_meet[0]: unknown player 'sk-onn'; did you mean 'sk-on' or "
+            "'sk-siltron' or 'koen'?",
+        ]
+    code, out, err = run("assign", str(path))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        *(f"{path}:{line}" for line in expected),
+        f"kjmatch: error: {len(expected)} problems in {path}",
+    ]
+
+
 def test_firm_flags_are_refused_with_an_event_file() -> None:
     code, out, err = run("assign", str(CSV), "--korea", "sk-on")
     assert code == 2 and out == "" and err.startswith("kjmatch: error: --korea: ")

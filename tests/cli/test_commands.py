@@ -219,6 +219,30 @@ def test_debug_shows_traceback(tmp_path: Path) -> None:
     assert r.exit_code == 1 and r.exception is not None
 
 
+@pytest.mark.parametrize(
+    ("args", "words"), [(["sectors"], "sectors"), (["show", "company", "x"], "show company")]
+)
+def test_an_unexpected_error_names_the_debug_syntax_that_works(
+    tiny: Path, monkeypatch: pytest.MonkeyPatch, args: list[str], words: str
+) -> None:
+    """QA finding 4: the hint said `run with --debug`, and `kjmatch sectors --debug` is a
+    usage error; it now names `kjmatch --debug COMMAND ...`, which gives the traceback."""
+    import kjmatch.loader
+
+    def broken(*a: object, **k: object) -> None:
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(kjmatch.loader, "load_dataset", broken)
+    code, out, err = run(*args, "--data-dir", str(tiny))
+    assert code == 1 and out == ""
+    assert err == (
+        "kjmatch: unexpected error: RuntimeError: boom "
+        f"(for a traceback, run: kjmatch --debug {words} ...)\n"
+    )
+    r = runner.invoke(app, ["--debug", *args, "--data-dir", str(tiny)])
+    assert r.exit_code == 1 and isinstance(r.exception, RuntimeError)
+
+
 def test_ctrl_c_exits_130(tiny: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import kjmatch.loader
 

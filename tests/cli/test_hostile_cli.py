@@ -149,6 +149,21 @@ def test_schema_output_dir_that_is_a_file_is_a_usage_error(tmp_path: Path) -> No
     assert f.read_text() == "mine"
 
 
+@pytest.mark.parametrize("force", [[], ["--force"]])
+def test_output_to_a_folder_says_so_at_once(tiny: Path, tmp_path: Path, force: list[str]) -> None:
+    """QA finding 13: `-o FOLDER` said "already exists; use --force", then with --force
+    "is not a regular file"."""
+    folder = tmp_path / "out"
+    folder.mkdir()
+    args = ["sectors", "--data-dir", str(tiny), "-f", "json", "-o", str(folder), *force]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == (
+        f"kjmatch: error: {folder} is a folder; give a file name, such as {folder}/out.json\n"
+    )
+    assert list(folder.iterdir()) == []
+
+
 def test_dash_output_is_stdout_not_a_file(
     tiny: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

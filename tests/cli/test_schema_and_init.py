@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from clirun import run
 from kjmatch.cli import app
 from kjmatch.loader import KIND_DIRS, bundled_data_dir
 from kjmatch.schema import schemas
@@ -86,3 +87,19 @@ def test_init_into_existing_empty_folder(tmp_path: Path) -> None:
     target.mkdir()
     assert runner.invoke(app, ["init", str(target)]).exit_code == 0
     assert (target / "sectors").is_dir()
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint"),
+    [
+        ("nope", "valid output documents: all, assign, chain, companies"),
+        ("matchs", "did you mean 'match'?"),
+        ("explian", "did you mean 'explain'?"),
+    ],
+)
+def test_an_unknown_schema_document_suggests_only_close_names(typed: str, hint: str) -> None:
+    """QA finding 13: `--output nope` suggested 'compare' (three letters in order)."""
+    code, out, err = run("schema", "--output", typed)
+    assert code == 2 and out == "" and err.endswith("\n") and len(err.splitlines()) == 1
+    assert err.startswith(f"kjmatch: error: --output: unknown output document {typed!r}; {hint}")
+    assert ("did you mean" in err) == (typed != "nope")

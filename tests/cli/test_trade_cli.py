@@ -3,6 +3,8 @@ dependence through --evidence."""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import os
 from pathlib import Path
@@ -79,11 +81,43 @@ def test_trade_show_by_code_and_product(evidence: Path) -> None:
     assert code == 2 and "pouch-film" in err
 
 
+def test_unknown_partners_show_alike_and_products_once(tmp_path: Path) -> None:
+    """QA finding 13: a partner code missing from the country list was `490` in `trade
+    import` and `?` in `trade show`; a product two sectors list was named twice."""
+    out = tmp_path / "ev"
+    files = [str(p) for p in sorted(EXAMPLE.glob("*.csv"))]
+    code, table, _ = run("trade", "import", *files, "-o", str(out), "-f", "csv")
+    assert code == 0
+    rows = {r["HS"]: r for r in csv.DictReader(io.StringIO(table))}
+    assert rows["8414.80"]["products"] == "turbochargers, refuelling-station-equipment"
+    for r in rows.values():
+        names = r["products"].split(", ")
+        assert len(names) == len(set(names)), r
+    code, shown, _ = run("trade", "show", "2711.11", "--evidence", str(out), "-f", "csv")
+    assert code == 0
+    thirds = [r["top third"] for r in csv.DictReader(io.StringIO(shown))]
+    assert "490 80%" in rows["2711.11"]["KR top third"]
+    assert any(t.startswith("490 80%") for t in thirds), thirds
+    assert not any("?" in t for t in thirds)
+
+
 def test_errors_are_located_and_nothing_is_written(tmp_path: Path) -> None:
     files = write_baci(tmp_path / "in", "t,i,j,k,v,q\n2022,392,410,39202A,5,\n")
     code, out, err = run("trade", "import", *map(str, files), "-o", str(tmp_path / "ev"))
     assert code == 1 and out == ""
     assert "BACI_HS22_Y2022_V202401.csv:2:14: k (product)" in err
+    assert not (tmp_path / "ev").exists()
+
+
+def test_many_bad_rows_are_listed_fifty_at_a_time_with_a_count(tmp_path: Path) -> None:
+    rows = "t,i,j,k,v,q\n" + "2022,392,410,39202A,5,\n" * 60 + "2022,392,410,392020,-4,\n"
+    files = write_baci(tmp_path / "in", rows)
+    code, out, err = run("trade", "import", *map(str, files), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) == 51
+    assert lines[0] == f"{files[0]}:2:14: k (product): '39202A' is not a 6-digit HS code"
+    assert lines[-1] == (f"kjmatch: error: 61 problems in {files[0]} (the first 50 shown; 11 more)")
     assert not (tmp_path / "ev").exists()
 
 
@@ -101,6 +135,27 @@ def test_missing_evidence_folder_is_an_error(tmp_path: Path) -> None:
     assert code == 1 and "evidence folder not found" in err
     code, _, err = run("trade", "show", "3920.20")
     assert code == 2 and "--evidence" in err
+
+
+@pytest.mark.parametrize("command", [["match", "-s", "batteries"], ["trade", "show", "batteries"]])
+def test_an_evidence_folder_without_facts_is_an_error_that_finds_them(
+    evidence: Path, tmp_path: Path, command: list[str]
+) -> None:
+    """QA finding 8: an empty folder, or the folder above the real one, ranked silently
+    without the evidence."""
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out, err = run(*command, "--evidence", str(empty))
+    assert code == 1 and out == ""
+    expected = "trade-facts.json" if command[0] == "match" else "figures/trade.json"
+    assert err.startswith(f"kjmatch: error: {empty}: no ") and f"(expected {expected}," in err
+    above = tmp_path / "above"
+    above.mkdir()
+    (above / "evidence").symlink_to(evidence)
+    code, out, err = run(*command, "--evidence", str(above))
+    assert code == 1 and out == ""
+    assert err.endswith(f"; did you mean --evidence {above / 'evidence'}?\n")
+    assert run(*command, "--evidence", str(above / "evidence"))[0] == 0
 
 
 def test_a_hand_edited_fact_is_located_in_the_evidence_file(evidence: Path) -> None:

@@ -63,6 +63,24 @@ def test_help_has_readable_metavars(cmd: list[str]) -> None:
         assert raw not in out, (cmd, raw, out)
 
 
+@pytest.mark.parametrize("cmd", _helps())
+def test_help_examples_name_files_that_exist(cmd: list[str]) -> None:
+    """QA finding 10: `import -h` showed examples/kr-smes.csv, which does not exist."""
+    out = run(*cmd, "-h")[1]
+    root = Path(__file__).resolve().parents[2]
+    shipped = re.findall(r"(?<![\w/.-])((?:data|examples)/[\w./-]+\.(?:csv|yaml|xlsx|json))", out)
+    for name in shipped:
+        assert (root / name).is_file(), (cmd, name)
+
+
+def test_assign_help_says_what_slots_default_to() -> None:
+    out = " ".join(run("assign", "-h")[1].split())
+    assert (
+        "--slots N Time slots [default: EVENT's slots, and an EVENT without them needs this option; without EVENT, 12]"
+        in out
+    )
+
+
 def test_help_metavars_say_what_to_type() -> None:
     out = run("match", "-h")[1]
     for wanted in ("--sector ID", "--top N", "--korea ID", "--samples N", "--weights FILE"):

@@ -47,6 +47,41 @@ def test_a_bad_row_is_located(
 
 
 @pytest.mark.parametrize("engine", ENGINES)
+def test_every_bad_row_of_every_file_is_reported_at_once(
+    tmp_path: Path, bundled: Dataset, engine: str
+) -> None:
+    """QA finding 7: three bad rows took three runs; now one run names them all, in the
+    trade file and the country-code file, with either engine."""
+    files = write_baci(tmp_path)
+    raw = with_row("2022,392,410,39202A,5,") + "2022,392,410,392020,-4,\n"
+    files[0].write_bytes(raw.encode() + b"2022,392,410,392020,5,\xff\n2022,392,410,3920\n")
+    with files[1].open("a", encoding="utf-8") as f:
+        f.write("x56,China,CN,CHN\n")
+    with pytest.raises(DataError) as exc:
+        import_files(bundled, files, engine=engine)
+    got = [(Path(p.file).name, p.line, p.col, p.message[:20]) for p in exc.value.problems]
+    assert got == [
+        ("BACI_HS22_Y2022_V202401.csv", 12, 14, "k (product): '39202A"),
+        ("BACI_HS22_Y2022_V202401.csv", 13, 21, "v (value): '-4' is n"),
+        ("BACI_HS22_Y2022_V202401.csv", 14, 23, "byte 0xff is not UTF"),
+        ("BACI_HS22_Y2022_V202401.csv", 15, 18, "4 fields; a BACI row"),
+        ("country_codes_V202401.csv", 7, 1, "country_code 'x56' i"),
+    ]
+    assert exc.value.omitted == 0
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_bad_rows_past_the_first_fifty_are_counted(
+    tmp_path: Path, bundled: Dataset, engine: str
+) -> None:
+    files = write_baci(tmp_path, BACI_ROWS + "2022,392,410,39202A,5,\n" * 1234)
+    with pytest.raises(DataError) as exc:
+        import_files(bundled, files, engine=engine)
+    assert [p.line for p in exc.value.problems] == list(range(12, 62))
+    assert exc.value.omitted == 1234 - 50
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 def test_non_utf8_is_located_to_the_byte(tmp_path: Path, bundled: Dataset, engine: str) -> None:
     files = write_baci(tmp_path)
     files[0].write_bytes(BACI_ROWS.encode() + b"2022,392,410,392020,5,\xff\n")

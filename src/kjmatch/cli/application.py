@@ -90,7 +90,8 @@ FLAGS = {
     "engine": "--engine",
     "query": "HS|PRODUCT",
 }
-STATE = {"debug": False, "reported": False}  # reported: `report` has told the user
+# reported: `report` has told the user; command: the command being run, for the --debug hint
+STATE: dict[str, Any] = {"debug": False, "reported": False, "command": ""}
 
 
 def err(message: str) -> None:
@@ -111,10 +112,12 @@ def report(exc: BaseException) -> ExitCode:
         # them); a problem with the folder itself (not found, not readable) has no line
         for p in exc.problems:
             err(str(p) if p.line else f"kjmatch: error: {p}")
-        if len(exc.problems) > 1:
+        if len(exc.problems) > 1 or exc.omitted:
             files = sorted({p.file for p in exc.problems})
             where = files[0] if len(files) == 1 else f"{len(files)} files"
-            err(f"kjmatch: error: {len(exc.problems)} problems in {where}")
+            total = len(exc.problems) + exc.omitted
+            more = f" (the first {len(exc.problems)} shown; {exc.omitted:,} more)"
+            err(f"kjmatch: error: {total:,} problems in {where}{more if exc.omitted else ''}")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
@@ -129,7 +132,7 @@ def report(exc: BaseException) -> ExitCode:
     else:  # a bug or an OS failure: say so plainly
         err(
             f"kjmatch: unexpected error: {type(exc).__name__}: {exc} "
-            "(run with --debug for a traceback)"
+            f"(for a traceback, run: kjmatch --debug {STATE['command'] or 'COMMAND'} ...)"
         )
     return code
 
@@ -251,6 +254,7 @@ class BoundaryGroup(TyperGroup):
         kjmatch's one style, on stderr, with exit code 2."""
         standalone = standalone_mode
         STATE["reported"] = False
+        STATE["command"] = ""
         try:
             result = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
         except (Exit, Abort, TyperException, Exception) as exc:
@@ -282,9 +286,19 @@ class BoundaryGroup(TyperGroup):
         except (Exit, Abort, TyperException):  # typer's own: --help, usage errors, exits
             raise
         except (Exception, KeyboardInterrupt) as exc:
+            STATE["command"] = _command_words(ctx)
             if STATE["debug"] and not isinstance(exc, KeyboardInterrupt | BrokenPipeError):
                 raise
             raise Exit(report(exc)) from None
+
+
+def _command_words(ctx: Any) -> str:
+    """The command being run as typed after `kjmatch` (`show company`), for the hint."""
+    words = [ctx.invoked_subcommand or ""]
+    while ctx.parent is not None:
+        words.append(ctx.info_name or "")
+        ctx = ctx.parent
+    return " ".join(w for w in reversed(words) if w)
 
 
 def _version(value: bool) -> None:

@@ -274,6 +274,9 @@ def emit(
                 write(out, fmt, stream, Target(terminal=isatty(stream)))
         return
     refuse_inputs(output, data_dir, inputs)
+    if output.is_dir():  # --force would not help: say so at once
+        example = output / f"out{(*FORMATS[fmt].extensions, '')[0]}"
+        raise OutputError(f"{output} is a folder; give a file name, such as {example}")
     if output.exists() and not force:  # before the work of rendering
         raise OutputError(f"{output} already exists; use --force to replace it")
     buf: io.BytesIO | io.StringIO = io.BytesIO() if binary else io.StringIO()

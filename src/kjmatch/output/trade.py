@@ -32,14 +32,18 @@ def _pair_share(basket: dict[str, Any], importer: str, year: int) -> float | Non
     return None
 
 
+def _thirds(partners: list[dict[str, Any]]) -> str:
+    """The third countries' shares; a partner code missing from the country list is
+    shown by its number (as in every trade table)."""
+    return ", ".join(
+        f"{p['partner'] or p['code']} {p['share']:.0%}" for p in partners if p["third"]
+    )
+
+
 def _top_third(basket: dict[str, Any], importer: str, year: int) -> str:
     for row in basket["imports"]:
         if row["importer"] == importer and row["year"] == year:
-            return ", ".join(
-                f"{p['partner'] or p['code']} {p['share']:.0%}"
-                for p in row["partners"]
-                if p["third"]
-            )
+            return _thirds(row["partners"])
     return ""
 
 
@@ -73,7 +77,8 @@ def import_output(
         r = _rca(b, year)
         entry: cm.TradeCodeRow = {
             "code": b["key"],
-            "products": [p["product"] for p in b["products"]],
+            # one id per product, though two sectors may list it (turbochargers)
+            "products": list(dict.fromkeys(p["product"] for p in b["products"])),
             "year": year,
             "kr_imports_from_jp": _pair_share(b, "KR", year),
             "jp_imports_from_kr": _pair_share(b, "JP", year),
@@ -193,7 +198,7 @@ def show_output(query: str, baskets: list[dict[str, Any]]) -> Output:
                     f"{entry['importer']}←{entry['partner']}",
                     _pct(entry["share"]),
                     f"{entry['total_usd'] / 1e6:,.1f}",
-                    ", ".join(f"{t['partner'] or '?'} {t['share']:.0%}" for t in entry["third"]),
+                    _thirds(imp["partners"]),
                     _num(entry["rca_kr"]),
                     _num(entry["rca_jp"]),
                     _num(entry["michaely"]),

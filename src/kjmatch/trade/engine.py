@@ -16,7 +16,7 @@ from typing import Any
 
 from kjmatch.errors import DataError
 
-from .files import PAIR_CODES, Flows, Header, Keep, problem, read_baci
+from .files import PAIR_CODES, Flows, Header, Keep, Misfits, collecting, problem, read_baci
 
 Progress = Callable[[str, int, int], None]
 
@@ -106,27 +106,49 @@ def read_baci_duckdb(
     keep: Keep,
     flows: Flows,
     progress: Progress | None = None,
+    misfits: Misfits | None = None,
 ) -> None:
-    """Aggregate a BACI file into `flows` with DuckDB; a located error for any misfit."""
+    """Aggregate a BACI file into `flows` with DuckDB; a file with misfits adds nothing
+    to `flows`, and every misfit is located (as `read_baci` does)."""
+    with collecting(misfits) as found:
+        _aggregate(path, header, headings, keep, flows, progress, found)
+
+
+def _aggregate(
+    path: Path,
+    header: Header,
+    headings: list[str],
+    keep: Keep,
+    flows: Flows,
+    progress: Progress | None,
+    misfits: Misfits,
+) -> None:
     con = connect()
     try:
         rows = run(con, baci_query(path, headings, header.delim), f"Reading {path.name}", progress)
     except Exception as exc:
-        _locate(path, header, keep, exc)
-        raise  # unreachable: _locate always raises
+        _locate(path, header, keep, exc, misfits)
+        return
     finally:
         con.close()
     if any(r[6] for r in rows):
-        _locate(path, header, keep, None)
+        _locate(path, header, keep, None, misfits)
+        return
     for t, i, jb, kb, v, n, _ in rows:
         flows.rows += n
         k = None if kb is None else f"{kb:06d}"
         flows.add(t, i, jb if jb is not None else -1, k if k and keep(k) else None, v)
 
 
-def _locate(path: Path, header: Header, keep: Keep, exc: Exception | None) -> None:
-    """Read the file again, row by row, to name the line and column that did not fit."""
-    read_baci(path, header, keep, Flows())
+def _locate(
+    path: Path, header: Header, keep: Keep, exc: Exception | None, misfits: Misfits
+) -> None:
+    """Read the file again, row by row, to name every line and column that did not fit;
+    DuckDB's own words only if the streaming reader found nothing wrong."""
+    before = len(misfits)
+    read_baci(path, header, keep, Flows(), misfits)
+    if len(misfits) > before:
+        return
     first = str(exc).splitlines()[0] if exc else "a value out of range"
     line = 0
     if exc is not None and "Line:" in str(exc):

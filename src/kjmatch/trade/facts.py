@@ -15,13 +15,14 @@ from typing import Any
 
 from kjmatch import __version__
 from kjmatch.errors import DataError, Problem, RequestError
+from kjmatch.loader import TRADE_FACTS
 from kjmatch.model import Dataset
 
 from . import files as f
 from .figures import Basket, Index, basket_figures, digits, headings
 
 DATASET_REVISION = "HS22"  # the bundled dataset's codes follow HS 2022 (see data/README.md)
-FACTS_FILE = "trade-facts.json"
+FACTS_FILE = TRADE_FACTS  # the loader names it when an --evidence folder lacks it
 FIGURES_FILE = Path("figures") / "trade.json"
 Progress = Callable[[str, int, int], None]
 
@@ -188,8 +189,9 @@ def import_files(
 
     warnings: list[str] = []
     countries: dict[int, f.Country] = {}
+    misfits = f.Misfits()  # every bad row of every file, reported together
     for p in country_files:
-        countries.update(f.read_countries(p, f.sniff(p)))
+        countries.update(f.read_countries(p, f.sniff(p), misfits))
     numeric = iso.numeric_to_iso2()
     if not countries:
         countries = {n: f.Country(n, a2, a2) for n, a2 in numeric.items()}
@@ -213,11 +215,14 @@ def import_files(
         before = set(flows.years())
         if h.kind == "baci":
             if use_duckdb:
-                eng.read_baci_duckdb(p, h, head_list, keep, flows, progress)
+                eng.read_baci_duckdb(p, h, head_list, keep, flows, progress, misfits)
             else:
-                f.read_baci(p, h, keep, flows)
+                f.read_baci(p, h, keep, flows, misfits)
         else:
-            found = f.read_comtrade(p, h, keep, flows, iso.iso3_to_numeric())
+            found = f.read_comtrade(p, h, keep, flows, iso.iso3_to_numeric(), misfits)
+        if misfits:  # the figures are void; the other files are still read for misfits
+            continue
+        if h.kind != "baci":
             if len(found) > 1:
                 raise f.problem(p, 0, 0, f"the file mixes HS revisions: {', '.join(sorted(found))}")
             src.revision = src.revision or next(iter(found), None)
@@ -235,7 +240,8 @@ def import_files(
         revisions.add(src.revision)
         src.sha256 = digests[n].result()
         sources.append(src)
-    pool.shutdown()
+    pool.shutdown(cancel_futures=True)
+    misfits.check()
     if len(revisions) > 1:
         raise RequestError(
             f"the files use different HS revisions ({', '.join(sorted(revisions))}); "
@@ -396,15 +402,18 @@ def write(result: Result, out: Path, force: bool) -> list[Path]:
 
 
 def load_figures(folders: Iterable[Path]) -> list[dict[str, Any]]:
+    """The figures of each --evidence folder; a folder without them (a typo, or the
+    folder above the evidence folder) is an error naming what was expected."""
+    from kjmatch.loader import no_evidence
+    from kjmatch.safeio import read_data_file
+
     out = []
     for d in folders:
         path = d / FIGURES_FILE
+        if not path.exists() and not path.is_symlink():
+            raise no_evidence(d, "trade figures", str(FIGURES_FILE))
         try:
-            out.append(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise RequestError(
-                f"{path} not found: run `kjmatch trade import FILES -o {d}` first", "evidence"
-            ) from None
-        except (OSError, ValueError) as exc:
+            out.append(json.loads(read_data_file(path, str(path))))
+        except ValueError as exc:
             raise DataError([Problem(str(path), 0, 0, "", f"cannot read figures: {exc}")]) from None
     return out

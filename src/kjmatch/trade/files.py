@@ -8,6 +8,7 @@ Every misfit is a located `Problem`: file, line, column (1-based, in characters)
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import gzip
 import hashlib
@@ -112,6 +113,44 @@ def problem(path: Path, line: int, col: int, message: str) -> DataError:
     return DataError([Problem(str(path), line, col, "", message)])
 
 
+MAX_SHOWN = 50  # bad rows listed; the rest are counted
+
+
+class Misfits:
+    """The bad rows of a run: every file is read to the end and every misfit counted,
+    so that one run names them all (the first MAX_SHOWN, and how many more)."""
+
+    def __init__(self) -> None:
+        self.shown: list[Problem] = []
+        self.more = 0
+
+    def add(self, exc: DataError) -> None:
+        for p in exc.problems:
+            if len(self.shown) < MAX_SHOWN:
+                self.shown.append(p)
+            else:
+                self.more += 1
+
+    def __len__(self) -> int:
+        return len(self.shown) + self.more
+
+    def check(self) -> None:
+        """Raise the misfits found so far, if any."""
+        if self.shown:
+            raise DataError(self.shown, omitted=self.more)
+
+
+@contextlib.contextmanager
+def collecting(misfits: Misfits | None) -> Iterator[Misfits]:
+    """The caller's misfits, or this file's own, raised when it has been read."""
+    if misfits is not None:
+        yield misfits
+        return
+    own = Misfits()
+    yield own
+    own.check()
+
+
 def sha256_of(path: Path) -> str:
     h = hashlib.sha256()
     try:
@@ -134,36 +173,48 @@ def _open(path: Path) -> IO[bytes]:
     return raw
 
 
-def lines(path: Path) -> Iterator[tuple[int, str]]:
+def lines(path: Path, misfits: Misfits | None = None) -> Iterator[tuple[int, str]]:
     """(line number, text) of a file, strictly UTF-8 (a BOM is dropped), each line at
-    most MAX_LINE bytes; anything else is a located error."""
+    most MAX_LINE bytes; anything else is a located error, raised at once or, given
+    `misfits`, added to them (a line that is not UTF-8 is skipped; after a line too
+    long or a file that cannot be read, reading stops)."""
+
+    def bad(exc: DataError) -> None:
+        if misfits is None:
+            raise exc
+        misfits.add(exc)
+
     with _open(path) as f:
         number = 0
         while True:
             try:
                 raw = f.readline(MAX_LINE + 1)
             except (OSError, EOFError, gzip.BadGzipFile) as exc:
-                raise problem(path, number + 1, 1, f"cannot read: {exc}") from None
+                bad(problem(path, number + 1, 1, f"cannot read: {exc}"))
+                return
             if not raw:
                 return
             number += 1
             if len(raw) > MAX_LINE and not raw.endswith(b"\n"):
-                raise problem(
-                    path, number, 1, f"line longer than {MAX_LINE // 1024} KiB; not a trade file"
-                )
+                why = f"line longer than {MAX_LINE // 1024} KiB; not a trade file"
+                bad(problem(path, number, 1, why))
+                return
             if number == 1 and raw.startswith(codecs.BOM_UTF8):
                 raw = raw[len(codecs.BOM_UTF8) :]
             try:
                 text = raw.decode("utf-8")
             except UnicodeDecodeError as exc:
                 col = len(raw[: exc.start].decode("utf-8", "replace")) + 1
-                raise problem(
-                    path,
-                    number,
-                    col,
-                    f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
-                    "(BACI and Comtrade files are UTF-8 as downloaded)",
-                ) from None
+                bad(
+                    problem(
+                        path,
+                        number,
+                        col,
+                        f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8 "
+                        "(BACI and Comtrade files are UTF-8 as downloaded)",
+                    )
+                )
+                continue
             yield number, text.rstrip("\r\n")
 
 
@@ -274,23 +325,28 @@ def sniff(path: Path) -> Header:
     )
 
 
-def read_countries(path: Path, header: Header) -> dict[int, Country]:
+def read_countries(
+    path: Path, header: Header, misfits: Misfits | None = None
+) -> dict[int, Country]:
     out: dict[int, Country] = {}
     c = header.columns
-    for number, text in lines(path):
-        if number == 1 or not text.strip():
-            continue
-        fields, cols = split(text, header.delim)
-        if len(fields) <= max(c.values()):
-            raise problem(
-                path, number, 1, f"{len(fields)} fields; the header has {len(header.names)}"
-            )
-        raw = fields[c["code"]].strip()
-        if not raw.isdigit():
-            raise problem(path, number, cols[c["code"]], f"country_code {raw!r} is not a number")
-        iso = fields[c["iso2"]].strip().upper()
-        good = len(iso) == 2 and iso.isalpha() and iso.isascii()
-        out[int(raw)] = Country(int(raw), iso if good else None, fields[c["name"]].strip())
+    with collecting(misfits) as found:
+        for number, text in lines(path, found):
+            if number == 1 or not text.strip():
+                continue
+            fields, cols = split(text, header.delim)
+            if len(fields) <= max(c.values()):
+                why = f"{len(fields)} fields; the header has {len(header.names)}"
+                found.add(problem(path, number, 1, why))
+                continue
+            raw = fields[c["code"]].strip()
+            if not (raw.isascii() and raw.isdigit()):
+                why = f"country_code {raw!r} is not a number"
+                found.add(problem(path, number, cols[c["code"]], why))
+                continue
+            iso = fields[c["iso2"]].strip().upper()
+            good = len(iso) == 2 and iso.isalpha() and iso.isascii()
+            out[int(raw)] = Country(int(raw), iso if good else None, fields[c["name"]].strip())
     return out
 
 
@@ -324,35 +380,51 @@ def hs6(raw: str) -> str | None:
 Keep = Callable[[str], bool]
 
 
-def read_baci(path: Path, header: Header, keep: Keep, flows: Flows) -> None:
-    """Every row of a BACI file, checked, into `flows` (the path without DuckDB)."""
-    for number, text in lines(path):
-        if number == 1 or not text:
-            continue
-        fields, cols = split(text, header.delim)
-        if len(fields) != 6:
-            at = cols[min(len(fields), 6) - 1] if len(fields) > 6 else len(text) + 1
-            raise problem(path, number, at, f"{len(fields)} fields; a BACI row has 6 (t,i,j,k,v,q)")
-        t = _number(path, number, cols[0], "t (year)", fields[0], 1900, 2100)
-        i = _number(path, number, cols[1], "i (exporter)", fields[1], 0, 999)
-        j = _number(path, number, cols[2], "j (importer)", fields[2], 0, 999)
-        k = hs6(fields[3])
-        if k is None:
-            raise problem(
-                path, number, cols[3], f"k (product): {fields[3]!r} is not a 6-digit HS code"
-            )
-        v = _value(path, number, cols[4], "v (value)", fields[4]) * 1000.0  # thousands of USD
-        q = fields[5].strip()
-        if q and q.upper() != "NA":
-            _value(path, number, cols[5], "q (quantity)", q)
-        flows.rows += 1
-        flows.add(t, i, j, k if keep(k) else None, v)
+def read_baci(
+    path: Path, header: Header, keep: Keep, flows: Flows, misfits: Misfits | None = None
+) -> None:
+    """Every row of a BACI file, checked, into `flows` (the path without DuckDB); every
+    bad row is a misfit (the first bad field of each), raised once the file is read
+    unless the caller collects them in `misfits`."""
+    with collecting(misfits) as found:
+        for number, text in lines(path, found):
+            if number == 1 or not text:
+                continue
+            try:
+                _baci_row(path, header, keep, flows, number, text)
+            except DataError as exc:
+                found.add(exc)
+
+
+def _baci_row(path: Path, header: Header, keep: Keep, flows: Flows, number: int, text: str) -> None:
+    fields, cols = split(text, header.delim)
+    if len(fields) != 6:
+        at = cols[min(len(fields), 6) - 1] if len(fields) > 6 else len(text) + 1
+        raise problem(path, number, at, f"{len(fields)} fields; a BACI row has 6 (t,i,j,k,v,q)")
+    t = _number(path, number, cols[0], "t (year)", fields[0], 1900, 2100)
+    i = _number(path, number, cols[1], "i (exporter)", fields[1], 0, 999)
+    j = _number(path, number, cols[2], "j (importer)", fields[2], 0, 999)
+    k = hs6(fields[3])
+    if k is None:
+        raise problem(path, number, cols[3], f"k (product): {fields[3]!r} is not a 6-digit HS code")
+    v = _value(path, number, cols[4], "v (value)", fields[4]) * 1000.0  # thousands of USD
+    q = fields[5].strip()
+    if q and q.upper() != "NA":
+        _value(path, number, cols[5], "q (quantity)", q)
+    flows.rows += 1
+    flows.add(t, i, j, k if keep(k) else None, v)
 
 
 def read_comtrade(
-    path: Path, header: Header, keep: Keep, flows: Flows, iso3: dict[str, int]
+    path: Path,
+    header: Header,
+    keep: Keep,
+    flows: Flows,
+    iso3: dict[str, int],
+    misfits: Misfits | None = None,
 ) -> set[str]:
-    """Every row of a Comtrade export, checked, into `flows`; the revisions it names."""
+    """Every row of a Comtrade export, checked, into `flows`; the revisions it names.
+    Bad rows are misfits, as in `read_baci`."""
     c = header.columns
     revisions: set[str] = set()
     width = len(header.names)
@@ -362,73 +434,82 @@ def read_comtrade(
     def cell(fields: list[str], role: str) -> str:
         return fields[c[role]].strip() if role in c else ""
 
-    for number, text in lines(path):
-        if number == 1 or not text.strip():
-            continue
-        fields, cols = split(text, header.delim)
-        if len(fields) < width:
-            raise problem(
-                path, number, len(text) + 1, f"{len(fields)} fields; the header has {width}"
-            )
+    with collecting(misfits) as found:
+        for number, text in lines(path, found):
+            if number == 1 or not text.strip():
+                continue
+            try:
+                fields, cols = split(text, header.delim)
+                if len(fields) < width:
+                    raise problem(
+                        path, number, len(text) + 1, f"{len(fields)} fields; the header has {width}"
+                    )
 
-        def col(role: str) -> int:
-            return cols[c[role]]  # noqa: B023 (used at once)
+                def col(role: str) -> int:
+                    return cols[c[role]]  # noqa: B023 (used at once)
 
-        if cls := cell(fields, "classification"):
-            revisions.add(COMTRADE_REVISIONS.get(cls.upper(), cls))
-        flow = cell(fields, "flow").upper()
-        is_import = flow in IMPORT_FLOWS
-        if not is_import and flow not in EXPORT_FLOWS:
-            flows.skipped += 1  # re-imports, re-exports and other flows
-            continue
-        if cell(fields, "partner2") not in ("", "0") or cell(fields, "customs") not in (
-            "",
-            "C00",
-        ):
-            flows.skipped += 1  # a breakdown of a total that is also in the file
-            continue
-        if cell(fields, "mot") not in ("", "0"):
-            flows.skipped += 1
-            continue
-        year = _number(path, number, col("year"), "refYear", cell(fields, "year")[:4], 1900, 2100)
-        reporter = _country(path, number, fields, cols, c, "reporter", iso3)
-        partner = _country(path, number, fields, cols, c, "partner", iso3)
-        raw_value = cell(fields, "value")
-        if not raw_value:
-            flows.skipped += 1
-            continue
-        value = _value(path, number, col("value"), "primaryValue", raw_value)
-        cmd = cell(fields, "cmd").upper()
-        if cmd == "TOTAL":
-            code: str | None = None
-        else:
-            code = hs6(cmd) if len(cmd) in (5, 6) else None
-            if not (cmd.isascii() and cmd.isdigit()):
-                raise problem(
-                    path, number, col("cmd"), f"cmdCode: {cmd!r} is neither an HS code nor TOTAL"
+                if cls := cell(fields, "classification"):
+                    revisions.add(COMTRADE_REVISIONS.get(cls.upper(), cls))
+                flow = cell(fields, "flow").upper()
+                is_import = flow in IMPORT_FLOWS
+                if not is_import and flow not in EXPORT_FLOWS:
+                    flows.skipped += 1  # re-imports, re-exports and other flows
+                    continue
+                if cell(fields, "partner2") not in ("", "0") or cell(fields, "customs") not in (
+                    "",
+                    "C00",
+                ):
+                    flows.skipped += 1  # a breakdown of a total that is also in the file
+                    continue
+                if cell(fields, "mot") not in ("", "0"):
+                    flows.skipped += 1
+                    continue
+                year = _number(
+                    path, number, col("year"), "refYear", cell(fields, "year")[:4], 1900, 2100
                 )
-            if code is None:
-                flows.skipped += 1  # chapters and headings: HS6 rows are the unit
-                continue
-        flows.rows += 1
-        if is_import:
-            if reporter not in PAIR_CODES or code is None or not keep(code):
-                continue
-            if partner == 0:
-                key = (year, reporter, code)
-                flows.world_imports[key] = flows.world_imports.get(key, 0.0) + value
-            else:
-                ik = (year, reporter, partner, code)
-                flows.imports[ik] = flows.imports.get(ik, 0.0) + value
-        elif partner == 0:  # exports to World: the exporter's totals and products
-            tk = (year, reporter)
-            if code is None:
-                stated[tk] = value
-            else:
-                summed[tk] = summed.get(tk, 0.0) + value
-                if keep(code):
-                    ek = (year, reporter, code)
-                    flows.exports[ek] = flows.exports.get(ek, 0.0) + value
+                reporter = _country(path, number, fields, cols, c, "reporter", iso3)
+                partner = _country(path, number, fields, cols, c, "partner", iso3)
+                raw_value = cell(fields, "value")
+                if not raw_value:
+                    flows.skipped += 1
+                    continue
+                value = _value(path, number, col("value"), "primaryValue", raw_value)
+                cmd = cell(fields, "cmd").upper()
+                if cmd == "TOTAL":
+                    code: str | None = None
+                else:
+                    code = hs6(cmd) if len(cmd) in (5, 6) else None
+                    if not (cmd.isascii() and cmd.isdigit()):
+                        raise problem(
+                            path,
+                            number,
+                            col("cmd"),
+                            f"cmdCode: {cmd!r} is neither an HS code nor TOTAL",
+                        )
+                    if code is None:
+                        flows.skipped += 1  # chapters and headings: HS6 rows are the unit
+                        continue
+                flows.rows += 1
+                if is_import:
+                    if reporter not in PAIR_CODES or code is None or not keep(code):
+                        continue
+                    if partner == 0:
+                        key = (year, reporter, code)
+                        flows.world_imports[key] = flows.world_imports.get(key, 0.0) + value
+                    else:
+                        ik = (year, reporter, partner, code)
+                        flows.imports[ik] = flows.imports.get(ik, 0.0) + value
+                elif partner == 0:  # exports to World: the exporter's totals and products
+                    tk = (year, reporter)
+                    if code is None:
+                        stated[tk] = value
+                    else:
+                        summed[tk] = summed.get(tk, 0.0) + value
+                        if keep(code):
+                            ek = (year, reporter, code)
+                            flows.exports[ek] = flows.exports.get(ek, 0.0) + value
+            except DataError as exc:
+                found.add(exc)
     # an exporter's total is its TOTAL row, else the sum of its HS6 rows in the file
     for tk in stated.keys() | summed.keys():
         flows.totals[tk] = flows.totals.get(tk, 0.0) + stated.get(tk, summed.get(tk, 0.0))

@@ -79,7 +79,10 @@ def assign(
             min=1,
             max=96,
             metavar="N",
-            help="Time slots [default: EVENT's, else 12].",
+            help=(
+                "Time slots [default: EVENT's slots, and an EVENT without them needs this "
+                "option; without EVENT, 12]."
+            ),
             show_default=False,
         ),
     ] = None,

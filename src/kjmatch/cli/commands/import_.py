@@ -65,12 +65,13 @@ def import_firms(
 
     \b
     Examples:
-      kjmatch import examples/kr-smes.csv --country KR --sector batteries --into my-data
+      kjmatch import data/examples/korean-battery-materials.csv --country KR \\
+          --sector batteries --into my-data
       kjmatch validate --data-dir my-data
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
     from kjmatch.errors import DataError, OutputError, RequestError
-    from kjmatch.importer import import_rows, players_path, read_rows, write_players
+    from kjmatch.importer import import_rows, locate, players_path, read_rows, write_players
     from kjmatch.loader import load_dataset
     from kjmatch.output.analysis import import_output
     from kjmatch.safeio import read_data_file
@@ -82,7 +83,7 @@ def import_firms(
     created = not target.exists() or (target.is_dir() and not any(target.iterdir()))
     out = players_path(target, file.stem)
     if out.exists() and not replace:
-        raise OutputError(f"{out} exists: {file} was imported before; use --replace")
+        raise OutputError(_imported_before(out, file))
     aside = out.with_name(f".{out.name}.replaced")
     if out.exists():
         os.replace(out, aside)  # the earlier import must not count as the base
@@ -98,12 +99,12 @@ def import_firms(
         )
         if created:
             init_dataset(target)
-        written = write_players(imported, out)
+        written = write_players(imported, out, file.name)
         try:
             ds = load_dataset(target, use_cache=False)
-        except DataError:
+        except DataError as exc:
             written.unlink(missing_ok=True)  # leave the folder as valid as it was
-            raise
+            raise DataError(locate(imported, exc.problems, str(written), str(file))) from None
     except BaseException:
         if aside.exists():
             os.replace(aside, out)
@@ -112,7 +113,26 @@ def import_firms(
     io.emit(import_output(imported, file, target, written, ds))
     first = (imported.players or imported.strengths or [{"id": "FIRM"}])[0]
     err(
-        f"kjmatch: added {len(imported.players)} new firms and "
-        f"{len(imported.strengths)} strengths of known firms to {target}; next: "
+        f"kjmatch: added {_count(len(imported.players), 'new firm')} and "
+        f"{_count(len(imported.strengths), 'strength')} of known firms to {target}; next: "
         f"kjmatch partners {first.get('id') or first.get('player')} --data-dir {target}"
+    )
+
+
+def _count(n: int, what: str) -> str:
+    return f"{n} {what}{'' if n == 1 else 's'}"
+
+
+def _imported_before(out: Path, file: Path) -> str:
+    """Why the import stops: the players file for this sheet's name is there already,
+    from this sheet or from another of the same name (`firms.csv` saved as `firms.xlsx`)."""
+    from kjmatch.importer import imported_from
+
+    earlier = imported_from(out)
+    if earlier == file.name:
+        return f"{out} exists: {file.name} was imported before; use --replace to import it again"
+    by = f"the import of {earlier}" if earlier else "an earlier import or by hand"
+    return (
+        f"{out} exists (written by {by}; a sheet's firms go in a file named after it); "
+        f"use --replace to replace those firms with {file.name}'s"
     )

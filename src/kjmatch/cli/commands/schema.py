@@ -64,7 +64,10 @@ def schema(
 
         docs = output_schemas()
         if output_doc != "all" and output_doc not in docs:
-            raise unknown("output document", output_doc, [*docs, "all"], "schema_output")
+            # a few short words: at difflib's usual 0.5, three letters in order make a
+            # suggestion ('nope' → 'compare'); a typo of a real name is still found
+            valid = [*docs, "all"]
+            raise unknown("output document", output_doc, valid, "schema_output", cutoff=0.7)
         if output_doc != "all":
             docs = {output_doc: docs[output_doc]}
     else:
