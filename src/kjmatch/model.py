@@ -115,6 +115,16 @@ def tie_dated(status: str, year: int, ended: int | None, last_confirmed: int | N
     return last_confirmed or year
 
 
+def tie_when(status: str, year: int, ended: int | None, last_confirmed: int | None) -> str:
+    """A tie's status and year as people read them: "active 2023" (its start), "ended 2024"
+    (the year it ended or was completed, which it is aged from), never "ended 2022" for
+    a tie that started in 2022."""
+    shown = (
+        tie_dated(status, year, ended, last_confirmed) if status in ("ended", "completed") else year
+    )
+    return f"{status} {shown}"
+
+
 ControlStatus = Literal["in_force", "suspended", "lifted"]
 PlayerKind = Literal["company", "institution"]
 

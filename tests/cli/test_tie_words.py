@@ -74,3 +74,14 @@ def test_peer_and_existing_ties_in_explain_carry_labels() -> None:
     assert "an R&D tie (announced 2025) with Samsung Electronics" in out
     assert "[peer] R&D (announced 2025): samsung-yokohama-apl-namics" in out
     assert "rnd" not in out.replace("https://", "")
+
+
+def test_a_live_tie_shows_its_start_and_a_finished_one_its_end() -> None:
+    from kjmatch.model import tie_when
+
+    # a live tie reads by its start; it ages from its last confirmation
+    assert tie_when("active", 2023, None, 2025) == "active 2023"
+    assert tie_dated("active", 2023, None, 2025) == 2025
+    assert tie_when("ended", 2022, 2024, None) == "ended 2024"
+    assert tie_when("completed", 2011, None, 2013) == "completed 2013"
+    assert tie_when("completed", 2011, 2014, None) == "completed 2014"

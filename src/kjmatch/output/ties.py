@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from kjmatch.model import TIE_LABELS, Relationship, tie_dated, tie_label
+from kjmatch.model import TIE_LABELS, Relationship, tie_label, tie_when
 
 __all__ = ["TIE_LABELS", "brief", "tie_label", "when"]
 
@@ -20,8 +20,8 @@ __all__ = ["TIE_LABELS", "brief", "tie_label", "when"]
 def when(r: Relationship | Mapping[str, Any]) -> str:
     """Status and year: "active 2023", "ended 2024" (a tie object or its document)."""
     if isinstance(r, Relationship):
-        return f"{r.status} {tie_dated(r.status, r.year, r.ended, r.last_confirmed)}"
-    return f"{r['status']} {tie_dated(r['status'], r['year'], r['ended'], r['last_confirmed'])}"
+        return tie_when(r.status, r.year, r.ended, r.last_confirmed)
+    return tie_when(r["status"], r["year"], r["ended"], r["last_confirmed"])
 
 
 def brief(r: Relationship | Mapping[str, Any], *, ids: bool = False) -> str:

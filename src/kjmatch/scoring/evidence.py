@@ -11,7 +11,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
-from kjmatch.model import ExportControl, ImportShare, Relationship, tie_dated, tie_label
+from kjmatch.model import (
+    ExportControl,
+    ImportShare,
+    Relationship,
+    tie_dated,
+    tie_label,
+    tie_when,
+)
 from kjmatch.weights import TIE_VALUE
 
 from .chain import Chain
@@ -434,8 +441,8 @@ def confirmed(r: Relationship) -> int:
 
 
 def _when(r: Relationship) -> str:
-    """ "active 2023", "ended 2024": a tie's status and the year it is dated by."""
-    return f"{r.status} {confirmed(r)}"
+    """A tie's status and year in a sentence (`model.tie_when`)."""
+    return tie_when(r.status, r.year, r.ended, r.last_confirmed)
 
 
 def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:
