@@ -363,6 +363,7 @@ def test_fast_top_n_equals_exhaustive(
         )
     )
     new_only = data.draw(st.booleans())
+    beyond = data.draw(st.booleans())
     korea = data.draw(st.sampled_from([None, ["kr-0"], ["kr-0", "kr-1"]]))
     fast, slow = (
         match(
@@ -373,6 +374,7 @@ def test_fast_top_n_equals_exhaustive(
             min_score=floor,
             directions=dirs,
             new_only=new_only,
+            beyond_leaders=beyond,
             korea=korea,
             exhaustive=exhaustive,
         )
@@ -401,3 +403,11 @@ def test_fast_top_n_equals_exhaustive(
     if new_only:
         tied = {(r.korea, r.japan) for r in d.relationships}
         assert not any((p.korea.id, p.japan.id) in tied for p in fast.pairings)
+    if beyond:
+        leaders = {
+            p.id
+            for p in d.players.values()
+            for s in p.strengths
+            if s.sector == "widgets" and 5 in s.products.values()
+        }
+        assert not any(p.korea.id in leaders and p.japan.id in leaders for p in fast.pairings)

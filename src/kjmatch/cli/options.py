@@ -131,6 +131,14 @@ MinScoreOpt = Annotated[
         help="Hide pairings scoring below X (0-100).",
     ),
 ]
+BeyondLeadersOpt = Annotated[
+    bool,
+    typer.Option(
+        "--beyond-leaders",
+        help="Drop pairs of two sector leaders (firms rated 5 at some product of the sector): "
+        "the pairs an analyst names from memory.",
+    ),
+]
 NewOnlyOpt = Annotated[
     bool,
     typer.Option(
@@ -375,6 +383,7 @@ def say_why_empty(why: Empty) -> None:
         "sector": "--sector {}",
         "min_score": "--min-score {}",
         "new_only": "without --new-only",
+        "beyond_leaders": "without --beyond-leaders",
         "direction": "--direction {}",
         "country": "--country {}",
         "stage": "--stage {}",

@@ -215,6 +215,7 @@ class PartnersDoc(TypedDict):
     weights: dict[str, float]
     as_of: int
     new_only: bool
+    beyond_leaders: bool  # pairs of two sector leaders left out
     candidates: int
     pairings: list[SectorPairing]
 

@@ -119,6 +119,7 @@ def match_output(result: MatchResult, ds: Dataset) -> Output:
                 again += row[len(again) :]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
+        + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
         + (f"; scenario {result.scenario}" if result.scenario else "")
         + f"; evidence aged from {result.as_of}; `=` marks a shared rank."
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
@@ -207,6 +208,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         "weights": result.weights,
         "as_of": result.as_of,
         "new_only": result.new_only,
+        "beyond_leaders": result.beyond_leaders,
         "candidates": result.candidates,
         "pairings": pairings,
     }
@@ -217,6 +219,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         f"{len(result.pairings)} of {result.candidates} linked pairs in "
         f"{', '.join(result.sectors) or 'no sector'}"
         + ("; new partners only" if result.new_only else "")
+        + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
         + f"; rank = rank in the sector's full ranking; evidence aged from {result.as_of}."
     ]
     for fid, active in result.inactive.items():

@@ -76,6 +76,15 @@ class Chain:
         self.offers = Offers(
             [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties), self.own_make
         )
+        # the sector's leaders: firms rated 5 at some product of it, whom an analyst
+        # names from memory (`--beyond-leaders` leaves out pairs of two of them)
+        self.leaders = frozenset(
+            p.id
+            for side in self.firms.values()
+            for p in side
+            for s in p.strengths
+            if s.sector == sector.id and 5 in s.products.values()
+        )
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)
         self.memo: dict[tuple[object, ...], Any] = {}  # per-ranking values (evidence.py)

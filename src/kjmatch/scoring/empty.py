@@ -1,7 +1,7 @@
 """Why a ranking came out empty, and what request would not be.
 
 The request is re-run with one filter relaxed at a time (the score floor, new
-partners only, the directions); the first relaxation that finds pairs names the
+partners only, beyond the leaders, the directions); the first relaxation that finds pairs names the
 filter to blame and the values that would work."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from kjmatch.weights import DIRECTIONS
 
 from .ranking import Pairing
 
-# rerun(min_score=..., new_only=..., directions=...) → the pairings found
+# rerun(min_score=..., new_only=..., directions=..., beyond_leaders=...) → the pairings found
 Rerun = Callable[..., list[Pairing]]
 
 
@@ -24,7 +24,8 @@ Rerun = Callable[..., list[Pairing]]
 class Empty:
     reasons: list[str] = field(default_factory=list)
     # request fields and values that would give results: ("min_score", "92.27"),
-    # ("new_only", "false"), ("direction", "kr-to-jp"), ("sector", "semiconductors")
+    # ("new_only", "false"), ("beyond_leaders", "false"), ("direction", "kr-to-jp"),
+    # ("sector", "semiconductors")
     tries: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -36,6 +37,7 @@ def why_empty(
     new_only: bool,
     directions: Iterable[str],
     inactive: Mapping[str, list[str]],
+    beyond_leaders: bool = False,
 ) -> Empty:
     """`where` names the scope in sentences ("Secondary batteries"); `inactive` maps each
     firm asked for that has no strengths in scope to the sectors it has strengths in."""
@@ -50,7 +52,9 @@ def why_empty(
         return why
     dirs = tuple(d for d in DIRECTIONS if d in set(directions))
     if min_score > 0:
-        found = rerun(min_score=0.0, new_only=new_only, directions=dirs)
+        found = rerun(
+            min_score=0.0, new_only=new_only, directions=dirs, beyond_leaders=beyond_leaders
+        )
         if found:
             best = max(p.score for p in found)
             why.reasons.append(
@@ -58,17 +62,29 @@ def why_empty(
             )
             why.tries.append(("min_score", f"{floor(best * 100) / 100:.2f}"))
             return why
-    if new_only:
-        found = rerun(min_score=min_score, new_only=False, directions=dirs)
+    # a filter that alone hid every pair: (it is on, its name, what each pair found is)
+    for on, name, what in (
+        (new_only, "new_only", ("it has", "each has", "a documented tie")),
+        (beyond_leaders, "beyond_leaders", ("it is", "each is", "a pair of two sector leaders")),
+    ):
+        if not on:
+            continue
+        request = {"new_only": new_only, "beyond_leaders": beyond_leaders, name: False}
+        found = rerun(min_score=min_score, directions=dirs, **request)
         if found:
+            one, each, thing = what
             n = len(found)
             found_words = "1 pair found in" if n == 1 else f"{n} pairs found in"
-            each = "it has" if n == 1 else "each has"
-            why.reasons.append(f"{found_words} {where}, but {each} a documented tie")
-            why.tries.append(("new_only", "false"))
+            why.reasons.append(f"{found_words} {where}, but {one if n == 1 else each} {thing}")
+            why.tries.append((name, "false"))
             return why
     if dirs != DIRECTIONS:
-        found = rerun(min_score=min_score, new_only=new_only, directions=DIRECTIONS)
+        found = rerun(
+            min_score=min_score,
+            new_only=new_only,
+            directions=DIRECTIONS,
+            beyond_leaders=beyond_leaders,
+        )
         other = [
             d
             for d in DIRECTIONS

@@ -35,7 +35,8 @@ Ties = Mapping[tuple[str, str], tuple[Relationship, ...]]
 @dataclass(frozen=True, slots=True)
 class Scope:
     """What one ranking compares: the firms on each side, their ties, the weights and the
-    directions asked for, and whether tied pairs are left out (`new_only`)."""
+    directions asked for, and whether tied pairs (`new_only`) or pairs of two sector
+    leaders (`beyond_leaders`) are left out."""
 
     chain: Chain
     kr: list[Player]
@@ -44,6 +45,12 @@ class Scope:
     w: Mapping[str, float]
     dirs: tuple[str, ...]
     new_only: bool = False
+    beyond_leaders: bool = False
+
+    def left_out(self, kid: str, jid: str) -> bool:
+        """Whether `beyond_leaders` leaves this pair out (both firms lead the sector)."""
+        leaders = self.chain.leaders
+        return self.beyond_leaders and kid in leaders and jid in leaders
 
 
 def offers_of(
@@ -389,4 +396,14 @@ def count_linked(scope: Scope, tied_heads: TiedHeads | None = None) -> int:
             total -= linked(signature(kp), signature(jpp))
             if not scope.new_only:
                 total += tied_head(chain, kid, jid, ties, rate, dirs, memo, heads) is not None
+    if scope.beyond_leaders:  # take back the linked pairs of two leaders counted above
+        kl = [p for p in scope.kr if p.id in chain.leaders]
+        jl = [p for p in scope.jp if p.id in chain.leaders]
+        for kp in kl:
+            for jpp in jl:
+                if (kp.id, jpp.id) not in ties:
+                    total -= linked(signature(kp), signature(jpp))
+                elif not scope.new_only:
+                    head = tied_head(chain, kp.id, jpp.id, ties, rate, dirs, memo, heads)
+                    total -= head is not None
     return total

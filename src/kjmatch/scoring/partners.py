@@ -19,6 +19,7 @@ class PartnersResult:
     scenario: str | None
     as_of: int
     new_only: bool
+    beyond_leaders: bool
     pairings: list[Pairing]  # best first, across sectors; `rank` is the sector rank
     candidates: int  # linked pairs found before --top and --min-score
     inactive: dict[str, list[str]]  # firm → its sectors, for firms with none searched
@@ -40,6 +41,7 @@ def partners(
     new_only: bool = False,
     scenario: str | None = None,
     as_of: int | None = None,
+    beyond_leaders: bool = False,
 ) -> PartnersResult:
     """Rank each firm's counterparts in every sector it has strengths in (or `sector`).
 
@@ -72,6 +74,7 @@ def partners(
                 min_score=min_score,
                 directions=directions,
                 new_only=new_only,
+                beyond_leaders=beyond_leaders,
                 as_of=as_of,
                 korea=kr,
                 japan=jp,
@@ -95,6 +98,7 @@ def partners(
         scenario=scenario,
         as_of=newest,
         new_only=new_only,
+        beyond_leaders=beyond_leaders,
         pairings=shown,
         candidates=candidates,
         inactive=inactive,

@@ -78,6 +78,7 @@ class MatchResult:
     ranked: list[Pairing] = field(default_factory=list)  # the ranked pool behind `pairings`
     stability: StabilitySummary | None = None
     as_of: int = 0  # the year evidence was aged from
+    beyond_leaders: bool = False  # pairs of two sector leaders were left out
 
 
 def ties_of(ds: Dataset) -> dict[tuple[str, str], tuple[Relationship, ...]]:
@@ -104,6 +105,7 @@ def match(
     progress: Progress | None = None,
     as_of: int | None = None,
     new_only: bool = False,
+    beyond_leaders: bool = False,
 ) -> MatchResult:
     """Rank Korea–Japan player pairs in a sector, best first (see the module's order).
 
@@ -111,16 +113,17 @@ def match(
     scores every pair, which `top=None` always does. With `stability`, a pool of
     the best pairs is re-ranked under perturbed weights and each shown pairing
     carries how stable its rank is. Evidence ages from `as_of` (default: the
-    dataset's newest year). `new_only` drops pairs with a tie in any sector.
+    dataset's newest year). `new_only` drops pairs with a tie in any sector;
+    `beyond_leaders` drops pairs of two sector leaders (`Chain.leaders`).
 
     A pairing's `rank` is always its rank in the full sector ranking (every pair,
-    every direction); with filters (firms, directions, new_only) it is looked up in
+    every direction); with filters (firms, directions, new_only, beyond_leaders) it is looked up in
     that ranking, or left 0 above EXPLAIN_RANK_LIMIT pairs; `position` is its place
     in the filtered list."""
     with _gc_paused():
         return _match(
             ds, sector_id, weights, top, min_score, korea, japan, directions, scenario,
-            exhaustive, stability, progress, as_of, new_only,
+            exhaustive, stability, progress, as_of, new_only, beyond_leaders,
         )  # fmt: skip
 
 
@@ -139,6 +142,7 @@ def _match(
     progress: Progress | None,
     as_of: int | None,
     new_only: bool,
+    beyond_leaders: bool = False,
 ) -> MatchResult:
     w = resolve_weights(weights)
     ds = known_by(ds, as_of)
@@ -151,11 +155,13 @@ def _match(
     kr = chain.firms["KR"] if kr_ids is None else [p for p in chain.firms["KR"] if p.id in kr_ids]
     jp = chain.firms["JP"] if jp_ids is None else [p for p in chain.firms["JP"] if p.id in jp_ids]
     ties = ties_of(ds)
-    filtered = kr_ids is not None or jp_ids is not None or dirs != DIRECTIONS or new_only
+    filtered = (
+        kr_ids is not None or jp_ids is not None or dirs != DIRECTIONS or new_only or beyond_leaders
+    )
     pool = 0
     if stability is not None and top is not None:
         pool = max(top * STABILITY_POOL, STABILITY_MIN_POOL)
-    scope = Scope(chain, kr, jp, ties, w, dirs, new_only)
+    scope = Scope(chain, kr, jp, ties, w, dirs, new_only, beyond_leaders)
     if top is None or exhaustive:
         ranked = _all_pairs(scope, progress)
         candidates = len(ranked)
@@ -192,6 +198,7 @@ def _match(
         ranked=ranked,
         stability=summary,
         as_of=chain.as_of,
+        beyond_leaders=beyond_leaders,
     )
 
 
@@ -246,7 +253,7 @@ def _all_pairs(scope: Scope, progress: Progress | None = None) -> list[Pairing]:
             progress("Matching", n, len(kr))
         for jpp in jp:
             rels = ties.get((kp.id, jpp.id), ())
-            if scope.new_only and rels:
+            if (scope.new_only and rels) or scope.left_out(kp.id, jpp.id):
                 continue
             links = pair_links(chain, kp, jpp, rels, scope.w, scope.dirs)
             if links:
@@ -274,6 +281,8 @@ def _top_pairs(
         if (kid, jid) in seen:
             continue  # a pair's later entries are its weaker links
         seen.add((kid, jid))
+        if scope.left_out(kid, jid):
+            continue
         if len(ranked) >= top or -neg_score < min_score:
             break
         kp, jpp = players[kid], players[jid]

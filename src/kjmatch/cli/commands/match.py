@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kjmatch.scoring.ranking import Pairing
 from kjmatch.cli.options import (
     AsOfOpt,
+    BeyondLeadersOpt,
     CommandIO,
     DirectionOpt,
     JapanIdsOpt,
@@ -41,6 +42,7 @@ def match(
     japan: JapanIdsOpt = None,
     direction: DirectionOpt = None,
     new_only: NewOnlyOpt = False,
+    beyond_leaders: BeyondLeadersOpt = False,
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
@@ -113,6 +115,7 @@ def match(
             japan=jp,
             directions=chosen_directions(direction),
             new_only=new_only,
+            beyond_leaders=beyond_leaders,
             scenario=scenario,
             stability=request,
             progress=progress,
@@ -135,6 +138,7 @@ def match(
                 where=result.sector.name.en,
                 min_score=min_score,
                 new_only=new_only,
+                beyond_leaders=beyond_leaders,
                 directions=chosen_directions(direction),
                 inactive={f: secs for f, secs in active.items() if sector not in secs},
             )

@@ -12,6 +12,7 @@ if TYPE_CHECKING:
     from kjmatch.scoring.ranking import Pairing
 from kjmatch.cli.options import (
     AsOfOpt,
+    BeyondLeadersOpt,
     CommandIO,
     DirectionOpt,
     MinScoreOpt,
@@ -44,6 +45,7 @@ def partners(
     min_score: MinScoreOpt = 0.0,
     direction: DirectionOpt = None,
     new_only: NewOnlyOpt = False,
+    beyond_leaders: BeyondLeadersOpt = False,
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
@@ -81,6 +83,7 @@ def partners(
         min_score=min_score,
         directions=chosen_directions(direction),
         new_only=new_only,
+        beyond_leaders=beyond_leaders,
         scenario=scenario,
         as_of=as_of,
     )
@@ -99,6 +102,7 @@ def partners(
                 where=", ".join(result.sectors) or "any sector",
                 min_score=min_score,
                 new_only=new_only,
+                beyond_leaders=beyond_leaders,
                 directions=chosen_directions(direction),
                 inactive=result.inactive,
             )
