@@ -91,9 +91,10 @@ def test_chain_tells_a_sourced_absence_from_a_hole(bundled: Dataset) -> None:
     assert dram["country"] == "JP" and dram["source"]["url"] and dram["year"] >= 2020
     assert "SK hynix (5)  JP no maker (sourced)" in text  # DRAM: documented
     products, text = drawn("shipbuilding")
-    hole = products["lng-containment-insulation"]
-    assert hole["absent"] == [] and hole["japan"] == []
-    assert "Dongsung Finetec (4)  JP —" in text  # nobody has entered Japan's makers yet
+    # a hole: nobody has entered Korea's makers, and no source says there are none
+    hole = products["turbocharger-licences"]
+    assert hole["absent"] == [] and hole["korea"] == [] and hole["japan"]
+    assert "Turbocharger design licences: KR —  JP " in text
 
 
 def test_no_color_env_is_honoured(monkeypatch: pytest.MonkeyPatch, views: dict[str, View]) -> None:
