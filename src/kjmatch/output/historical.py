@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from kjmatch.model import Dataset, Relationship, Sector
+from kjmatch.model import Dataset, Sector
 
 if TYPE_CHECKING:
     from kjmatch.scoring.chain import Chain
@@ -26,29 +26,12 @@ class Reasons:
 
     def __init__(self, ds: Dataset, sector: Sector) -> None:
         self.ds, self.sector = ds, sector
-        self.facts: dict[tuple[str, int, str], list[tuple[str, str]]] = {}
-        for st in sector.stages:
-            for x in st.context.import_shares:
-                if x.historical:
-                    key = ("import_share", x.year, x.source.label())
-                    self.facts.setdefault(key, []).append((x.item, x.historical))
-            for y in st.context.export_controls:
-                if y.historical:
-                    key = ("export_control", y.year, y.source.label())
-                    text = f"{y.imposed_by} controls on {y.item} ({y.status})"
-                    self.facts.setdefault(key, []).append((text, y.historical))
-        self.ties: dict[str, Relationship] = {r.id: r for r in ds.relationships if r.historical}
         self._chain: Chain | None = None
 
     def evidence(self, e: Evidence) -> str | None:
-        """The reason a historical fact or tie behind `e` is kept, else None."""
-        if e.kind == "tie":
-            r = self.ties.get(e.text.rpartition(": ")[2])
-            return r.historical if r else None
-        for text, why in self.facts.get((e.kind, e.year, e.source), ()):
-            if e.text == text or e.text.startswith(text + " ("):  # "(superseded by …)"
-                return why
-        return None
+        """The reason a historical fact or tie behind `e` is kept, else None (scoring
+        carries it on the evidence item)."""
+        return e.historical
 
     def gap(self, link: Link, buyer_id: str) -> list[c.HistoricalNote]:
         """The buyer country's strongest maker of the supplier's product (the one the

@@ -60,6 +60,7 @@ class Evidence(NamedTuple):
     value: float  # the fact's own value (a share, a control's or tie's weight)
     counted: float  # value × discount: what it offered the component
     source: str
+    historical: str | None = None  # the curator's reason an old fact or tie is kept
 
 
 def aged(year: int, as_of: int, half_life: float) -> tuple[int, float]:
@@ -126,6 +127,7 @@ def _share_evidence(
         x.value,
         0.0 if by is not None else round(x.value * d, 4),
         x.source.label(),
+        x.historical,
     )
 
 
@@ -332,6 +334,7 @@ def _control_evidence(chain: Chain, product: str, c: ExportControl) -> Evidence:
         value,
         round(value * d, 4),
         c.source.label(),
+        c.historical,
     )
 
 
@@ -419,6 +422,7 @@ def tie_value(
             value,
             counted,
             r.sources[0].label(),
+            r.historical,
         )
         for r, age, d, value, counted in _tie_rows(chain, relationships, products)
     ]
@@ -540,6 +544,7 @@ def peer_ties(
                 TIE_VALUE[r.status],
                 counted,
                 r.sources[0].label(),
+                r.historical,
             )
         )
         kind = TIE_WORDS[r.type]
