@@ -85,3 +85,25 @@ def test_a_live_tie_shows_its_start_and_a_finished_one_its_end() -> None:
     assert tie_when("ended", 2022, 2024, None) == "ended 2024"
     assert tie_when("completed", 2011, None, 2013) == "completed 2013"
     assert tie_when("completed", 2011, 2014, None) == "completed 2014"
+
+
+def test_a_tie_is_called_counted_only_on_the_links_it_counts_at(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """LGES × Isuzu: the cylindrical-cell deal counts on the cylindrical link only; the
+    pouch-cell link says the tie is documented but not counted there (QA round 2)."""
+    doc = jrun("explain", "lg-energy-solution", "isuzu", "-s", "batteries")
+    links = doc["sectors"][0]["links"]
+    for link in links:
+        counted = link["contributions"]["relationship"] > 0
+        said = [x for x in link["reasons"] if "lges-isuzu" in x or "Elf EV" in x]
+        assert said, link["korea_product"]
+        if counted:
+            assert all(x.startswith("Existing tie") for x in said)
+        else:
+            assert all(x.startswith("Documented tie, not counted at this link") for x in said)
+    assert {link["contributions"]["relationship"] > 0 for link in links} == {True, False}
+    monkeypatch.setenv("COLUMNS", "160")
+    table = _ok("match", "-s", "batteries", "-n", "10")
+    row = next(x for x in table.splitlines() if "Electrified vehicles · L3" in x)
+    assert "supply active 2024, not counted here" in row  # Isuzu's row: the pouch link

@@ -171,8 +171,10 @@ def pairings_grid(
         if p["relationships"]:
             r = p["relationships"][0]
             more = f" +{len(p['relationships']) - 1}" if len(p["relationships"]) > 1 else ""
-            tie = f"\n{brief(r)}{more}"
-            why.append((tie, "green"))
+            if p["contributions"].get("relationship"):
+                why.append((f"\n{brief(r)}{more}", "green"))
+            else:  # the pair's tie is about other products or another sector
+                why.append((f"\n{brief(r)}{more}, not counted here", "dim"))
         rank = f"{p['rank']}{'=' if p['tied'] else ''}" if p["rank"] else "–"
         row = [cell(rank), cell(f"{p['score']:.2f}")]
         if with_sector:

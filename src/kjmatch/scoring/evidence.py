@@ -429,9 +429,21 @@ def tie_value(
     return max((e.counted for e in evidence), default=0.0), evidence
 
 
-def tie_reason(r: Relationship, chain: Chain) -> str:
+def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
+    """The tie in words: counted at this link (aged), or documented but about other
+    products or another sector, so not counted here."""
     kind = TIE_WORDS[r.type]
     where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
+    if not tie_applies(chain, r, products):
+        about = (
+            f"it concerns {', '.join(chain.products[p].name.en if p in chain.products else p for p in r.products)}"
+            if chain.sector.id in r.sectors
+            else "it concerns another sector"
+        )
+        return (
+            f"Documented tie{where}, not counted at this link ({about}): {kind} "
+            f"({_when(r)}): {r.id}."
+        )
     age, d = _tie_age(chain, r)
     return (
         f"Existing tie{where}: {kind} ({_when(r)}): {r.summary} "

@@ -307,7 +307,7 @@ def _explain(
     _, ev = tie_value(chain, relationships, (kprod, jprod))
     evidence += ev
     if relationships:
-        reasons += [tie_reason(r, chain) for r in relationships]
+        reasons += [tie_reason(r, chain, (kprod, jprod)) for r in relationships]
     else:
         reasons.append("No documented relationship between them in any sector yet.")
     return tuple(reasons), tuple(evidence)
