@@ -60,3 +60,23 @@ def test_an_empty_result_says_the_filter_is_why() -> None:
         "two sector leaders",
         "kjmatch: try without --beyond-leaders",
     ]
+
+
+def test_a_direction_filter_never_shows_a_rank_another_link_earned() -> None:
+    """QA round 2: with --direction horizontal, LGES × Toyota Tsusho showed rank 20 (its
+    kr-to-jp link's) beside its horizontal link's lower score."""
+    full = {
+        (p["korea"]["id"], p["japan"]["id"]): p
+        for p in jrun("match", "-s", "batteries", "-n", "600")["pairings"]
+    }
+    doc = jrun("match", "-s", "batteries", "--direction", "horizontal", "-n", "50")
+    assert doc["pairings"]
+    for p in doc["pairings"]:
+        whole = full[(p["korea"]["id"], p["japan"]["id"])]
+        if p["rank"] is None:
+            assert whole["direction"] != "horizontal" and whole["score"] > p["score"]
+        else:
+            assert (p["rank"], p["score"]) == (whole["rank"], whole["score"])
+    ranks = [p["rank"] for p in doc["pairings"] if p["rank"] is not None]
+    assert ranks == sorted(ranks)
+    assert any(p["rank"] is None for p in doc["pairings"])

@@ -229,7 +229,9 @@ def _ranks(ordered: list[Pairing]) -> list[Pairing]:
 def _full_ranks(
     ds: Dataset, sector_id: str, w: Mapping[str, float], as_of: int, shown: list[Pairing]
 ) -> list[Pairing]:
-    """The shown pairings with their ranks in the full sector ranking (0 if too large)."""
+    """The shown pairings with their ranks in the full sector ranking: 0 if it is too large
+    to rank, or if the pair earned its rank with a link a filter leaves out (a
+    `--direction` filter can show a weaker link; that rank is not this link's)."""
     size = len(ds.players_in(sector_id, "KR")) * len(ds.players_in(sector_id, "JP"))
     if size > EXPLAIN_RANK_LIMIT:
         return [p._replace(rank=0, shared_rank=False) for p in shown]
@@ -240,8 +242,15 @@ def _full_ranks(
     out = []
     for p in shown:
         f = full[(p.korea.id, p.japan.id)]
-        out.append(p._replace(rank=f.rank, shared_rank=f.shared_rank))
+        if _link_key(f.best) != _link_key(p.best):
+            out.append(p._replace(rank=0, shared_rank=False))
+        else:
+            out.append(p._replace(rank=f.rank, shared_rank=f.shared_rank))
     return out
+
+
+def _link_key(link: Link) -> tuple[str, str, str]:
+    return link.direction, link.korea_product.id, link.japan_product.id
 
 
 def _all_pairs(scope: Scope, progress: Progress | None = None) -> list[Pairing]:

@@ -83,8 +83,9 @@ def match(
       kjmatch match --sector shipbuilding --weight relationship=0 --weight gap=0.4
       kjmatch match --sector hydrogen --new-only
 
-    With --korea, --japan, --direction or --new-only, # is still the pair's rank in
-    the sector's full ranking.
+    With --korea, --japan, --direction, --new-only or --beyond-leaders, # is still the
+    pair's rank in the sector's full ranking ("–" where --direction shows a weaker link
+    than the one that earned it).
     """
 
     from kjmatch import lookup
