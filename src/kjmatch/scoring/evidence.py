@@ -493,8 +493,24 @@ def _peer_rows(
             peer != other
             and tie_applies(chain, r, products)
             and chain.makes(peer_country, product, peer)
+            and not _same_deal(chain, r, firm, other, peer)
         ):
             yield r, peer, age, d, counted
+
+
+def _same_deal(chain: Chain, r: Relationship, firm: str, other: str, peer: str) -> bool:
+    """Whether `firm`'s tie `r` with `peer` is the pair's own deal recorded for a sister
+    company: `peer` is in `other`'s group and `firm` has a tie of the same type and year
+    with `other` (a group-wide agreement filed once per signatory). It counts once, as
+    the pair's `relationship`, not again as `peer`. Only a tied pair can meet this, so
+    the grouped ranking, which scores untied pairs, never needs it."""
+    group = chain.players[peer].group
+    if not group or other not in chain.players or chain.players[other].group != group:
+        return False
+    return any(
+        o is not r and o.type == r.type and o.year == r.year and other in (o.korea, o.japan)
+        for o in chain.ties.get(firm, ())
+    )
 
 
 def _firm_ties(
