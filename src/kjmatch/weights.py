@@ -119,7 +119,7 @@ _REGISTRY: dict[str, Component] = {
             "peer",
             "a documented tie with the other firm's same-product peer",
             lambda f: f.peer,
-            detail="the best aged tie (values as for `relationship`) between the Japanese firm and another Korean maker of the Korean firm's linked product, or between the Korean firm and another Japanese maker of the Japanese firm's linked product: who already supplies your peer can supply you. On a horizontal link the same ties count (who already cooperates with your peer at this product can cooperate with you); 0 for same-product rivals.",
+            detail="the best aged tie (values as for `relationship`) between the Japanese firm and another Korean maker of the Korean firm's linked product, or between the Korean firm and another Japanese maker of the Japanese firm's linked product: who already supplies your peer can supply you. A sister company's record of the pair's own deal (a group-wide agreement filed once per signatory: same group, type and year) is that deal, counted once as `relationship`, not again here. On a horizontal link the same ties count (who already cooperates with your peer at this product can cooperate with you); 0 for same-product rivals.",
         ),
         Component(
             "novelty",
