@@ -135,7 +135,7 @@ def match_output(
         + ("; new partners only" if result.new_only else "")
         + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
         + (f"; scenario {result.scenario}" if result.scenario else "")
-        + f"; evidence aged from {result.as_of}; `=` marks a shared rank."
+        + f"; evidence aged from {result.as_of}."
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
     return Output(
@@ -234,7 +234,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         f"{', '.join(result.sectors) or 'no sector'}"
         + ("; new partners only" if result.new_only else "")
         + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
-        + f"; rank = rank in the sector's full ranking; evidence aged from {result.as_of}."
+        + f"; evidence aged from {result.as_of}."
     ]
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"
