@@ -16,7 +16,7 @@ from rich.text import Text
 
 from kjmatch.output.documents import Output
 from kjmatch.output.formats import isatty
-from kjmatch.output.grids import Grid, flat_grid, grid_widths
+from kjmatch.output.grids import Grid, flat_grid, grid_widths, note_lines
 from kjmatch.output.plain import FILE_WIDTH, pipe_width
 
 
@@ -72,7 +72,7 @@ def rich_table(grid: Grid, sizes: list[int] | None = None) -> Table:
 
 
 def print_notes(grid: Grid, con: Console) -> None:
-    for line, style in grid.notes:
+    for line, style in note_lines(grid, con.width):
         con.print(Text(line, style=style))
 
 

@@ -190,6 +190,11 @@ class MatchDoc(TypedDict):
     scenario: str | None
     weights: dict[str, float]
     as_of: int  # the year evidence was aged from
+    new_only: bool  # pairs with a documented tie (any sector) left out
+    beyond_leaders: bool  # pairs of two sector leaders left out
+    directions: list[Direction]  # the directions ranked (all four unless --direction)
+    korea: list[str] | None  # --korea firm ids, null when every Korean firm is ranked
+    japan: list[str] | None  # --japan firm ids, null when every Japanese firm is ranked
     candidates: int
     pairings: list[Pairing]
     stability: NotRequired[StabilitySummary]

@@ -451,6 +451,8 @@ def company_output(ds: Dataset, player: Player) -> Output:
             s.as_of,
             s.note,
             "; ".join(x.label() for x in s.sources),
+            # the sources' addresses, in order, space-separated (a space inside one is %20)
+            " ".join(x.url.replace(" ", "%20") for x in s.sources if x.url),
             s.historical or "",
         ]
         for s in player.strengths
@@ -467,6 +469,7 @@ def company_output(ds: Dataset, player: Player) -> Output:
             "as of",
             "note",
             "sources",
+            "source urls",
             "historical",
         ],
         rows=rows,

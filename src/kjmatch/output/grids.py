@@ -38,6 +38,21 @@ class Grid(NamedTuple):
     columns: tuple[Column, ...]
     rows: list[list[Cell]]
     notes: tuple[Segment, ...] = ()  # one line each, drawn after the table
+    # a key of entries drawn (dim) between the table and its notes, as many to a line as
+    # fit, never one split across lines (see `note_lines`)
+    legend: tuple[str, ...] = ()
+
+
+def note_lines(grid: Grid, width: int) -> list[Segment]:
+    """The lines under a grid: its legend packed into lines of at most `width` cells,
+    entries 3 spaces apart (an entry wider than a line alone on its own), then its notes."""
+    packed: list[str] = []
+    for entry in grid.legend:
+        if packed and cell_len(packed[-1]) + 3 + cell_len(entry) <= width:
+            packed[-1] += "   " + entry
+        else:
+            packed.append(entry)
+    return [*((line, "dim") for line in packed), *grid.notes]
 
 
 def cell(*segments: Segment | str) -> Cell:
@@ -151,9 +166,12 @@ def flat_grid(out: Output) -> Grid:
 ARROW = {d: labels[1] for d, labels in DIRECTION_LABELS.items()}
 STYLE = {"KR": "bold blue", "JP": "bold red"}
 LEGEND = (
-    "◀ Japanese supplier → Korean buyer   ▶ Korean supplier → Japanese buyer   "
-    "⇄ documented cooperation   ≈ same product (rivals)   3= shared rank"
-)
+    "◀ Japanese supplier → Korean buyer",
+    "▶ Korean supplier → Japanese buyer",
+    "⇄ documented cooperation",
+    "≈ same product (rivals)",
+    "3= shared rank",
+)  # the evidence year is in the footer (`pairings.py`), said once
 
 
 def pairings_grid(
@@ -209,7 +227,7 @@ def match_grid(doc: dict[str, Any]) -> Grid:
     title = f"{doc['sector']['name']}: Korea–Japan pairings" + (
         f" (scenario {doc['scenario']})" if doc["scenario"] else ""
     )
-    notes: list[Segment] = [(LEGEND + f"   evidence aged from {doc['as_of']}", "dim")]
+    notes: list[Segment] = []
     if "stability" in doc:
         s = doc["stability"]
         notes.append(
@@ -220,7 +238,7 @@ def match_grid(doc: dict[str, Any]) -> Grid:
             )
         )
     grid = pairings_grid(title, doc["pairings"], doc["weights"], with_sector=False)
-    return grid._replace(notes=tuple(notes))
+    return grid._replace(notes=tuple(notes), legend=LEGEND)
 
 
 def partners_grid(doc: dict[str, Any]) -> Grid:
@@ -230,11 +248,8 @@ def partners_grid(doc: dict[str, Any]) -> Grid:
     )
     # one sector searched: its column would be constant, so the title names it instead
     grid = pairings_grid(title, doc["pairings"], doc["weights"], len(doc["sectors"]) != 1)
-    notes = (
-        (LEGEND + f"   evidence aged from {doc['as_of']}", "dim"),
-        ("# is the pair's rank in its sector's full ranking.", "dim"),
-    )
-    return grid._replace(notes=notes)
+    notes = (("# is the pair's rank in its sector's full ranking.", "dim"),)
+    return grid._replace(notes=notes, legend=LEGEND)
 
 
 # documents drawn as a grid; those with a picture of their own (views.py, rich only);

@@ -3,7 +3,9 @@
 `explain` in Markdown carries what its terminal view shows: a heading per sector and
 per link, each link's components as a table, then its reasons, evidence (with any
 curator's `historical` reason), both strengths and the pair's ties, with sources, as
-bullet lists. Every piece of data text goes through `formats._md` (no raw HTML, links
+bullet lists. `show company` likewise: each strength (products, capabilities, note,
+`historical` reason, sources with their addresses), the firm's operations in the
+partner country and its ties, with sources. Every piece of data text goes through `formats._md` (no raw HTML, links
 or line breaks can be forged); documents without a writer here are one table.
 """
 
@@ -112,4 +114,38 @@ def explain(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
     return lines
 
 
-WRITERS: dict[str, Writer] = {"explain": explain}
+def company(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
+    lines = [f"## {md(doc['name'])} ({md(doc['native_name'])})", ""]
+    about = [doc["country"], doc["kind"]]
+    about += [f"{k}: {doc[k]}" for k in ("group", "ticker") if doc.get(k)]
+    if doc["aliases"]:
+        about.append("also known as: " + "; ".join(doc["aliases"]))
+    lines += [md(" · ".join(about)), "", "### Strengths", ""]
+    for s in doc["strengths"]:
+        head = f"{s['sector']} / {s['stage_name']}: level {s['level']} (as of {s['as_of']})"
+        lines += [f"#### {md(head)}", ""]
+        products = ", ".join(f"{p['name']} L{p['level']}" for p in s["products"])
+        lines += [f"- products: {md(products)}"] if products else []
+        lines += [f"- capabilities: {md(', '.join(s['tags']))}"] if s["tags"] else []
+        lines.append(f"- {md(s['note'])}")
+        if s["historical"]:
+            lines.append(f"- historical: {md(s['historical'])}")
+        lines += [f"- source: {_source(src, md)}" for src in s["sources"]]
+        lines.append("")
+    if doc["partner_country_operations"]:
+        lines += [f"### Operations in {'Japan' if doc['country'] == 'KR' else 'Korea'}", ""]
+        for o in doc["partner_country_operations"]:
+            since = f", since {o['since']}" if o.get("since") else ""
+            text = f"{o['name']} — {o['location']}: {o['activity']}{since}"
+            lines.append(f"- {md(text)}")
+            lines.append(f"  - source: {_source(o['source'], md)}")
+        lines.append("")
+    if doc["relationships"]:
+        lines += ["### Relationships", ""]
+        for r in doc["relationships"]:
+            head = f"{r['korea']} × {r['japan']} ({', '.join(r['sectors'])})"
+            lines += [f"#### {md(head)}", "", *_tie(r, md), ""]
+    return lines
+
+
+WRITERS: dict[str, Writer] = {"explain": explain, "company": company}

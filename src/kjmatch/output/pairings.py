@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from kjmatch.model import Dataset, Player, Sector
 from kjmatch.scoring.links import Link
 from kjmatch.scoring.ranking import MatchResult, Pairing
-from kjmatch.weights import DIRECTION_LABELS, components
+from kjmatch.weights import DIRECTION_LABELS, DIRECTIONS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
 from .historical import Reasons
@@ -88,13 +88,26 @@ def shown_components(weights: Mapping[str, float]) -> list[str]:
     return [comp.name for comp in components() if weights.get(comp.name)]
 
 
-def match_output(result: MatchResult, ds: Dataset) -> Output:
+def match_output(
+    result: MatchResult,
+    ds: Dataset,
+    *,
+    directions: Sequence[str] = DIRECTIONS,
+    korea: Sequence[str] | None = None,
+    japan: Sequence[str] | None = None,
+) -> Output:
+    """`directions`, `korea`, `japan`: the filters asked for (ids; None: every firm)."""
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
         "scenario": result.scenario,
         "weights": result.weights,
         "as_of": result.as_of,
+        "new_only": result.new_only,
+        "beyond_leaders": result.beyond_leaders,
+        "directions": [d for d in DIRECTIONS if d in set(directions)],
+        "korea": list(dict.fromkeys(korea)) if korea is not None else None,
+        "japan": list(dict.fromkeys(japan)) if japan is not None else None,
         "candidates": result.candidates,
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
@@ -119,9 +132,10 @@ def match_output(result: MatchResult, ds: Dataset) -> Output:
                 again += row[len(again) :]
     footer = [
         f"{len(result.pairings)} of {result.candidates} linked pairs shown"
+        + ("; new partners only" if result.new_only else "")
         + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
         + (f"; scenario {result.scenario}" if result.scenario else "")
-        + f"; evidence aged from {result.as_of}; `=` marks a shared rank."
+        + f"; evidence aged from {result.as_of}."
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
     return Output(
@@ -220,7 +234,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         f"{', '.join(result.sectors) or 'no sector'}"
         + ("; new partners only" if result.new_only else "")
         + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
-        + f"; rank = rank in the sector's full ranking; evidence aged from {result.as_of}."
+        + f"; evidence aged from {result.as_of}."
     ]
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"

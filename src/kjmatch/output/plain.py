@@ -15,7 +15,16 @@ import re
 from typing import IO, Any, NamedTuple
 
 from .documents import Output
-from .grids import GRIDS, RICH_VIEWS, Grid, Segment, cell_len, flat_grid, grid_widths
+from .grids import (
+    GRIDS,
+    RICH_VIEWS,
+    Grid,
+    Segment,
+    cell_len,
+    flat_grid,
+    grid_widths,
+    note_lines,
+)
 
 # rich's HEAVY_HEAD box: top, header row, header separator, body rows, bottom
 _TOP = ("┏", "━", "┳", "┓")
@@ -192,7 +201,7 @@ def draw(grid: Grid, where: Surface) -> str | None:
                 cells.append(" " * (before + 1) + painted + " " * (after + 1))
             lines.append(_ROW[0] + _ROW[1].join(cells) + _ROW[2])
     lines.append(rule(_BOTTOM))
-    for note, style in grid.notes:
+    for note, style in note_lines(grid, where.width):
         wrapped = wrap(note, where.width)
         if wrapped is None:
             return None

@@ -185,20 +185,7 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 f"L{link['japan_level']}) · score {link['score']:.2f}"
             )
             hanging(con, f"link {n}: ", head.split(": ", 1)[1], style="bold")
-            t = Table(show_edge=False, pad_edge=False)
-            t.add_column("component")
-            t.add_column("value", justify="right")
-            t.add_column("weight", justify="right")
-            t.add_column("contribution", justify="right")
-            for name, value in link["components"].items():
-                t.add_row(
-                    Text(name),
-                    f"{value:.3f}",
-                    f"{doc['weights'][name]:g}",
-                    f"{link['contributions'][name]:.2f}",
-                )
-            t.add_row("total", "", "", f"{link['score']:.2f}", style="bold")
-            con.print(t)
+            _components(con, link, doc["weights"])
             for reason in link["reasons"]:
                 hanging(con, "  • ", reason)
             for e in link["evidence"]:
@@ -233,6 +220,36 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
 
 
 OLD = "yellow"  # a curator's reason for keeping an old item
+
+# `explain`'s component table: its headers, full and then abbreviated for a narrow
+# terminal; narrower still, one line per component (no word is ever cut short)
+COMPONENT_HEADERS = (
+    ("component", "value", "weight", "contribution"),
+    ("component", "value", "weight", "contrib."),
+)
+
+
+def _components(con: Console, link: dict[str, Any], weights: dict[str, float]) -> None:
+    rows = [
+        [name, f"{value:.3f}", f"{weights[name]:g}", f"{link['contributions'][name]:.2f}"]
+        for name, value in link["components"].items()
+    ]
+    total = ["total", "", "", f"{link['score']:.2f}"]
+    for heads in COMPONENT_HEADERS:
+        widths = [max(len(x) for x in col) for col in zip(heads, *rows, total, strict=True)]
+        if sum(widths) + 3 * (len(widths) - 1) <= con.width:  # " │ " between columns
+            t = Table(show_edge=False, pad_edge=False)
+            t.add_column(heads[0])
+            for h in heads[1:]:
+                t.add_column(h, justify="right")
+            for row in rows:
+                t.add_row(Text(row[0]), *row[1:])
+            t.add_row(*total, style="bold")
+            con.print(t)
+            return
+    for name, value, weight, points in rows:
+        hanging(con, "", f"{name} {value} × {weight} = {points}", indent=2)
+    hanging(con, "", f"total {total[3]}", style="bold", indent=2)
 
 
 def _historical(con: Console, lead: str, why: str | None) -> None:

@@ -79,6 +79,7 @@ class MatchResult:
     stability: StabilitySummary | None = None
     as_of: int = 0  # the year evidence was aged from
     beyond_leaders: bool = False  # pairs of two sector leaders were left out
+    new_only: bool = False  # pairs with a documented tie (any sector) were left out
 
 
 def ties_of(ds: Dataset) -> dict[tuple[str, str], tuple[Relationship, ...]]:
@@ -199,6 +200,7 @@ def _match(
         stability=summary,
         as_of=chain.as_of,
         beyond_leaders=beyond_leaders,
+        new_only=new_only,
     )
 
 

@@ -122,7 +122,7 @@ def match(
             progress=progress,
             as_of=as_of,
         )
-    io.emit(match_output(result, ds))
+    io.emit(match_output(result, ds, directions=chosen_directions(direction), korea=kr, japan=jp))
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 
