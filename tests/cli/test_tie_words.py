@@ -37,7 +37,7 @@ def test_match_table_and_markdown_say_labels_csv_and_json_keep_ids(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setenv("COLUMNS", "160")
-    args = ("match", "-s", "semiconductors", "-n", "12")
+    args = ("match", "-s", "semiconductors", "-n", "25")
     table = _ok(*args)
     assert "R&D announced 2025" in table and "customer order completed 2019" in table
     assert "rnd" not in table and "customer_order" not in table
@@ -70,10 +70,10 @@ def test_an_ended_tie_is_dated_by_its_end_everywhere() -> None:
 
 
 def test_peer_and_existing_ties_in_explain_carry_labels() -> None:
-    out = _ok("explain", "sk-hynix", "namics")
-    assert "an R&D tie (announced 2025) with Samsung Electronics" in out
-    assert "[peer] R&D (announced 2025): samsung-yokohama-apl-namics" in out
-    assert "rnd" not in out.replace("https://", "")
+    out = _ok("explain", "kg-mobility", "toray", "-s", "automobiles")
+    assert "an R&D tie (active 2024) with Hyundai Motor Company" in out
+    assert "[peer] R&D (active 2024): hyundai-toray-cfrp-materials-rnd" in out
+    assert " rnd " not in out and "(rnd" not in out  # the id only inside tie ids
 
 
 def test_a_live_tie_shows_its_start_and_a_finished_one_its_end() -> None:
