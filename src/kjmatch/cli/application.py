@@ -112,12 +112,15 @@ def report(exc: BaseException) -> ExitCode:
         # them); a problem with the folder itself (not found, not readable) has no line
         for p in exc.problems:
             err(str(p) if p.line else f"kjmatch: error: {p}")
-        if len(exc.problems) > 1 or exc.omitted:
+        # the list ends with one `kjmatch: error:` line, whatever its length, unless
+        # its only line already was one
+        if any(p.line for p in exc.problems) or len(exc.problems) > 1 or exc.omitted:
             files = sorted({p.file for p in exc.problems})
             where = files[0] if len(files) == 1 else f"{len(files)} files"
             total = len(exc.problems) + exc.omitted
             more = f" (the first {len(exc.problems)} shown; {exc.omitted:,} more)"
-            err(f"kjmatch: error: {total:,} problems in {where}{more if exc.omitted else ''}")
+            what = "problem" if total == 1 else "problems"
+            err(f"kjmatch: error: {total:,} {what} in {where}{more if exc.omitted else ''}")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
