@@ -202,7 +202,16 @@ def import_rows(
     sector: str | None,
     year: int,
 ) -> Imported:
-    """Players (as plain data) for the rows, or a DataError listing every bad row."""
+    """Players (as plain data) for the rows, or a DataError listing every bad row.
+
+    `sector` (for rows without one) and each row's own may be an id or a name
+    (`Batteries`, `이차전지`), as `lookup.sector` accepts; a bad `sector` is a
+    RequestError (field `sector`), raised once before any row is read."""
+    from . import lookup
+    from .errors import RequestError
+
+    if sector is not None:
+        sector = lookup.sector(ds, sector)
     problems: list[Problem] = []
     firms: dict[str, dict[str, Any]] = {}
     existing: dict[str, dict[str, Any]] = {}
@@ -229,14 +238,13 @@ def import_rows(
             bad(n, "country", f"country must be KR or JP (or give --country), got {ctry!r}")
             continue
         sid = row.get("sector") or sector or ""
-        if sid not in ds.sectors:
-            close = nearest(sid, ds.sectors, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            bad(
-                n,
-                "sector",
-                f"unknown sector {sid!r}{hint} (valid: {', '.join(sorted(ds.sectors))})",
-            )
+        if not sid:
+            bad(n, "sector", "no sector: give a sector column or --sector")
+            continue
+        try:
+            sid = lookup.sector(ds, sid)
+        except RequestError as exc:
+            bad(n, "sector", str(exc))
             continue
         sec = ds.sectors[sid]
         levels = _levels(row, n, bad, took)
@@ -259,17 +267,28 @@ def import_rows(
         else:
             firm = firms.setdefault(pid, _firm(pid, name, ctry, row, took))
             firm.setdefault(_ROW, n)
+            if firm["name"].casefold() != name.casefold():  # two firms, one id: not merged
+                given = "id" if row.get("id") else "name"
+                how = "" if row.get("id") else " (the id made from its name)"
+                bad(
+                    n,
+                    given,
+                    f"id {pid!r}{how} is already {firm['name']!r} (row {firm[_ROW]}); "
+                    "give each firm its own id",
+                )
+                continue
         if firm["country"] != ctry:
             bad(n, "country", f"{pid!r} was {firm['country']} on an earlier row")
             continue
         clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
         if clash:
-            bad(n, "products", f"{pid!r} already has a strength at {clash} in the dataset")
+            bad(n, "level" if clash[0] == _LEVEL else "products", clash[1])
     if problems:
         raise DataError(problems)
     origins: dict[str, int] = {}
     for i, firm in enumerate(firms.values()):
         origins[f"players[{i}]"] = firm.pop(_ROW)
+        firm.pop(_GIVEN, None)
         for j, n in enumerate(firm.pop(_ROWS, [])):
             origins[f"players[{i}].strengths[{j}]"] = n
     extra: list[dict[str, Any]] = []
@@ -288,6 +307,8 @@ def import_rows(
 
 
 _ROW, _ROWS = "\0row", "\0rows"  # a firm's first row and its strengths' rows, while importing
+_GIVEN = "\0given"  # (sector, product) → (level as given, 0 = none; its row), while importing
+_LEVEL, _TAKEN = "level", "taken"  # what `_add_strengths` refused
 
 
 def _check_cells(row: dict[str, str], n: int, bad: Any) -> None:
@@ -429,9 +450,15 @@ def _add_strengths(
     file: str,
     year: int,
     took: Any,
-) -> str:
-    """Add the row's products to the firm's strengths; a stage the dataset already rates
-    for an existing firm is returned instead (as sector/stage)."""
+) -> tuple[str, str] | None:
+    """Add the row's products to the firm's strengths. Refused, as (what, message): a
+    stage the dataset already rates for an existing firm, or a product an earlier row
+    gave another level (the row is not merged: one of the two is wrong)."""
+    from .errors import printable
+
+    # the file's name in written text (a title, a note): escaped, as a name with a
+    # control character would otherwise be refused at a column the sheet does not have
+    shown = printable(Path(file).name)
     where = sec.products()
     rated = level or UNRATED_LEVEL
     note = row.get("note", "")
@@ -448,13 +475,26 @@ def _add_strengths(
             source["url"] = row["url"]
     else:
         took("source = the imported file itself (no source given)")
-        source["title"] = f"{Path(file).name}, row {n} (user's spreadsheet; no source given)"
+        source["title"] = f"{shown}, row {n} (user's spreadsheet; no source given)"
     by_stage: dict[str, list[str]] = {}
     for pid in products:
         by_stage.setdefault(where[pid][0].id, []).append(pid)
     for stage in by_stage:
         if (sec.id, stage) in firm.get("taken", ()):
-            return f"{sec.id}/{stage}"
+            return (
+                _TAKEN,
+                f"{firm['id']!r} already has a strength at {sec.id}/{stage} in the dataset",
+            )
+    given = firm.setdefault(_GIVEN, {})
+    for pid in products:
+        earlier, at = given.get((sec.id, pid), (level, n))
+        if earlier != level:
+            return _LEVEL, (
+                f"{firm['id']!r} has {pid} at {_said(level)} here but {_said(earlier)} on row "
+                f"{at}; give one level"
+            )
+    for pid in products:
+        given.setdefault((sec.id, pid), (level, n))
     current = {(s["sector"], s["stage"]): s for s in firm["strengths"]}
     for stage, pids in by_stage.items():
         entry = current.get((sec.id, stage))
@@ -466,7 +506,7 @@ def _add_strengths(
                 "level": rated,
                 "products": {},
                 "tags": [] if level else [UNRATED_TAG],
-                "note": f"{label}: {note or f'imported from {Path(file).name} row {n}'}",
+                "note": f"{label}: {note or f'imported from {shown} row {n}'}",
                 "as_of": as_of or src_year or year,
                 "sources": [source],
             }
@@ -475,7 +515,11 @@ def _add_strengths(
         for pid in pids:
             entry["products"][pid] = max(entry["products"].get(pid, 0), rated)
         entry["level"] = max(entry["level"], rated)
-    return ""
+    return None
+
+
+def _said(level: int) -> str:
+    return f"level {level}" if level else "no level (unrated)"
 
 
 def players_path(target: Path, stem: str) -> Path:

@@ -52,3 +52,105 @@ def test_a_single_located_problem_ends_with_the_error_line(tmp_path: Path, tiny:
     # a problem without a line (a folder not found) is already one `kjmatch: error:` line
     code, out, err = run("validate", "--data-dir", str(tmp_path / "nope"))
     assert code == 1 and err.count("kjmatch: error:") == 1 and "problem in" not in err
+
+
+def _import(sheet: Path, into: Path, *args: str) -> tuple[int, str, str]:
+    return run("import", str(sheet), "--country", "KR", *args, "--into", str(into))
+
+
+def test_import_takes_sector_names_and_a_bad_sector_option_is_one_usage_error(
+    tmp_path: Path,
+) -> None:
+    """QA2 finding 1: `--sector` and a `sector` column accept what `lookup.sector` does
+    (Batteries, secondary batteries, 이차전지, 二次電池); a bad option is reported once,
+    as a usage error naming it, not at every row."""
+    sheet = tmp_path / "h9.csv"
+    sheet.write_text("name,products\nA Firm,electrolyte\nB Firm,binders\n", encoding="utf-8")
+    for n, name in enumerate(["Batteries", "secondary batteries", "이차전지", "二次電池"]):
+        code, _, err = _import(sheet, tmp_path / f"d{n}", "-s", name, "-f", "json")
+        assert code == 0, err
+        assert "added 2 new firms" in err
+    code, out, err = _import(sheet, tmp_path / "bad", "-s", "Batterys")
+    assert (code, out) == (2, "")
+    assert err == (
+        "kjmatch: error: --sector: unknown sector 'Batterys'; did you mean 'batteries'?\n"
+    )
+    assert not (tmp_path / "bad").exists()
+    column = tmp_path / "h10.csv"
+    column.write_text(
+        "name,products,sector\nA Firm,electrolyte,Batteries\nB Firm,binders,이차전지\n"
+        "C Firm,binders,Batterys\n",
+        encoding="utf-8",
+    )
+    code, out, err = _import(column, tmp_path / "d10")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{column}:4:3: sector: unknown sector 'Batterys'; did you mean 'batteries'?\n"
+        f"kjmatch: error: 1 problem in {column}\n"
+    )
+    column.write_text(column.read_text(encoding="utf-8").replace("Batterys", "batteries"))
+    code, out, err = _import(column, tmp_path / "d10")
+    assert code == 0 and "added 3 new firms" in err
+
+
+def test_import_refuses_one_id_for_two_firms_and_two_levels_for_one_product(
+    tmp_path: Path,
+) -> None:
+    """QA2 finding 2: rows that contradict each other are located problems, not merged
+    (a firm vanished into another's id) or overwritten (the last level won)."""
+    sheet = tmp_path / "h6.csv"
+    sheet.write_text(
+        "name,products,level,id\n"
+        "Dup Firm,electrolyte,3,dup\n"
+        "Dup Firm,binders,4,dup\n"
+        "Other,electrolyte,3,dup\n",
+        encoding="utf-8",
+    )
+    code, out, err = _import(sheet, tmp_path / "d6", "-s", "batteries")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{sheet}:4:4: id: id 'dup' is already 'Dup Firm' (row 2); give each firm its own id\n"
+        f"kjmatch: error: 1 problem in {sheet}\n"
+    )
+    same_slug = tmp_path / "h6b.csv"
+    same_slug.write_text("name,products\nDup Firm,electrolyte\nDup-Firm,binders\n")
+    code, out, err = _import(same_slug, tmp_path / "d6b", "-s", "batteries")
+    assert code == 1
+    assert err.startswith(
+        f"{same_slug}:3:1: name: id 'dup-firm' (the id made from its name) is already "
+        "'Dup Firm' (row 2); give each firm its own id\n"
+    )
+    levels = tmp_path / "h7.csv"
+    levels.write_text(
+        "name,products,level\nDup Firm,electrolyte,3\nDup Firm,electrolyte,5\n"
+        "Dup Firm,binders,\nDup Firm,binders,2\nDup Firm,separator-base-film,2\n"
+        "Dup Firm,separator-base-film,2\n",
+        encoding="utf-8",
+    )
+    code, out, err = _import(levels, tmp_path / "d7", "-s", "batteries")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{levels}:3:3: level: 'dup-firm' has electrolyte at level 5 here but level 3 on "
+        "row 2; give one level\n"
+        f"{levels}:5:3: level: 'dup-firm' has binders at level 2 here but no level "
+        "(unrated) on row 4; give one level\n"
+        f"kjmatch: error: 2 problems in {levels}\n"
+    )
+    assert not (tmp_path / "d7" / "players" / "h7.yaml").exists()
+
+
+def test_a_file_name_with_a_control_character_is_escaped_in_the_default_source(
+    tmp_path: Path,
+) -> None:
+    """QA2 finding 12g: the default source title and note are built from the file's
+    name; an escape in it was blamed on a `title` column the sheet does not have."""
+    import yaml
+
+    sheet = tmp_path / "\x1b[31mred.csv"
+    sheet.write_text("name,products\nRed Firm,electrolyte\n", encoding="utf-8")
+    code, _, err = _import(sheet, tmp_path / "d", "-s", "batteries")
+    assert code == 0, err
+    written = next((tmp_path / "d" / "players").glob("*red.yaml"))
+    strength = yaml.safe_load(written.read_text(encoding="utf-8"))["players"][0]["strengths"][0]
+    assert strength["sources"][0]["title"].startswith("\\x1b[31mred.csv, row 2 ")
+    assert strength["note"].endswith("imported from \\x1b[31mred.csv row 2")
