@@ -446,6 +446,19 @@ def _key(text: str) -> str:
     return _KEY.sub("_", text.strip().lower()).strip("_")
 
 
+def _cell_label(table: list[list[str]], row: int, col: int) -> str:
+    """A cell's field, as a problem names it: its column under the participants' header
+    row, or the setting its row names above it."""
+    head = next(
+        (n for n, cells in enumerate(table, 1) if {"country", "firm"} <= {_key(c) for c in cells}),
+        0,
+    )
+    if head and row > head:
+        cells = table[head - 1]
+        return _key(cells[col - 1]) if col <= len(cells) else ""
+    return _key(table[row - 1][0]) if row != head and col > 1 else ""
+
+
 def _sheet_document(
     path: Path, ds: Dataset, given: dict[str, Any]
 ) -> tuple[SheetChecker, EventFile | None, Any]:
@@ -455,13 +468,13 @@ def _sheet_document(
 
     from . import lookup
     from .errors import nearest
-    from .importer import read_table
+    from .sheets import read_table
     from .validation import _schema_message, adapter, clean_text
     from .yamlio import read_bytes
 
     file = str(path)
     checker = SheetChecker(file)
-    table = read_table(path, read_bytes(path, file))
+    table = read_table(path, read_bytes(path, file), _cell_label)
     head = next(
         (n for n, row in enumerate(table) if {"country", "firm"} <= {_key(c) for c in row}), None
     )

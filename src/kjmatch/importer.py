@@ -8,8 +8,6 @@ its row number and the nearest valid products, all at once.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,10 +18,10 @@ from typing import Any
 from . import model as m
 from .checks import hs_overlap
 from .errors import DataError, Problem, nearest
+from .sheets import MAX_ROWS, read_table
 
 UNRATED_LEVEL = 3  # a firm imported without a level: an "established producer" until rated
 UNRATED_TAG = "unrated"
-MAX_ROWS = 100_000
 HEADERS = {  # accepted header spellings → field
     "name": "name",
     "firm": "name",
@@ -76,26 +74,9 @@ class Imported:
     columns: dict[str, int] = field(default_factory=dict)
 
 
-def read_table(path: Path, data: bytes) -> list[list[str]]:
-    """The sheet's cells as text, row by row (CSV or the first sheet of an XLSX); row n
-    of the list is row n + 1 as a spreadsheet shows it. An empty sheet is an error."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        table = _xlsx_rows(path, data)
-    else:
-        text = _decode(data, str(path))
-        # the first row decides the delimiter (Excel writes ; in many locales); cells
-        # below may hold commas of their own
-        head = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=head.count) if any(d in head for d in ",;\t") else ","
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not table:
-        raise DataError([Problem(str(path), 1, 1, "", "the spreadsheet is empty")])
-    return table
-
-
 def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
-    table = read_table(path, data)
+    table = read_table(path, data, _label)
     header = [_field(h) for h in table[0]]
     if "name" not in header:
         raise DataError(
@@ -121,56 +102,11 @@ def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
             yield n, Row(row, columns)
 
 
-def _decode(data: bytes, file: str) -> str:
-    """UTF-8 (with or without Excel's BOM), else UTF-16 with a BOM, else a clear error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            [
-                Problem(
-                    file,
-                    data[: exc.start].count(b"\n") + 1,
-                    1,
-                    "",
-                    "not UTF-8; save the sheet as 'CSV UTF-8' (Excel) or 'Unicode (UTF-8)' "
-                    "(LibreOffice), or as .xlsx",
-                )
-            ]
-        ) from None
-
-
-def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise DataError(
-            [
-                Problem(
-                    str(path), 1, 1, "", "reading .xlsx needs openpyxl: pip install 'kjmatch[xlsx]'"
-                )
-            ]
-        ) from None
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataError(
-            [Problem(str(path), 1, 1, "", f"not a readable .xlsx file: {exc}")]
-        ) from None
-    sheet = book.worksheets[0]
-    out = []
-    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
-        out.append(["" if v is None else _cell(v) for v in values])
-    book.close()
-    return out
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return unicodedata.normalize("NFC", str(v))
+def _label(table: list[list[str]], row: int, col: int) -> str:
+    """A cell's field, as a problem names it: its column's field (`note`), or the
+    header's own text for a column import does not know."""
+    head = table[0][col - 1].strip()[:40] if col <= len(table[0]) and row > 1 else ""
+    return _field(head) or head
 
 
 def _field(header: str) -> str:

@@ -154,3 +154,52 @@ def test_a_file_name_with_a_control_character_is_escaped_in_the_default_source(
     strength = yaml.safe_load(written.read_text(encoding="utf-8"))["players"][0]["strengths"][0]
     assert strength["sources"][0]["title"].startswith("\\x1b[31mred.csv, row 2 ")
     assert strength["note"].endswith("imported from \\x1b[31mred.csv row 2")
+
+
+def test_a_cell_over_the_limit_is_a_located_problem(tmp_path: Path) -> None:
+    """QA2 finding 6: a cell over the csv module's field limit crashed `import` and
+    `assign` with "unexpected error"; now it is located, at its cell and field."""
+    big = tmp_path / "big2.csv"
+    big.write_text(f"name,products,note\nBig Firm,electrolyte,{'x' * 200_000}\n", encoding="utf-8")
+    code, out, err = _import(big, tmp_path / "d12", "-s", "batteries")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{big}:2:3: note: cell over 131,072 characters; shorten it\n"
+        f"kjmatch: error: 1 problem in {big}\n"
+    )
+    day = tmp_path / "day7.csv"
+    day.write_text(
+        f"sector,batteries\nslots,4\ncountry,firm\nKR,sk-on\nJP,{'y' * 200_000}\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assign", str(day))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{day}:5:2: firm: cell over 131,072 characters; shorten it\n"
+        f"kjmatch: error: 1 problem in {day}\n"
+    )
+    import csv
+
+    assert csv.field_size_limit() == 131_072  # the process-wide limit is left as it was
+
+
+def test_an_xlsx_formula_without_a_saved_value_is_not_an_empty_cell(tmp_path: Path) -> None:
+    """QA2 finding 12e: a workbook written by a program keeps formulas without their
+    values; the cell was reported as empty ("name the firm's products")."""
+    import pytest
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "products", "note"])
+    sheet.append(["Formula Firm", '=CONCAT("electro","lyte")', ""])
+    sheet.append(["Plain Firm", "binders", None])
+    path = tmp_path / "formula.xlsx"
+    book.save(path)  # openpyxl saves the formula, not a value
+    code, out, err = _import(path, tmp_path / "d", "-s", "batteries")
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{path}:2:2: products: formula with no saved value; open and save the workbook in "
+        "Excel, or paste values\n"
+        f"kjmatch: error: 1 problem in {path}\n"
+    )
