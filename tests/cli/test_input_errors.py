@@ -203,3 +203,29 @@ def test_an_xlsx_formula_without_a_saved_value_is_not_an_empty_cell(tmp_path: Pa
         "Excel, or paste values\n"
         f"kjmatch: error: 1 problem in {path}\n"
     )
+
+
+def test_samples_or_seed_without_stability_is_a_usage_error() -> None:
+    """QA2 finding 12f: `--samples 5` alone was silently ignored."""
+    for flag in ("--samples", "--seed"):
+        code, out, err = run("match", "-s", "batteries", flag, "5")
+        assert (code, out) == (2, "")
+        assert err == (
+            f"kjmatch: error: {flag}: is used only with --stability; add --stability or "
+            "leave it out\n"
+        )
+
+
+def test_usage_lines_write_arguments_plainly() -> None:
+    """QA2 finding 12i: `[[EVENT]]` and `{FILES...}...` in usage lines."""
+    expected = {
+        ("assign",): "Usage: kjmatch assign [OPTIONS] [EVENT]",
+        ("trade", "import"): "Usage: kjmatch trade import [OPTIONS] FILES...",
+        ("trade", "show"): "Usage: kjmatch trade show [OPTIONS] HS|PRODUCT",
+        ("import",): "Usage: kjmatch import [OPTIONS] FILE",
+        ("explain",): "Usage: kjmatch explain [OPTIONS] KOREA JAPAN",
+    }
+    for words, usage in expected.items():
+        code, out, err = run(*words, "-h")
+        assert code == 0 and err == ""
+        assert out.splitlines()[0] == usage

@@ -89,6 +89,8 @@ FLAGS = {
     "concordance": "--concordance",
     "engine": "--engine",
     "query": "HS|PRODUCT",
+    "samples": "--samples",
+    "seed": "--seed",
 }
 # reported: `report` has told the user; command: the command being run, for the --debug hint
 STATE: dict[str, Any] = {"debug": False, "reported": False, "command": ""}
@@ -198,6 +200,17 @@ def _no_type(ctx: Any) -> None:
     return None
 
 
+def _usage_name(param: Any) -> Any:
+    """An argument as usage lines write it: `FILE`, `[EVENT]` (optional), `FILES...`."""
+
+    def name() -> str:
+        text = param.metavar or (param.name or "").upper()
+        text = text if param.required else f"[{text}]"
+        return text + ("..." if param.nargs != 1 and not text.endswith("...") else "")
+
+    return name
+
+
 def _type_of(param: Any) -> tuple[Any, str]:
     """A parameter's choices (if any) and type name, in typer's newer API or click's."""
     desc = getattr(param, "type_descriptor", None)
@@ -219,6 +232,8 @@ def readable_metavars(command: Any) -> Any:
         if param.param_type_name == "argument":
             if not choices and hasattr(param, "display_type_rich"):
                 param.display_type_rich = _no_type  # newer typer: `FILE <path>` → `FILE`
+            if hasattr(param, "_usage_display_name"):  # newer typer: `{FILE}`, `[[EVENT]]`
+                param._usage_display_name = _usage_name(param)
             if param.metavar is None:
                 param.metavar = (param.name or "").upper() + ("..." if param.nargs != 1 else "")
             continue
