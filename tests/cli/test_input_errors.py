@@ -229,3 +229,28 @@ def test_usage_lines_write_arguments_plainly() -> None:
         code, out, err = run(*words, "-h")
         assert code == 0 and err == ""
         assert out.splitlines()[0] == usage
+
+
+def test_full_width_names_find_and_suggest_players() -> None:
+    """QA2 finding 12a: `ＴＯＹＯＴＡ` gave the whole list of players."""
+    import json
+
+    code, out, err = run("show", "company", "ＴＯＹＯＴＡ", "-f", "json")
+    assert code == 0, err
+    assert json.loads(out)["id"] == "toyota"
+    code, out, err = run("show", "company", "ＴＯＹＯＴＢ")
+    assert (code, out) == (2, "")
+    assert "did you mean 'toyota'" in err
+
+
+def test_a_file_given_to_evidence_names_its_folder(tmp_path: Path) -> None:
+    """QA2 finding 12d: a file given to --evidence was "evidence folder not found"."""
+    facts = tmp_path / "ev" / "trade-facts.json"
+    facts.parent.mkdir()
+    facts.write_text("{}", encoding="utf-8")
+    code, out, err = run("dependence", "--evidence", str(facts))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"kjmatch: error: {facts}: --evidence takes the folder `kjmatch trade import -o DIR` "
+        f"wrote, not a file in it; did you mean --evidence {facts.parent}?\n"
+    )
