@@ -154,6 +154,7 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
     # settings that failed (no slots, say) still leave the participants to check, so
     # that their own problems (a misspelt firm, one listed twice) come in the same run
     partial = doc is None
+    slots = doc.slots if doc is not None else _valid_slots(data)
     doc = doc or _participants_only(data, ds)
     if doc is None:
         raise DataError(checker.resolve())
@@ -163,7 +164,7 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
         partial = True
     if not partial:
         _check_settings(checker, file, doc)
-    people = _people(checker, file, ds, doc, partial)
+    people = _people(checker, file, ds, doc, partial, slots)
     problems = checker.resolve()
     if problems:
         raise DataError(problems)
@@ -231,8 +232,17 @@ def _check_settings(checker: Any, file: str, doc: EventFile) -> None:
         checker.add(file, ("slots",), f"{last} slots from {doc.start} run past midnight")
 
 
+def _valid_slots(data: Any) -> int | None:
+    """The slot count of a document whose other settings failed, if it is itself valid
+    (slot ranges are checked against it; only checks needing the others wait)."""
+    raw = data.get("slots") if isinstance(data, dict) else None
+    if isinstance(raw, str) and raw.strip().isdecimal():
+        raw = int(raw.strip())
+    return raw if type(raw) is int and 1 <= raw <= MAX_SLOTS else None
+
+
 def _people(
-    checker: Any, file: str, ds: Dataset, doc: EventFile, partial: bool
+    checker: Any, file: str, ds: Dataset, doc: EventFile, partial: bool, known: int | None
 ) -> dict[str, Participant]:
     """The participants, each firm found in the dataset and its partners among them.
     `partial`: the settings failed, so checks that need them (the sector's firms when
@@ -282,8 +292,7 @@ def _people(
                 out.append(oid)
             return out
 
-        slots = None if partial else doc.slots
-        available = _slots(checker, file, (key, i, "available"), entry.available, slots)
+        available = _slots(checker, file, (key, i, "available"), entry.available, known)
         must, never = (
             partners(entry.must_meet, "must_meet"),
             partners(entry.never_meet, "never_meet"),

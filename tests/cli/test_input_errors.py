@@ -254,3 +254,29 @@ def test_a_file_given_to_evidence_names_its_folder(tmp_path: Path) -> None:
         f"kjmatch: error: {facts}: --evidence takes the folder `kjmatch trade import -o DIR` "
         f"wrote, not a file in it; did you mean --evidence {facts.parent}?\n"
     )
+
+
+def test_a_bad_sector_does_not_hide_slot_ranges(tmp_path: Path) -> None:
+    """QA2 finding 7: with a bad sector but valid `slots`, slot ranges are checked in
+    the same run (only checks that need the sector wait)."""
+    day = tmp_path / "day3.csv"
+    day.write_text(
+        "sector,Batterys\nslots,8\ncountry,firm,available\nKR,sk-on,5-9\nJP,honda,\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assign", str(day))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"{day}:1:2: sector: unknown sector 'Batterys'; did you mean 'batteries'?\n"
+        f"{day}:4:3: available: slot 5-9 is outside 1–8 (the event has 8 slots)\n"
+        f"kjmatch: error: 2 problems in {day}\n"
+    )
+    yaml_day = tmp_path / "day3.yaml"
+    yaml_day.write_text(
+        "sector: batterys\nslots: 4\nkorea:\n  - firm: sk-on\n    available: [9]\n"
+        "japan:\n  - firm: honda\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assign", str(yaml_day))
+    assert code == 1
+    assert "slot 9 is outside 1–4" in err and "unknown sector 'batterys'" in err
