@@ -161,6 +161,7 @@ def test_problems_are_reported_at_the_sheets_cells_not_a_temporary_file(tmp_path
     assert code == 1 and out == ""
     assert err == (
         f"{sheet}:3:3: id: must be a lower-case id (a-z, 0-9 and single hyphens), got 'Bad ID'\n"
+        f"kjmatch: error: 1 problem in {sheet}\n"
     )
     assert not (target / "players" / "hostile2.yaml").exists()
 

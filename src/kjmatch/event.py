@@ -154,6 +154,7 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
     # settings that failed (no slots, say) still leave the participants to check, so
     # that their own problems (a misspelt firm, one listed twice) come in the same run
     partial = doc is None
+    slots = doc.slots if doc is not None else _valid_slots(data)
     doc = doc or _participants_only(data, ds)
     if doc is None:
         raise DataError(checker.resolve())
@@ -163,7 +164,7 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
         partial = True
     if not partial:
         _check_settings(checker, file, doc)
-    people = _people(checker, file, ds, doc, partial)
+    people = _people(checker, file, ds, doc, partial, slots)
     problems = checker.resolve()
     if problems:
         raise DataError(problems)
@@ -231,8 +232,17 @@ def _check_settings(checker: Any, file: str, doc: EventFile) -> None:
         checker.add(file, ("slots",), f"{last} slots from {doc.start} run past midnight")
 
 
+def _valid_slots(data: Any) -> int | None:
+    """The slot count of a document whose other settings failed, if it is itself valid
+    (slot ranges are checked against it; only checks needing the others wait)."""
+    raw = data.get("slots") if isinstance(data, dict) else None
+    if isinstance(raw, str) and raw.strip().isdecimal():
+        raw = int(raw.strip())
+    return raw if type(raw) is int and 1 <= raw <= MAX_SLOTS else None
+
+
 def _people(
-    checker: Any, file: str, ds: Dataset, doc: EventFile, partial: bool
+    checker: Any, file: str, ds: Dataset, doc: EventFile, partial: bool, known: int | None
 ) -> dict[str, Participant]:
     """The participants, each firm found in the dataset and its partners among them.
     `partial`: the settings failed, so checks that need them (the sector's firms when
@@ -282,8 +292,7 @@ def _people(
                 out.append(oid)
             return out
 
-        slots = None if partial else doc.slots
-        available = _slots(checker, file, (key, i, "available"), entry.available, slots)
+        available = _slots(checker, file, (key, i, "available"), entry.available, known)
         must, never = (
             partners(entry.must_meet, "must_meet"),
             partners(entry.never_meet, "never_meet"),
@@ -446,6 +455,19 @@ def _key(text: str) -> str:
     return _KEY.sub("_", text.strip().lower()).strip("_")
 
 
+def _cell_label(table: list[list[str]], row: int, col: int) -> str:
+    """A cell's field, as a problem names it: its column under the participants' header
+    row, or the setting its row names above it."""
+    head = next(
+        (n for n, cells in enumerate(table, 1) if {"country", "firm"} <= {_key(c) for c in cells}),
+        0,
+    )
+    if head and row > head:
+        cells = table[head - 1]
+        return _key(cells[col - 1]) if col <= len(cells) else ""
+    return _key(table[row - 1][0]) if row != head and col > 1 else ""
+
+
 def _sheet_document(
     path: Path, ds: Dataset, given: dict[str, Any]
 ) -> tuple[SheetChecker, EventFile | None, Any]:
@@ -455,13 +477,13 @@ def _sheet_document(
 
     from . import lookup
     from .errors import nearest
-    from .importer import read_table
+    from .sheets import read_table
     from .validation import _schema_message, adapter, clean_text
     from .yamlio import read_bytes
 
     file = str(path)
     checker = SheetChecker(file)
-    table = read_table(path, read_bytes(path, file))
+    table = read_table(path, read_bytes(path, file), _cell_label)
     head = next(
         (n for n, row in enumerate(table) if {"country", "firm"} <= {_key(c) for c in row}), None
     )

@@ -8,8 +8,6 @@ its row number and the nearest valid products, all at once.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -20,10 +18,10 @@ from typing import Any
 from . import model as m
 from .checks import hs_overlap
 from .errors import DataError, Problem, nearest
+from .sheets import MAX_ROWS, read_table
 
 UNRATED_LEVEL = 3  # a firm imported without a level: an "established producer" until rated
 UNRATED_TAG = "unrated"
-MAX_ROWS = 100_000
 HEADERS = {  # accepted header spellings → field
     "name": "name",
     "firm": "name",
@@ -76,26 +74,9 @@ class Imported:
     columns: dict[str, int] = field(default_factory=dict)
 
 
-def read_table(path: Path, data: bytes) -> list[list[str]]:
-    """The sheet's cells as text, row by row (CSV or the first sheet of an XLSX); row n
-    of the list is row n + 1 as a spreadsheet shows it. An empty sheet is an error."""
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        table = _xlsx_rows(path, data)
-    else:
-        text = _decode(data, str(path))
-        # the first row decides the delimiter (Excel writes ; in many locales); cells
-        # below may hold commas of their own
-        head = text.split("\n", 1)[0]
-        delimiter = max(",;\t", key=head.count) if any(d in head for d in ",;\t") else ","
-        table = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    if not table:
-        raise DataError([Problem(str(path), 1, 1, "", "the spreadsheet is empty")])
-    return table
-
-
 def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
-    table = read_table(path, data)
+    table = read_table(path, data, _label)
     header = [_field(h) for h in table[0]]
     if "name" not in header:
         raise DataError(
@@ -121,56 +102,11 @@ def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
             yield n, Row(row, columns)
 
 
-def _decode(data: bytes, file: str) -> str:
-    """UTF-8 (with or without Excel's BOM), else UTF-16 with a BOM, else a clear error."""
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16")
-    try:
-        return unicodedata.normalize("NFC", data.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        raise DataError(
-            [
-                Problem(
-                    file,
-                    data[: exc.start].count(b"\n") + 1,
-                    1,
-                    "",
-                    "not UTF-8; save the sheet as 'CSV UTF-8' (Excel) or 'Unicode (UTF-8)' "
-                    "(LibreOffice), or as .xlsx",
-                )
-            ]
-        ) from None
-
-
-def _xlsx_rows(path: Path, data: bytes) -> list[list[str]]:
-    try:
-        import openpyxl
-    except ImportError:
-        raise DataError(
-            [
-                Problem(
-                    str(path), 1, 1, "", "reading .xlsx needs openpyxl: pip install 'kjmatch[xlsx]'"
-                )
-            ]
-        ) from None
-    try:
-        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many kinds for a broken file
-        raise DataError(
-            [Problem(str(path), 1, 1, "", f"not a readable .xlsx file: {exc}")]
-        ) from None
-    sheet = book.worksheets[0]
-    out = []
-    for values in sheet.iter_rows(values_only=True, max_row=MAX_ROWS + 2):
-        out.append(["" if v is None else _cell(v) for v in values])
-    book.close()
-    return out
-
-
-def _cell(v: Any) -> str:
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return unicodedata.normalize("NFC", str(v))
+def _label(table: list[list[str]], row: int, col: int) -> str:
+    """A cell's field, as a problem names it: its column's field (`note`), or the
+    header's own text for a column import does not know."""
+    head = table[0][col - 1].strip()[:40] if col <= len(table[0]) and row > 1 else ""
+    return _field(head) or head
 
 
 def _field(header: str) -> str:
@@ -202,7 +138,16 @@ def import_rows(
     sector: str | None,
     year: int,
 ) -> Imported:
-    """Players (as plain data) for the rows, or a DataError listing every bad row."""
+    """Players (as plain data) for the rows, or a DataError listing every bad row.
+
+    `sector` (for rows without one) and each row's own may be an id or a name
+    (`Batteries`, `이차전지`), as `lookup.sector` accepts; a bad `sector` is a
+    RequestError (field `sector`), raised once before any row is read."""
+    from . import lookup
+    from .errors import RequestError
+
+    if sector is not None:
+        sector = lookup.sector(ds, sector)
     problems: list[Problem] = []
     firms: dict[str, dict[str, Any]] = {}
     existing: dict[str, dict[str, Any]] = {}
@@ -229,14 +174,13 @@ def import_rows(
             bad(n, "country", f"country must be KR or JP (or give --country), got {ctry!r}")
             continue
         sid = row.get("sector") or sector or ""
-        if sid not in ds.sectors:
-            close = nearest(sid, ds.sectors, n=1)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            bad(
-                n,
-                "sector",
-                f"unknown sector {sid!r}{hint} (valid: {', '.join(sorted(ds.sectors))})",
-            )
+        if not sid:
+            bad(n, "sector", "no sector: give a sector column or --sector")
+            continue
+        try:
+            sid = lookup.sector(ds, sid)
+        except RequestError as exc:
+            bad(n, "sector", str(exc))
             continue
         sec = ds.sectors[sid]
         levels = _levels(row, n, bad, took)
@@ -259,17 +203,28 @@ def import_rows(
         else:
             firm = firms.setdefault(pid, _firm(pid, name, ctry, row, took))
             firm.setdefault(_ROW, n)
+            if firm["name"].casefold() != name.casefold():  # two firms, one id: not merged
+                given = "id" if row.get("id") else "name"
+                how = "" if row.get("id") else " (the id made from its name)"
+                bad(
+                    n,
+                    given,
+                    f"id {pid!r}{how} is already {firm['name']!r} (row {firm[_ROW]}); "
+                    "give each firm its own id",
+                )
+                continue
         if firm["country"] != ctry:
             bad(n, "country", f"{pid!r} was {firm['country']} on an earlier row")
             continue
         clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
         if clash:
-            bad(n, "products", f"{pid!r} already has a strength at {clash} in the dataset")
+            bad(n, "level" if clash[0] == _LEVEL else "products", clash[1])
     if problems:
         raise DataError(problems)
     origins: dict[str, int] = {}
     for i, firm in enumerate(firms.values()):
         origins[f"players[{i}]"] = firm.pop(_ROW)
+        firm.pop(_GIVEN, None)
         for j, n in enumerate(firm.pop(_ROWS, [])):
             origins[f"players[{i}].strengths[{j}]"] = n
     extra: list[dict[str, Any]] = []
@@ -288,6 +243,8 @@ def import_rows(
 
 
 _ROW, _ROWS = "\0row", "\0rows"  # a firm's first row and its strengths' rows, while importing
+_GIVEN = "\0given"  # (sector, product) → (level as given, 0 = none; its row), while importing
+_LEVEL, _TAKEN = "level", "taken"  # what `_add_strengths` refused
 
 
 def _check_cells(row: dict[str, str], n: int, bad: Any) -> None:
@@ -429,9 +386,15 @@ def _add_strengths(
     file: str,
     year: int,
     took: Any,
-) -> str:
-    """Add the row's products to the firm's strengths; a stage the dataset already rates
-    for an existing firm is returned instead (as sector/stage)."""
+) -> tuple[str, str] | None:
+    """Add the row's products to the firm's strengths. Refused, as (what, message): a
+    stage the dataset already rates for an existing firm, or a product an earlier row
+    gave another level (the row is not merged: one of the two is wrong)."""
+    from .errors import printable
+
+    # the file's name in written text (a title, a note): escaped, as a name with a
+    # control character would otherwise be refused at a column the sheet does not have
+    shown = printable(Path(file).name)
     where = sec.products()
     rated = level or UNRATED_LEVEL
     note = row.get("note", "")
@@ -448,13 +411,26 @@ def _add_strengths(
             source["url"] = row["url"]
     else:
         took("source = the imported file itself (no source given)")
-        source["title"] = f"{Path(file).name}, row {n} (user's spreadsheet; no source given)"
+        source["title"] = f"{shown}, row {n} (user's spreadsheet; no source given)"
     by_stage: dict[str, list[str]] = {}
     for pid in products:
         by_stage.setdefault(where[pid][0].id, []).append(pid)
     for stage in by_stage:
         if (sec.id, stage) in firm.get("taken", ()):
-            return f"{sec.id}/{stage}"
+            return (
+                _TAKEN,
+                f"{firm['id']!r} already has a strength at {sec.id}/{stage} in the dataset",
+            )
+    given = firm.setdefault(_GIVEN, {})
+    for pid in products:
+        earlier, at = given.get((sec.id, pid), (level, n))
+        if earlier != level:
+            return _LEVEL, (
+                f"{firm['id']!r} has {pid} at {_said(level)} here but {_said(earlier)} on row "
+                f"{at}; give one level"
+            )
+    for pid in products:
+        given.setdefault((sec.id, pid), (level, n))
     current = {(s["sector"], s["stage"]): s for s in firm["strengths"]}
     for stage, pids in by_stage.items():
         entry = current.get((sec.id, stage))
@@ -466,7 +442,7 @@ def _add_strengths(
                 "level": rated,
                 "products": {},
                 "tags": [] if level else [UNRATED_TAG],
-                "note": f"{label}: {note or f'imported from {Path(file).name} row {n}'}",
+                "note": f"{label}: {note or f'imported from {shown} row {n}'}",
                 "as_of": as_of or src_year or year,
                 "sources": [source],
             }
@@ -475,7 +451,11 @@ def _add_strengths(
         for pid in pids:
             entry["products"][pid] = max(entry["products"].get(pid, 0), rated)
         entry["level"] = max(entry["level"], rated)
-    return ""
+    return None
+
+
+def _said(level: int) -> str:
+    return f"level {level}" if level else "no level (unrated)"
 
 
 def players_path(target: Path, stem: str) -> Path:

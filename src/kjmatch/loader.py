@@ -181,6 +181,12 @@ def no_evidence(folder: Path, what: str, expected: str) -> DataError:
     """An --evidence folder without the file a command needs (`expected`, a path inside
     it), naming any folder inside it that has one (the evidence folder `trade import`
     wrote, one level down, say)."""
+    if folder.is_file():
+        return _fail(
+            folder,
+            "--evidence takes the folder `kjmatch trade import -o DIR` wrote, not a file in "
+            f"it; did you mean --evidence {folder.parent}?",
+        )
     if not folder.is_dir():
         return _fail(folder, "evidence folder not found (written by `kjmatch trade import -o DIR`)")
     why = f"no {what} in this evidence folder (expected {expected}, as `kjmatch trade import -o DIR` writes)"

@@ -20,7 +20,11 @@ def _nfc(name: str) -> str:
 
 
 def _folded(name: str) -> str:
-    return _nfc(name.casefold())
+    """A name as names are compared: case and compatibility forms folded (NFKC), so
+    full-width `ＴＯＹＯＴＡ` and half-width katakana find what they spell."""
+    return " ".join(
+        unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold()).split()
+    )
 
 
 def sector(ds: Dataset, name: str, field: str = "sector") -> str:

@@ -89,6 +89,8 @@ FLAGS = {
     "concordance": "--concordance",
     "engine": "--engine",
     "query": "HS|PRODUCT",
+    "samples": "--samples",
+    "seed": "--seed",
 }
 # reported: `report` has told the user; command: the command being run, for the --debug hint
 STATE: dict[str, Any] = {"debug": False, "reported": False, "command": ""}
@@ -112,12 +114,15 @@ def report(exc: BaseException) -> ExitCode:
         # them); a problem with the folder itself (not found, not readable) has no line
         for p in exc.problems:
             err(str(p) if p.line else f"kjmatch: error: {p}")
-        if len(exc.problems) > 1 or exc.omitted:
+        # the list ends with one `kjmatch: error:` line, whatever its length, unless
+        # its only line already was one
+        if any(p.line for p in exc.problems) or len(exc.problems) > 1 or exc.omitted:
             files = sorted({p.file for p in exc.problems})
             where = files[0] if len(files) == 1 else f"{len(files)} files"
             total = len(exc.problems) + exc.omitted
             more = f" (the first {len(exc.problems)} shown; {exc.omitted:,} more)"
-            err(f"kjmatch: error: {total:,} problems in {where}{more if exc.omitted else ''}")
+            what = "problem" if total == 1 else "problems"
+            err(f"kjmatch: error: {total:,} {what} in {where}{more if exc.omitted else ''}")
     elif isinstance(exc, RequestError):
         flag = FLAGS.get(exc.field, "")
         err(f"kjmatch: error: {flag + ': ' if flag else ''}{exc}")
@@ -195,6 +200,17 @@ def _no_type(ctx: Any) -> None:
     return None
 
 
+def _usage_name(param: Any) -> Any:
+    """An argument as usage lines write it: `FILE`, `[EVENT]` (optional), `FILES...`."""
+
+    def name() -> str:
+        text = param.metavar or (param.name or "").upper()
+        text = text if param.required else f"[{text}]"
+        return text + ("..." if param.nargs != 1 and not text.endswith("...") else "")
+
+    return name
+
+
 def _type_of(param: Any) -> tuple[Any, str]:
     """A parameter's choices (if any) and type name, in typer's newer API or click's."""
     desc = getattr(param, "type_descriptor", None)
@@ -216,6 +232,8 @@ def readable_metavars(command: Any) -> Any:
         if param.param_type_name == "argument":
             if not choices and hasattr(param, "display_type_rich"):
                 param.display_type_rich = _no_type  # newer typer: `FILE <path>` → `FILE`
+            if hasattr(param, "_usage_display_name"):  # newer typer: `{FILE}`, `[[EVENT]]`
+                param._usage_display_name = _usage_name(param)
             if param.metavar is None:
                 param.metavar = (param.name or "").upper() + ("..." if param.nargs != 1 else "")
             continue

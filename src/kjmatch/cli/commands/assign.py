@@ -40,7 +40,7 @@ def assign(
     event_file: Annotated[
         Path | None,
         typer.Argument(
-            metavar="[EVENT]",
+            metavar="EVENT",
             help="Event file: YAML or JSON (`kjmatch schema event`), or a CSV/XLSX sheet "
             "(one row per participant). Without one: flags.",
             show_default=False,

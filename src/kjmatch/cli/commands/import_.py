@@ -36,7 +36,9 @@ def import_firms(
     ] = None,
     sector: Annotated[
         str | None,
-        typer.Option("--sector", "-s", metavar="ID", help="Sector of every row without one."),
+        typer.Option(
+            "--sector", "-s", metavar="ID", help="Sector (id or name) of every row without one."
+        ),
     ] = None,
     year: Annotated[
         int | None,

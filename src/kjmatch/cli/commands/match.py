@@ -89,10 +89,16 @@ def match(
     """
 
     from kjmatch import lookup
+    from kjmatch.errors import RequestError
     from kjmatch.output.pairings import match_output
     from kjmatch.scoring.ranking import StabilityRequest
     from kjmatch.scoring.ranking import match as run_match
 
+    for given, flag in ((samples, "samples"), (seed, "seed")):
+        if given is not None and not stability:
+            raise RequestError(
+                "is used only with --stability; add --stability or leave it out", flag
+            )
     ds = io.load()
     sector = lookup.sector(ds, sector)
     kr = [lookup.player(ds, k, "KR", "korea") for k in korea] if korea else None

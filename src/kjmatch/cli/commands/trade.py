@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from kjmatch.cli.application import app, err
+from kjmatch.cli.application import BoundaryGroup, app, err
 from kjmatch.cli.options import (
     CommandIO,
     DataDirOpt,
@@ -23,6 +23,7 @@ from kjmatch.cli.options import (
 )
 
 trade_app = typer.Typer(
+    cls=BoundaryGroup,  # its commands' usage lines and metavars as every other command's
     help="Official trade statistics (CEPII BACI, UN Comtrade) as dated, sourced evidence.",
     no_args_is_help=True,
 )
