@@ -36,6 +36,8 @@ def with_row(row: str) -> str:
         ("2022,KR,410,392020,5,", ":12:6:", "i (exporter): 'KR' is not a whole number"),
         ("2022,392,410,392020,5,lots", ":12:23:", "q (quantity): 'lots'"),
         ("2022,392,410,392020,5", ":12:", "5 fields; a BACI row has 6"),
+        # QA round 2: a stray row of another year became "Korea supplied 100% … in 2021"
+        ("2021,410,392,854232,1000000.0,2.0", ":12:1:", "t (year): 2021 in a file named for 2022"),
     ],
 )
 def test_a_bad_row_is_located(

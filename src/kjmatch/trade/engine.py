@@ -29,7 +29,7 @@ def available() -> bool:
     return True
 
 
-def baci_query(path: Path, headings: list[str], delim: str = ",") -> str:
+def baci_query(path: Path, headings: list[str], delim: str = ",", year: int | None = None) -> str:
     """The one aggregate over a BACI file (the benchmark runs a bare query beside it).
 
     `k` is read as a number: the fastest check that it is all digits, and the leading
@@ -44,6 +44,7 @@ def baci_query(path: Path, headings: list[str], delim: str = ",") -> str:
     for h in headings:
         bits[int(h)] = "1"
     heads = "".join(bits)
+    other_year = f" OR t <> {int(year)}" if year is not None else ""  # the name's year
     return f"""
         SELECT t, i, CASE WHEN j IN ({pair}) THEN j END AS jb,
                CASE WHEN k BETWEEN 10000 AND 999999
@@ -54,7 +55,7 @@ def baci_query(path: Path, headings: list[str], delim: str = ",") -> str:
                                 OR v IS NULL OR k < 10000 OR k > 999999
                                 OR v < 0 OR isnan(v) OR isinf(v) OR q < 0
                                 OR t < 1900 OR t > 2100 OR i < 0 OR j < 0
-                                OR i > 999 OR j > 999) AS bad
+                                OR i > 999 OR j > 999{other_year}) AS bad
         FROM read_csv('{name}', header = true, delim = '{delim}', quote = '"',
                       auto_detect = false, nullstr = ['', 'NA'],
                       columns = {{'t': 'INTEGER', 'i': 'INTEGER', 'j': 'INTEGER',
@@ -125,7 +126,12 @@ def _aggregate(
 ) -> None:
     con = connect()
     try:
-        rows = run(con, baci_query(path, headings, header.delim), f"Reading {path.name}", progress)
+        rows = run(
+            con,
+            baci_query(path, headings, header.delim, header.year),
+            f"Reading {path.name}",
+            progress,
+        )
     except Exception as exc:
         _locate(path, header, keep, exc, misfits)
         return

@@ -237,6 +237,7 @@ class Header:
     delim: str
     names: list[str]  # lower-case, stripped
     columns: dict[str, int]  # role → index (comtrade, countries)
+    year: int | None = None  # the one year a BACI file's name states (`_Y2023_`)
 
 
 def sniff(path: Path) -> Header:
@@ -267,7 +268,8 @@ def sniff(path: Path) -> Header:
                 f"{len(names)} columns; a BACI file has exactly {len(BACI_COLUMNS)}: "
                 f"{','.join(BACI_COLUMNS)}",
             )
-        return Header("baci", delim, names, {})
+        named = BACI_NAME.search(path.name)
+        return Header("baci", delim, names, {}, int(named.group(2)) if named else None)
     if "country_code" in names:
         iso = next((c for c in ("country_iso2", "iso_2digit_alpha") if c in names), None)
         name = next(
@@ -402,6 +404,14 @@ def _baci_row(path: Path, header: Header, keep: Keep, flows: Flows, number: int,
         at = cols[min(len(fields), 6) - 1] if len(fields) > 6 else len(text) + 1
         raise problem(path, number, at, f"{len(fields)} fields; a BACI row has 6 (t,i,j,k,v,q)")
     t = _number(path, number, cols[0], "t (year)", fields[0], 1900, 2100)
+    if header.year is not None and t != header.year:
+        raise problem(
+            path,
+            number,
+            cols[0],
+            f"t (year): {t} in a file named for {header.year}; a BACI "
+            "file holds one year (a stray row from another file?)",
+        )
     i = _number(path, number, cols[1], "i (exporter)", fields[1], 0, 999)
     j = _number(path, number, cols[2], "j (importer)", fields[2], 0, 999)
     k = hs6(fields[3])
