@@ -76,6 +76,23 @@ def player(ds: Dataset, name: str, country: str | None = None, field: str = "pla
     return pid
 
 
+def pair(ds: Dataset, korea: str, japan: str, fields: tuple[str, str]) -> tuple[str, str]:
+    """A Korean and a Japanese player's ids; given the other way round (a Japanese firm
+    first), the error says so and gives the order that works."""
+    kid, jid = player(ds, korea, None, fields[0]), player(ds, japan, None, fields[1])
+    kc, jc = ds.players[kid].country, ds.players[jid].country
+    if (kc, jc) == ("JP", "KR"):
+        raise RequestError(
+            f"{kid!r} is Japanese and {jid!r} Korean: give the Korean firm first ({jid} {kid})",
+            fields[0],
+        )
+    if kc != "KR":
+        raise RequestError(f"{kid!r} is not a Korean player", fields[0])
+    if jc != "JP":
+        raise RequestError(f"{jid!r} is not a Japanese player", fields[1])
+    return kid, jid
+
+
 def _suggestions(wanted: str, pool: list[Player], n: int = 5) -> list[str]:
     """Players a mistyped name may mean, best first: those whose id or a name starts with
     it (`hyundai` → `hyundai-motor`), then those that contain it, each with the most

@@ -74,7 +74,7 @@ def test_explain_matches_match_on_bundled_data() -> None:
 
 def test_explain_wrong_sides_and_unlinked(tiny: Path) -> None:
     code, out, err = run("explain", "jp-filmco", "kr-cellco", "--data-dir", str(tiny))
-    assert code == 2 and "is not a Korean player" in err and out == ""
+    assert code == 2 and "give the Korean firm first (kr-cellco jp-filmco)" in err and out == ""
     code, out, err = run("explain", "kr-carco", "jp-oreco", "--data-dir", str(tiny), "--json")
     assert code == 0 and json.loads(out)["sectors"] == []
     assert "no linked stages" in err

@@ -62,8 +62,7 @@ def compare(
         (korea_a, japan_a, ("korea_a", "japan_a")),
         (korea_b, japan_b, ("korea_b", "japan_b")),
     ):
-        kid = lookup.player(ds, k, "KR", kf)
-        jid = lookup.player(ds, j, "JP", jf)
+        kid, jid = lookup.pair(ds, k, j, (kf, jf))
         p = best_pairing(ds, kid, jid, sector=sector, weights=w, as_of=as_of)
         if p is None:
             where = f"sector {sector}" if sector else "any shared sector"

@@ -37,8 +37,7 @@ def explain(
     from kjmatch.scoring.ranking import explain as run_explain
 
     ds = io.load()
-    korea = lookup.player(ds, korea, "KR", "korea_arg")
-    japan = lookup.player(ds, japan, "JP", "japan_arg")
+    korea, japan = lookup.pair(ds, korea, japan, ("korea_arg", "japan_arg"))
     if sector:
         sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
