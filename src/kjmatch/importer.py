@@ -344,7 +344,9 @@ def _products(sec: m.Sector, row: dict[str, str], n: int, bad: Any) -> list[str]
     for item in (x for x in _SPLIT.split(row.get("products", "")) if x):
         pid = index.get(item.casefold())
         if pid is None:
-            close = nearest(item, [p.id for st in sec.stages for p in st.products], n=3)
+            # by any name (en, ko, ja) or id, so a Korean or Japanese name gets one too
+            named = nearest(item.casefold(), list(index), n=6)
+            close = list(dict.fromkeys(index[x] for x in named))[:3]
             hint = f"; nearest: {', '.join(close)}" if close else ""
             bad(n, "products", f"no product {item!r} in {sec.id}{hint}")
             return []

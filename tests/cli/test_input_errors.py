@@ -280,3 +280,15 @@ def test_a_bad_sector_does_not_hide_slot_ranges(tmp_path: Path) -> None:
     code, out, err = run("assign", str(yaml_day))
     assert code == 1
     assert "slot 9 is outside 1–4" in err and "unknown sector 'batterys'" in err
+
+
+def test_a_misspelt_korean_product_name_gets_a_nearest_product(tmp_path: Path) -> None:
+    """QA round 2, 12b: only Latin misspellings got a suggestion."""
+    sheet = tmp_path / "kr.csv"
+    sheet.write_text("name,products,level\nTest Firm,이차전지 분리막,3\n", encoding="utf-8")
+    code, out, err = run(
+        "import", str(sheet), "--country", "KR", "-s", "batteries", "--into", str(tmp_path / "d")
+    )
+    assert code == 1 and out == ""
+    assert "no product '이차전지 분리막' in batteries; nearest: " in err
+    assert "separators" in err.split("nearest: ")[1]
