@@ -14,7 +14,6 @@ from kjmatch.scoring.partners import sector_of
 from kjmatch.scoring.ranking import Pairing
 
 from .documents import Output, meta, source_doc
-from .historical import Reasons
 from .pairings import evidence_doc, pairing_doc
 
 if TYPE_CHECKING:
@@ -26,7 +25,7 @@ def _compared(ds: Dataset, p: Pairing) -> c.ComparedPairing:
     return {
         **pairing_doc(p),
         "sector": {"id": sid, "name": ds.sectors[sid].name.en},
-        "evidence": evidence_doc(p.best, Reasons(ds, ds.sectors[sid])),
+        "evidence": evidence_doc(p.best),
     }
 
 

@@ -15,23 +15,18 @@ from kjmatch.model import Dataset, Sector
 
 if TYPE_CHECKING:
     from kjmatch.scoring.chain import Chain
-    from kjmatch.scoring.evidence import Evidence
     from kjmatch.scoring.links import Link
 
     from . import contract as c
 
 
 class Reasons:
-    """The `historical` reasons of one sector's facts and the dataset's ties."""
+    """The `historical` reason behind a link's gap that is no side of the link (evidence
+    items carry their own, from scoring)."""
 
     def __init__(self, ds: Dataset, sector: Sector) -> None:
         self.ds, self.sector = ds, sector
         self._chain: Chain | None = None
-
-    def evidence(self, e: Evidence) -> str | None:
-        """The reason a historical fact or tie behind `e` is kept, else None (scoring
-        carries it on the evidence item)."""
-        return e.historical
 
     def gap(self, link: Link, buyer_id: str) -> list[c.HistoricalNote]:
         """The buyer country's strongest maker of the supplier's product (the one the

@@ -37,8 +37,7 @@ def _side(p: Player, link: Link, korea: bool) -> c.Side:
     }
 
 
-def evidence_doc(link: Link, kept: Reasons) -> list[c.Evidence]:
-    """`kept`: the sector's `historical` reasons."""
+def evidence_doc(link: Link) -> list[c.Evidence]:
     return [
         {
             "component": e.component,
@@ -51,7 +50,7 @@ def evidence_doc(link: Link, kept: Reasons) -> list[c.Evidence]:
             "value": e.value,
             "counted": e.counted,
             "source": e.source,
-            "historical": kept.evidence(e),
+            "historical": e.historical,
         }
         for e in link.evidence
     ]
@@ -267,7 +266,7 @@ def link_doc(link: Link, ds: Dataset, firms: tuple[str, str], kept: Reasons) -> 
         "components": dict(link.components),
         "contributions": dict(link.contributions),
         "reasons": list(link.reasons),
-        "evidence": evidence_doc(link, kept),
+        "evidence": evidence_doc(link),
         "historical": kept.gap(link, buyer),
         "korea_strength": strength_doc(link.korea_strength, ds),
         "japan_strength": strength_doc(link.japan_strength, ds),

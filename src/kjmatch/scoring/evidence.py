@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple, TypeVar
 
 from kjmatch.model import (
+    TIE_LABELS,
     ExportControl,
     ImportShare,
     Relationship,
@@ -29,17 +30,8 @@ COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
 PAIR = ("KR", "JP")
 FACT_HALF_LIFE = 5.0  # years: a trade share or control is half as telling five years on
 TIE_HALF_LIFE = 8.0  # years since a tie was last confirmed (or ended)
-TIE_WORDS = {  # a tie's type in a sentence
-    "supply": "supply",
-    "customer_order": "customer order",
-    "jv": "joint venture",
-    "equity": "equity",
-    "licence": "licence",
-    "rnd": "R&D",
-    "mou_study": "MoU or joint study",
-    "joint_procurement": "joint procurement",
-    "consortium": "consortium",
-}
+# a tie's type in a sentence: the label, but "an MoU / study tie" reads badly in prose
+TIE_WORDS = {**TIE_LABELS, "mou_study": "MoU or joint study"}
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
 # An empty side with no source saying the country has no maker is a hole in the data,
 # not a proven absence: its gap counts half. A documented absence counts in full, aged
