@@ -132,9 +132,9 @@ class Side(TypedDict):
 
 
 class PairStability(TypedDict):
-    top_share: float
-    rank_min: int
-    rank_max: int
+    top_share: float  # share of samples with the pair in the list's top N
+    rank_min: int | None  # the range of its `rank` (null where `rank` is)
+    rank_max: int | None
 
 
 class StabilitySummary(TypedDict):

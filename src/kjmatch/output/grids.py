@@ -205,7 +205,8 @@ def pairings_grid(
         ]
         if stab:
             s = p["stability"]
-            row.append(cell(f"{s['top_share']:.0%}\n#{s['rank_min']}–{s['rank_max']}"))
+            span = "–" if s["rank_min"] is None else f"#{s['rank_min']}–{s['rank_max']}"
+            row.append(cell(f"{s['top_share']:.0%}\n{span}"))
         rows.append(row)
     columns = [Column("#", "right", True), Column("score", "right", True)]
     columns += [Column("sector", "left", True)] if with_sector else []

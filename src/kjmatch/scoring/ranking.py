@@ -171,8 +171,10 @@ def _match(
     ranked = _ranks(ranked)
     if top is not None and not exhaustive:
         ranked = ranked[: max(top, pool)]  # the one extra only told whether the last ties
+    field: list[Pairing] | None = None  # the whole sector's ranking, when filtered
     if filtered:
-        ranked = _full_ranks(ds, sector_id, w, chain.as_of, ranked)
+        field = _full_ranking(ds, sector_id, w, chain.as_of)
+        ranked = _full_ranks(field, ranked)
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
@@ -187,6 +189,9 @@ def _match(
             samples=stability.samples,
             seed=stability.seed,
             spread=stability.spread,
+            report=shown,
+            # a filtered list's ranks are the sector's: its ranges are too
+            field=None if not filtered else (field or []),
             progress=progress,
         )
         shown = [p._replace(stability=per_pair[(p.korea.id, p.japan.id)]) for p in shown]
@@ -228,22 +233,26 @@ def _ranks(ordered: list[Pairing]) -> list[Pairing]:
     return out
 
 
-def _full_ranks(
-    ds: Dataset, sector_id: str, w: Mapping[str, float], as_of: int, shown: list[Pairing]
-) -> list[Pairing]:
+def _full_ranking(
+    ds: Dataset, sector_id: str, w: Mapping[str, float], as_of: int
+) -> list[Pairing] | None:
+    """The whole sector's ranking, or None when it is too large to rank."""
+    size = len(ds.players_in(sector_id, "KR")) * len(ds.players_in(sector_id, "JP"))
+    if size > EXPLAIN_RANK_LIMIT:
+        return None
+    return match(ds, sector_id, weights=w, top=None, as_of=as_of).ranked
+
+
+def _full_ranks(full: list[Pairing] | None, shown: list[Pairing]) -> list[Pairing]:
     """The shown pairings with their ranks in the full sector ranking: 0 if it is too large
     to rank, or if the pair earned its rank with a link a filter leaves out (a
     `--direction` filter can show a weaker link; that rank is not this link's)."""
-    size = len(ds.players_in(sector_id, "KR")) * len(ds.players_in(sector_id, "JP"))
-    if size > EXPLAIN_RANK_LIMIT:
+    if full is None:
         return [p._replace(rank=0, shared_rank=False) for p in shown]
-    full = {
-        (p.korea.id, p.japan.id): p
-        for p in match(ds, sector_id, weights=w, top=None, as_of=as_of).ranked
-    }
+    by_pair = {(p.korea.id, p.japan.id): p for p in full}
     out = []
     for p in shown:
-        f = full[(p.korea.id, p.japan.id)]
+        f = by_pair[(p.korea.id, p.japan.id)]
         if _link_key(f.best) != _link_key(p.best):
             out.append(p._replace(rank=0, shared_rank=False))
         else:
