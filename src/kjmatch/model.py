@@ -230,7 +230,10 @@ class Product(Record):
     electricity, a filling station's service): it supplies no buyer across the border.
     `resells: true` marks a trading or offtake activity whose firms buy its inputs from
     many producers to resell them: making one of those inputs themselves (an offtaker's
-    equity in a plant) does not stop them buying it, so the in-house rule does not apply."""
+    equity in a plant) does not stop them buying it, so the in-house rule does not apply.
+    `whole_inputs: true` marks an activity that takes its inputs as whole goods (a
+    recycler's scrap and spent cells, a distributor's finished vehicles): their own inputs
+    do not feed it, so nothing links to it from two steps upstream."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
@@ -241,6 +244,7 @@ class Product(Record):
     inputs: tuple[Slug, ...] | None = None
     tradable: bool = True
     resells: bool = False
+    whole_inputs: bool = False
     absent: tuple[Absence, ...] = ()  # countries documented to have no maker of it
 
 

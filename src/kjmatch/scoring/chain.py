@@ -50,6 +50,9 @@ class Chain:
                 if seen[cur] >= 2:
                     continue
                 for nxt in self.feeds[cur]:
+                    # a recycler or distributor takes its inputs whole: not their inputs
+                    if seen[cur] and self.products[nxt].whole_inputs:
+                        continue
                     if nxt not in seen:
                         seen[nxt] = seen[cur] + 1
                         queue.append(nxt)
