@@ -46,6 +46,7 @@ def build(
     complements: list[dict[str, Any]] | None = None,
     local: frozenset[str] = frozenset(),
     resells: frozenset[str] = frozenset(),
+    whole: frozenset[str] = frozenset(),
     absent: dict[str, list[dict[str, Any]]] | None = None,
 ) -> Dataset:
     sector = copy.deepcopy(SECTOR)
@@ -56,6 +57,8 @@ def build(
                 prod["tradable"] = False
             if prod["id"] in resells:
                 prod["resells"] = True
+            if prod["id"] in whole:
+                prod["whole_inputs"] = True
             if absent and prod["id"] in absent:
                 prod["absent"] = absent[prod["id"]]
     if facts:
@@ -179,6 +182,25 @@ def test_an_empty_side_counts_half_a_gap_unless_a_source_says_it_is_empty(
         build(tmp_path / "d", absent={"tools": [no_maker("JP", 2024)]}), "kr-cellco", "jp-toolco"
     )
     assert other is not None and other.best.components["gap"] == pytest.approx(0.5)
+
+
+def test_an_activity_taking_its_inputs_whole_links_only_to_them(tmp_path: Path) -> None:
+    """A recycler takes scrap cells whole: the cells' film is no supply to it, while the
+    cells themselves still are."""
+    plain = build(tmp_path / "plain")
+    two = pair(plain, "kr-carco", "jp-filmco")
+    assert two is not None and two.best.hops == 2  # film → cells → cars
+    ds = build(tmp_path / "whole", whole=frozenset({"cars"}))
+    assert pair(ds, "kr-carco", "jp-filmco") is None
+    direct = pair(ds, "kr-cellco", "jp-carco")
+    assert direct is not None and direct.best.hops == 1
+    ranked = {(q.korea.id, q.japan.id) for q in match(ds, "widgets", top=None).pairings}
+    assert ("kr-carco", "jp-filmco") not in ranked and ("kr-cellco", "jp-carco") in ranked
+    fast = match(ds, "widgets", top=3)
+    full = match(ds, "widgets", top=None, exhaustive=True)
+    assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+        (q.korea.id, q.japan.id, q.score) for q in full.pairings[:3]
+    ]
 
 
 def test_a_buyer_that_resells_its_inputs_buys_whatever_it_makes_itself(tmp_path: Path) -> None:

@@ -178,12 +178,14 @@ def contexts(draw: st.DrawFn, products: tuple[str, ...]) -> StageContext:
 @st.composite
 def datasets(draw: st.DrawFn) -> Dataset:
     """Random players with product levels, ties of every status and kind (horizontal too),
-    facts of both countries, complements, ageing, products that cannot be traded or that
-    resell their inputs, and documented absences, on the tiny chain."""
+    facts of both countries, complements, ageing, products that cannot be traded, that
+    resell their inputs or that take them whole, and documented absences, on the tiny chain."""
     stages = []
     local = draw(st.sets(st.sampled_from(["ore", "film", "cells"]), max_size=2))
     # some products resell their inputs (offtakers): their makers' own make does not count
     resells = draw(st.sets(st.sampled_from(["film", "cells", "cars"]), min_size=1, max_size=2))
+    # some take their inputs whole (recyclers): nothing links to them from two steps up
+    whole = draw(st.sets(st.sampled_from(["cells", "cars"]), max_size=1))
     for st_ in SECTOR_OBJ.stages:
         if st_.id == "film":
             st_ = dataclasses.replace(st_, products=FILM_PRODUCTS)
@@ -196,6 +198,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
                     p,
                     tradable=p.id not in local,
                     resells=p.id in resells,
+                    whole_inputs=p.id in whole,
                     absent=tuple(
                         Absence(country=c, year=y, note="n", source=SRC)
                         for c, y in draw(
