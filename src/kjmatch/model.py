@@ -83,6 +83,7 @@ RelationshipType = Literal[
     "mou_study",
     "joint_procurement",
     "consortium",
+    "talks",  # reported talks, no agreement: recorded (the pair is not new), never counted
 ]
 # ties of these types between makers of one product are cooperation, not rivalry
 HORIZONTAL_TYPES = frozenset(
@@ -99,6 +100,7 @@ TIE_LABELS: dict[str, str] = {  # a tie type as people read it; JSON and CSV kee
     "mou_study": "MoU / study",
     "joint_procurement": "joint procurement",
     "consortium": "consortium",
+    "talks": "talks",
 }
 
 

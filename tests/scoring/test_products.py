@@ -702,3 +702,32 @@ def test_as_of_a_past_year_sees_a_tie_that_ended_later_as_active(tmp_path: Path)
         e for e in then.best.evidence if e.component == "relationship" and "film-deal" in e.text
     ]
     assert e.year == 2010 and "active" in e.text and "ended" not in e.text
+
+
+def test_reported_talks_make_a_pair_known_but_count_nowhere(tmp_path: Path) -> None:
+    """Talks without an agreement: no horizontal link, no relationship or peer credit,
+    yet the pair is not new, and the reason says why the record is not counted."""
+    talks = jv("kr-saltco", "jp-saltco", type="talks", status="announced")
+    ds = build(tmp_path / "t", players=SALT_MAKERS, ties=[talks])
+    rivals = pair(build(tmp_path / "r", players=SALT_MAKERS), "kr-saltco", "jp-saltco")
+    p = pair(ds, "kr-saltco", "jp-saltco")
+    assert p is not None and rivals is not None
+    assert p.best.direction == "same-stage" and p.best.components["relationship"] == 0
+    assert pair(ds, "kr-saltco", "jp-saltco", directions=["horizontal"]) is None
+    assert any(r.startswith("Talks reported (announced 2024)") for r in p.best.reasons)
+    assert p.best.components["novelty"] == 0 < rivals.best.components["novelty"]
+    assert pair(ds, "kr-saltco", "jp-saltco", new_only=True) is None
+
+
+def test_a_tie_not_counted_says_which_side_rules_it_out(tmp_path: Path) -> None:
+    """A film deal naming the Korean firm's cells-side product elsewhere: the reason names
+    what the tie concerns for that firm, not the link's own product."""
+    deal = jv("kr-duoco", "jp-filmco", type="supply", products=["salt", "film"])
+    duoco = player("kr-duoco", "KR", strength("cells", 5), with_products("film", 3, {"salt": 3}))
+    ds = build(tmp_path, players=[duoco], ties=[deal])
+    p = pair(ds, "kr-duoco", "jp-filmco")
+    assert p is not None
+    link = next(k for k in p.links if k.korea_product.id == "cells")
+    why = [r for r in link.reasons if r.startswith("Documented tie")]
+    assert len(why) == 1
+    assert "(for " in why[0] and "it concerns Salt, not Cells)" in why[0]

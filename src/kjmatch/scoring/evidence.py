@@ -368,8 +368,8 @@ def tie_applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> boo
     sector, and where it names products, at least one of the link's, and on each side
     one the tie names if it names any that side's firm makes (a cylindrical-cell deal
     does not vouch for the same firms' pouch cells, nor for a flow the other way)."""
-    if chain.sector.id not in r.sectors:
-        return False
+    if chain.sector.id not in r.sectors or r.type == "talks":
+        return False  # talks without an agreement document no cooperation or supply
     if not r.products:
         return True
     if not any(p in r.products for p in products):
@@ -426,21 +426,38 @@ def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
     products or another sector, so not counted here."""
     kind = TIE_WORDS[r.type]
     where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
-    if not tie_applies(chain, r, products):
-        about = (
-            f"it concerns {', '.join(chain.products[p].name.en if p in chain.products else p for p in r.products)}"
-            if chain.sector.id in r.sectors
-            else "it concerns another sector"
-        )
+    if r.type == "talks":
         return (
-            f"Documented tie{where}, not counted at this link ({about}): {kind} "
-            f"({_when(r)}): {r.id}."
+            f"Talks reported{where} ({_when(r)}), no agreement found: recorded, so the pair "
+            f"is not new, but not counted as a tie: {r.id}."
+        )
+    if not tie_applies(chain, r, products):
+        return (
+            f"Documented tie{where}, not counted at this link ({_not_here(chain, r, products)}): "
+            f"{kind} ({_when(r)}): {r.id}."
         )
     age, d = _tie_age(chain, r)
     return (
         f"Existing tie{where}: {kind} ({_when(r)}): {r.summary} "
         f"[{_age_words(age, d, TIE_HALF_LIFE)}]"
     )
+
+
+def _not_here(chain: Chain, r: Relationship, products: tuple[str, str]) -> str:
+    """Why `tie_applies` is false for this link, in words: the sector, or the products
+    the tie names on the side that rules it out (other sectors' products unnamed)."""
+    if chain.sector.id not in r.sectors:
+        return "it concerns another sector"
+    names = [chain.products[p].name.en for p in r.products if p in chain.products]
+    elsewhere = " and products of other sectors" if len(names) < len(r.products) else ""
+    for firm, country, product in ((r.korea, "KR", products[0]), (r.japan, "JP", products[1])):
+        own = [chain.products[p].name.en for p in r.products if chain.level(country, p, firm)]
+        if product not in r.products and own:
+            return (
+                f"for {chain.name(firm)} it concerns {', '.join(own)}, "
+                f"not {chain.products[product].name.en}"
+            )
+    return f"it concerns {', '.join(names) or 'other products'}{elsewhere}"
 
 
 def confirmed(r: Relationship) -> int:
