@@ -71,8 +71,10 @@ def test_an_ended_tie_is_dated_by_its_end_everywhere() -> None:
 
 def test_peer_and_existing_ties_in_explain_carry_labels() -> None:
     out = _ok("explain", "kg-mobility", "toray", "-s", "automobiles")
-    assert "an R&D tie (active 2024) with Hyundai Motor Company" in out
-    assert "[peer] R&D (active 2024): hyundai-toray-cfrp-materials-rnd" in out
+    # a running tie ages from its last confirmation, and says so
+    assert "an R&D tie (active 2024, last confirmed 2025) with Hyundai Motor Company" in out
+    assert "[peer] R&D (active 2024, last confirmed 2025): hyundai-toray-cfrp-materials-rnd" in out
+    assert "an R&D tie (active 2024) with Kia" in out
     assert " rnd " not in out and "(rnd" not in out  # the id only inside tie ids
 
 
