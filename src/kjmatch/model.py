@@ -104,6 +104,11 @@ TIE_LABELS: dict[str, str] = {  # a tie type as people read it; JSON and CSV kee
 }
 
 
+def possessive(name: str) -> str:
+    """English possessive of a name: "Isuzu Motors'", "Toray's"."""
+    return name + ("'" if name.endswith("s") else "'s")
+
+
 def tie_label(kind: str) -> str:
     """A tie type's label for people (`rnd` → "R&D")."""
     return TIE_LABELS.get(kind, kind.replace("_", " "))

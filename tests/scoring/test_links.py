@@ -54,3 +54,18 @@ def test_lazy_and_eager_explanations_agree(bundled: Dataset) -> None:
         assert fresh[0].reasons == reasons
         assert fresh[0].evidence == evidence
         assert fresh[0] == p.best
+
+
+def test_possessive_after_a_final_s() -> None:
+    from kjmatch.model import possessive
+
+    assert possessive("Isuzu Motors") == "Isuzu Motors'"
+    assert possessive("Toray") == "Toray's"
+
+
+def test_reasons_use_the_plain_possessive_after_a_final_s(bundled: Dataset) -> None:
+    from kjmatch.scoring.ranking import explain
+
+    (p,) = explain(bundled, "lg-energy-solution", "isuzu", sector="batteries")
+    text = " ".join(r for link in p.links for r in link.reasons)
+    assert "Isuzu Motors' " in text and "Isuzu Motors's" not in text

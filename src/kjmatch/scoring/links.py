@@ -6,7 +6,15 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from functools import partial
 from typing import Any
 
-from kjmatch.model import HORIZONTAL_TYPES, Player, Product, Relationship, Stage, Strength
+from kjmatch.model import (
+    HORIZONTAL_TYPES,
+    Player,
+    Product,
+    Relationship,
+    Stage,
+    Strength,
+    possessive,
+)
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, combine, values
 
 from .chain import Chain
@@ -279,8 +287,8 @@ def _explain(
         )
         how = "is a direct input to" if facts.hops == 1 else "is two steps upstream of"
         reasons.append(
-            f"{sup.name}'s {chain.products[sprod].name.en} (level {slevel}) {how} "
-            f"{buy.name}'s {chain.products[bprod].name.en} (level {blevel})."
+            f"{possessive(sup.name)} {chain.products[sprod].name.en} (level {slevel}) {how} "
+            f"{possessive(buy.name)} {chain.products[bprod].name.en} (level {blevel})."
         )
         _, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
         reasons += why
@@ -288,7 +296,7 @@ def _explain(
         if facts.in_house:
             reasons.append(
                 f"{buy.name} makes {chain.products[sprod].name.en} in-house at level {own}, "
-                f"at least {sup.name}'s {slevel}: they compete at it more than they would trade "
+                f"at least {possessive(sup.name)} {slevel}: they compete at it more than they would trade "
                 "it, so fit counts as for rivals."
             )
         elif own >= slevel:  # only where the buyer's product resells its inputs
