@@ -221,6 +221,7 @@ class PartnersDoc(TypedDict):
     as_of: int
     new_only: bool
     beyond_leaders: bool  # pairs of two sector leaders left out
+    directions: list[Direction]  # the directions ranked (all four unless --direction)
     candidates: int
     pairings: list[SectorPairing]
 

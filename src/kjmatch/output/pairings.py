@@ -195,7 +195,10 @@ def pairing_row(
     ]
 
 
-def partners_output(ds: Dataset, result: PartnersResult) -> Output:
+def partners_output(
+    ds: Dataset, result: PartnersResult, *, directions: Sequence[str] = DIRECTIONS
+) -> Output:
+    """`directions`: the directions asked for (all four unless --direction)."""
     from kjmatch.scoring.partners import sector_of  # only `partners` needs it (start-up)
 
     firms: list[c.Firm] = [
@@ -222,6 +225,7 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         "as_of": result.as_of,
         "new_only": result.new_only,
         "beyond_leaders": result.beyond_leaders,
+        "directions": [d for d in DIRECTIONS if d in set(directions)],
         "candidates": result.candidates,
         "pairings": pairings,
     }

@@ -87,7 +87,7 @@ def partners(
         scenario=scenario,
         as_of=as_of,
     )
-    io.emit(partners_output(ds, result))
+    io.emit(partners_output(ds, result, directions=chosen_directions(direction)))
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 
