@@ -128,7 +128,16 @@ def match(
             progress=progress,
             as_of=as_of,
         )
-    io.emit(match_output(result, ds, directions=chosen_directions(direction), korea=kr, japan=jp))
+    io.emit(
+        match_output(
+            result,
+            ds,
+            directions=chosen_directions(direction),
+            korea=kr,
+            japan=jp,
+            min_score=min_score,
+        )
+    )
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 

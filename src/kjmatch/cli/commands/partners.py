@@ -87,7 +87,9 @@ def partners(
         scenario=scenario,
         as_of=as_of,
     )
-    io.emit(partners_output(ds, result, directions=chosen_directions(direction)))
+    io.emit(
+        partners_output(ds, result, directions=chosen_directions(direction), min_score=min_score)
+    )
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 
