@@ -122,6 +122,21 @@ def shaped_by(f: Filters) -> str:
     return "; ".join(parts) + "."
 
 
+def tie_note(more: int, shown: Sequence[Pairing], *, by_rank: bool) -> list[str]:
+    """The line saying --top left out pairs that tie with the last one shown (`by_rank`:
+    they share its rank; else, across sectors or without a rank, its score)."""
+    if not more or not shown:
+        return []
+    last = shown[-1]
+    one = more == 1
+    pairs = "1 more pair" if one else f"{more} more pairs"
+    if by_rank and last.rank:
+        said = f"{'shares' if one else 'share'} rank {last.rank}"
+    else:
+        said = f"{'has' if one else 'have'} the last one's score too ({last.score:.2f})"
+    return [f"{pairs} {said} (--top {len(shown) + more} shows {'it' if one else 'them'})."]
+
+
 def _names(ds: Dataset, ids: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(ds.players[i].name for i in dict.fromkeys(ids or ()))
 
@@ -139,9 +154,10 @@ def match_output(
     korea: Sequence[str] | None = None,
     japan: Sequence[str] | None = None,
     min_score: float = 0.0,
+    more_tied: int = 0,
 ) -> Output:
     """`directions`, `korea`, `japan`, `min_score`: the filters asked for (ids; None:
-    every firm)."""
+    every firm); `more_tied`: pairs left out by --top with the last shown pair's score."""
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -154,6 +170,7 @@ def match_output(
         "korea": list(dict.fromkeys(korea)) if korea is not None else None,
         "japan": list(dict.fromkeys(japan)) if japan is not None else None,
         "candidates": result.candidates,
+        "more_tied": more_tied,
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
     if result.stability is not None:
@@ -193,6 +210,7 @@ def match_output(
         )
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
+    footer += tie_note(more_tied, result.pairings, by_rank=True)
     return Output(
         kind="match",
         data=data,
@@ -257,9 +275,10 @@ def partners_output(
     *,
     directions: Sequence[str] = DIRECTIONS,
     min_score: float = 0.0,
+    more_tied: int = 0,
 ) -> Output:
     """`directions`, `min_score`: the filters asked for (all four directions unless
-    --direction)."""
+    --direction); `more_tied`: pairs left out by --top with the last shown pair's score."""
     from kjmatch.scoring.partners import sector_of  # only `partners` needs it (start-up)
 
     firms: list[c.Firm] = [
@@ -288,6 +307,7 @@ def partners_output(
         "beyond_leaders": result.beyond_leaders,
         "directions": [d for d in DIRECTIONS if d in set(directions)],
         "candidates": result.candidates,
+        "more_tied": more_tied,
         "pairings": pairings,
     }
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
@@ -308,6 +328,7 @@ def partners_output(
             )
         )
     ]
+    footer += tie_note(more_tied, result.pairings, by_rank=False)
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"
         footer.append(f"{ds.players[fid].name} has strengths only in {where}.")
