@@ -233,8 +233,18 @@ PAIRING_COLUMNS = [
 ]  # fmt: skip
 
 
+# the products' ids, for joins back to the data and to JSON (after the columns above,
+# which keep their places)
+PRODUCT_ID_COLUMNS = ["korea_product_id", "japan_product_id"]
+
+
 def _columns() -> list[str]:
-    return [*PAIRING_COLUMNS, *(f"contribution_{c.name}" for c in components()), "relationships"]
+    return [
+        *PAIRING_COLUMNS,
+        *(f"contribution_{c.name}" for c in components()),
+        "relationships",
+        *PRODUCT_ID_COLUMNS,
+    ]
 
 
 def _numeric() -> frozenset[str]:
@@ -266,6 +276,8 @@ def pairing_row(
         b.japan_level,
         *(f"{b.contributions[c.name]:.2f}" for c in components()),
         "; ".join(brief(r, ids=ids) for r in p.relationships),
+        b.korea_product.id,
+        b.japan_product.id,
     ]
 
 
