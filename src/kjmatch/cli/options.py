@@ -29,9 +29,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
-class Country(str, Enum):
-    KR = "KR"
-    JP = "JP"
+def country_code(value: str | None, field: str) -> str | None:
+    """A country option (`--country`, `--importer`): KR or JP in either case, always
+    said and returned in upper case."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code not in ("KR", "JP"):
+        raise RequestError(f"{value!r} is not one of 'KR', 'JP'", field)
+    return code
 
 
 FormatOpt = Annotated[
