@@ -219,6 +219,10 @@ def import_rows(
         clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
         if clash:
             bad(n, "level" if clash[0] == _LEVEL else "products", clash[1])
+    if not count and not problems:  # a header alone: nothing to import, nothing written
+        problems.append(
+            Problem(file, 2, 1, "", "no data rows under the header row; nothing was imported")
+        )
     if problems:
         raise DataError(problems)
     origins: dict[str, int] = {}

@@ -292,3 +292,24 @@ def test_a_misspelt_korean_product_name_gets_a_nearest_product(tmp_path: Path) -
     assert code == 1 and out == ""
     assert "no product '이차전지 분리막' in batteries; nearest: " in err
     assert "separators" in err.split("nearest: ")[1]
+
+
+def test_a_header_only_sheet_is_a_located_error_and_writes_nothing(tmp_path: Path) -> None:
+    """QA round 3, finding 10d: `name,products,level` and no rows is not "added 0 firms"."""
+    for text in ("name,products,level\n", "name,products,level\n,,\n , , \n"):
+        sheet = tmp_path / "hdronly.csv"
+        sheet.write_text(text, encoding="utf-8")
+        into = tmp_path / "dd"
+        code, out, err = _import(sheet, into, "-s", "batteries")
+        assert (code, out) == (1, "")
+        assert err == (
+            f"{sheet}:2:1: no data rows under the header row; nothing was imported\n"
+            f"kjmatch: error: 1 problem in {sheet}\n"
+        )
+        assert not into.exists()
+    # into an existing dataset folder: it is left as it was
+    existing = write_dataset(tmp_path / "mine")
+    before = sorted(p.relative_to(existing) for p in existing.rglob("*"))
+    code, _, err = _import(tmp_path / "hdronly.csv", existing, "-s", "widgets")
+    assert code == 1 and "no data rows under the header row" in err
+    assert sorted(p.relative_to(existing) for p in existing.rglob("*")) == before
