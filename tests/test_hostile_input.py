@@ -57,6 +57,39 @@ def test_fifo_in_the_dataset_is_refused_not_read(tiny: Path) -> None:
     assert f"{tiny}/sectors/zz.yaml: cannot read file: it is a FIFO (named pipe)" in err
 
 
+def test_a_special_file_is_one_problem_among_all_the_others(tiny: Path) -> None:
+    """QA round 3, finding 6: a FIFO, a folder named like a data file, a syntax error and
+    a dangling reference in other files all come out in one run."""
+    import copy
+
+    from conftest import RELATIONSHIPS
+
+    os.mkfifo(tiny / "players" / "fifo.yaml")
+    (tiny / "players" / "dir.yaml").mkdir()
+    (tiny / "players" / "syntax.yaml").write_text("players: [\n", encoding="utf-8")
+    ties = copy.deepcopy(RELATIONSHIPS)
+    ties["relationships"][0].update(id="zz-dangling", japan="jp-filmcoo")
+    (tiny / "relationships" / "zz.yaml").write_text(yaml.safe_dump(ties), encoding="utf-8")
+    code, err = _validate(tiny)
+    assert code == 1
+    lines = err.splitlines()
+    assert f"kjmatch: error: {tiny}/players/fifo.yaml: cannot read file: it is a FIFO" in err
+    assert f"{tiny}/players/dir.yaml: cannot read file: it is a folder" in err
+    assert any(line.startswith(f"{tiny}/players/syntax.yaml:2:") for line in lines)
+    dangling = [line for line in lines if line.startswith(f"{tiny}/relationships/zz.yaml:")]
+    assert len(dangling) == 1 and "unknown player 'jp-filmcoo'" in dangling[0]
+    assert lines[-1].startswith("kjmatch: error: ") and "problems in" in lines[-1]
+
+
+def test_a_folder_named_like_a_data_file_is_reported(tiny: Path) -> None:
+    (tiny / "players" / "more.yaml").mkdir()
+    problems = _problems(tiny)
+    assert problems == [
+        f"{tiny}/players/more.yaml: cannot read file: it is a folder; only regular files "
+        "are read (rename it, or move its files up)"
+    ]
+
+
 def _special(kind: str, tmp_path: Path, suffix: str) -> tuple[Path, str]:
     """A FIFO, a folder or a character device named like a sheet, and how it is named."""
     if kind == "device":
@@ -278,3 +311,20 @@ def test_dataset_written_by_yaml_dump_with_tabs_and_newlines_is_fine(tmp_path: P
     note = load_dataset(root, use_cache=False).players["kr-cellco"].strengths[0].note
     assert note == "Line one\n\tLine two"
     assert yaml.safe_load(yaml.safe_dump({"n": note})) == {"n": note}
+
+
+def test_a_reference_the_broken_file_may_declare_is_not_reported_again(tiny: Path) -> None:
+    """No follow-on flood: an id written in the file that failed to parse may be declared
+    there, so only the syntax error is reported for it."""
+    import copy
+
+    from conftest import RELATIONSHIPS
+
+    (tiny / "players" / "syntax.yaml").write_text(
+        "players:\n  - id: jp-newco\n    name: [Newco\n", encoding="utf-8"
+    )
+    ties = copy.deepcopy(RELATIONSHIPS)
+    ties["relationships"][0].update(id="zz-new", japan="jp-newco")
+    (tiny / "relationships" / "zz.yaml").write_text(yaml.safe_dump(ties), encoding="utf-8")
+    problems = _problems(tiny)
+    assert len(problems) == 1 and problems[0].startswith(f"{tiny}/players/syntax.yaml:")

@@ -119,6 +119,17 @@ def slug(name: str) -> str:
     return _SLUG.sub("-", ascii_).strip("-")
 
 
+def name_id(name: str) -> str:
+    """A stable id for a name with no Latin letter (`한글회사`, `ｶﾀｶﾅ商事`): `firm-` and
+    the first 6 hex digits of the SHA-256 of its NFKC form, case-folded, so the same
+    name gets the same id wherever its row is (half-width kana, decomposed Hangul and
+    their composed forms alike)."""
+    import hashlib
+
+    key = unicodedata.normalize("NFKC", name.strip()).casefold()
+    return "firm-" + hashlib.sha256(key.encode("utf-8")).hexdigest()[:6]
+
+
 def _product_index(sector: m.Sector) -> dict[str, str]:
     """Every way a product may be written (id, names in three languages) → product id."""
     index: dict[str, str] = {}
@@ -189,7 +200,7 @@ def import_rows(
         products = _products(sec, row, n, bad)
         if not products:
             continue
-        pid = row.get("id") or _known(ds, name) or slug(name) or f"firm-row-{n}"
+        pid = row.get("id") or _known(ds, name) or slug(name) or name_id(name)
         if pid in ds.players:
             known = ds.players[pid]
             if known.name.casefold() != name.casefold() and not row.get("id"):
@@ -219,6 +230,10 @@ def import_rows(
         clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
         if clash:
             bad(n, "level" if clash[0] == _LEVEL else "products", clash[1])
+    if not count and not problems:  # a header alone: nothing to import, nothing written
+        problems.append(
+            Problem(file, 2, 1, "", "no data rows under the header row; nothing was imported")
+        )
     if problems:
         raise DataError(problems)
     origins: dict[str, int] = {}

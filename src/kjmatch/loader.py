@@ -63,11 +63,14 @@ def _fail(root: Path, message: str) -> DataError:
     return DataError([Problem(str(root), 0, 0, "", message)])
 
 
-def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
+def discover(root: Path, special: list[Problem] | None = None) -> dict[str, list[tuple[str, Path]]]:
     """The YAML files of each kind under `root`, in a stable order.
 
     Symlinks are followed only while they stay inside `root`; unreadable folders,
-    links leading out, loops and special files are all reported, never skipped.
+    links leading out, loops, special files (a FIFO, a device) and folders named like
+    a data file (`players/x.yaml/`) are all reported, never skipped: raised as one
+    DataError; given `special`, the special files and folders are added to it instead,
+    to be reported with every other file's problems (the other files are still read).
     """
     try:
         if not root.exists():
@@ -82,6 +85,7 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
         raise _fail(root, f"cannot open data folder: {exc.strerror or exc}") from None
     found: dict[str, list[tuple[str, Path]]] = {k: [] for k in KIND_DIRS}
     problems: list[Problem] = []
+    special = problems if special is None else special
 
     def outside(path: Path) -> bool:
         if not path.is_symlink():
@@ -123,7 +127,21 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
                 dirnames[:] = []
                 continue
             seen_dirs.add((st.st_dev, st.st_ino))
-            dirnames[:] = sorted(d for d in dirnames if not outside(Path(dirpath) / d))
+            named = [d for d in dirnames if d.endswith(SUFFIXES) and not d.startswith(".")]
+            for d in sorted(named):  # `players/x.yaml/`: a data file's name on a folder
+                special.append(
+                    Problem(
+                        str(Path(dirpath) / d),
+                        0,
+                        0,
+                        "",
+                        "cannot read file: it is a folder; only regular files are read "
+                        "(rename it, or move its files up)",
+                    )
+                )
+            dirnames[:] = sorted(
+                d for d in dirnames if d not in named and not outside(Path(dirpath) / d)
+            )
             for name in sorted(filenames):
                 if not name.endswith(SUFFIXES) or name.startswith("."):
                     continue
@@ -138,7 +156,7 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
                     continue
                 if not stat.S_ISREG(fst.st_mode):
                     kind_of = NotRegularFileError(path, fst.st_mode).kind
-                    problems.append(
+                    special.append(
                         Problem(
                             str(path),
                             0,
@@ -153,7 +171,7 @@ def discover(root: Path) -> dict[str, list[tuple[str, Path]]]:
         found[EVIDENCE] = evidence_files(root / EVIDENCE)
     if problems:
         raise DataError(problems)
-    if not found["sectors"]:
+    if not found["sectors"] and not special:
         raise _fail(
             root,
             "no sector files found (expected sectors/*.yaml); "
@@ -415,7 +433,8 @@ def load_dataset(
     folder, or a cache folder someone else could have written).
     """
     root = resolve_data_dir(data_dir)
-    found = discover(root)
+    skipped: list[Problem] = []  # special files: reported with every other problem
+    found = discover(root, skipped)
     for folder in evidence:
         files = evidence_files(folder) if folder.is_dir() else []
         if not files:  # a typo or the wrong level must not silently drop the evidence
@@ -423,7 +442,7 @@ def load_dataset(
         found.setdefault(EVIDENCE, []).extend(files)
     contents, unread = read_files(found)
     cache: tuple[Path, bytes] | None = None
-    if use_cache and not unread:
+    if use_cache and not unread and not skipped:
         base = cache_dir()
         if base is None and warn and not os.environ.get("KJMATCH_NO_CACHE"):
             warn("kjmatch: warning: no home folder for the cache; loading without it")
@@ -443,7 +462,7 @@ def load_dataset(
     from .validation import build
 
     with _gc_paused():
-        ds = build(contents, progress=progress, unread=unread)
+        ds = build(contents, progress=progress, unread=unread, special=skipped)
     ds.root = str(root)
     if cache:
         _write_cache(cache[0] / _entry_name(root, evidence), cache[1], key, ds)

@@ -122,14 +122,24 @@ def tie_dated(status: str, year: int, ended: int | None, last_confirmed: int | N
     return last_confirmed or year
 
 
-def tie_when(status: str, year: int, ended: int | None, last_confirmed: int | None) -> str:
+def tie_when(
+    status: str,
+    year: int,
+    ended: int | None,
+    last_confirmed: int | None,
+    *,
+    confirmed: bool = True,
+) -> str:
     """A tie's status and year as people read them: "active 2023" (its start), "ended 2024"
     (the year it ended or was completed, which it is aged from), never "ended 2022" for
-    a tie that started in 2022."""
-    shown = (
-        tie_dated(status, year, ended, last_confirmed) if status in ("ended", "completed") else year
-    )
-    return f"{status} {shown}"
+    a tie that started in 2022. A tie aged from a later confirmation says so ("active
+    2013, last confirmed 2024"), so an age beside it ("2 years old") reads right;
+    `confirmed=False` leaves that out (a table cell)."""
+    if status in ("ended", "completed"):
+        return f"{status} {tie_dated(status, year, ended, last_confirmed)}"
+    if confirmed and last_confirmed and last_confirmed != year:
+        return f"{status} {year}, last confirmed {last_confirmed}"
+    return f"{status} {year}"
 
 
 ControlStatus = Literal["in_force", "suspended", "lifted"]

@@ -74,12 +74,24 @@ class Checker:
         default_factory=lambda: {"sectors": set(), "players": set()}
     )
     broken_files: set[str] = field(default_factory=set)
+    unparsed: set[str] = field(default_factory=set)  # read, but not valid YAML or text
 
     def known(self, kind: str, name: str) -> bool:
-        return name in self.shadow[kind] or (kind == "players" and self._players_unreadable())
+        return name in self.shadow[kind] or (kind == "players" and self._maybe_in_unparsed(name))
 
-    def _players_unreadable(self) -> bool:
-        return any("/players/" in f.replace("\\", "/") for f in self.broken_files)
+    def _maybe_in_unparsed(self, pid: str) -> bool:
+        """Whether a players file that could not be parsed may declare `pid`: its text
+        holds the id (or it could not even be decoded). A reference it cannot hold is
+        reported in the same run as its syntax error; special files declare nothing."""
+        import re
+
+        word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])")
+        for f in self.unparsed:
+            if "/players/" in f.replace("\\", "/"):
+                text = self.texts.get(f)
+                if text is None or word.search(re.sub(r"(?m)^\s*#.*$", "", text)):
+                    return True  # an id named only in a comment declares nothing
+        return False
 
     def add(self, file: str, path: Path_, message: str) -> None:
         self.pending.append(_Pending(file, path, message))
@@ -401,13 +413,18 @@ def build(
     files: dict[str, list[tuple[str, bytes]]],
     progress: Callable[[str, int, int], None] | None = None,
     unread: Iterable[Problem] = (),
+    special: Iterable[Problem] = (),
 ) -> m.Dataset:
     """Parse, validate and cross-check files' bytes grouped by kind; raise DataError listing
-    every problem. `unread` are problems of files that could not be read (reported too)."""
+    every problem. `unread` are problems of files that could not be read (reported too;
+    they may declare what others refer to), `special` those of paths that are no data
+    file at all (a FIFO, a folder named `x.yaml`: reported, and declare nothing)."""
     checker = Checker()
+    checker.problems.extend(special)
     for problem in unread:
         checker.problems.append(problem)
         checker.broken_files.add(problem.file)
+        checker.unparsed.add(problem.file)
     parsed: dict[str, list[tuple[str, Any]]] = {k: [] for k in KINDS}
     total = sum(len(v) for v in files.values())
     done = 0
@@ -424,6 +441,7 @@ def build(
             except YamlProblem as exc:
                 checker.problems.extend(exc.problems)
                 checker.broken_files.add(name)
+                checker.unparsed.add(name)
                 continue
             checker.problems.extend(duplicates)
             if not _clean_as_written(text):

@@ -158,3 +158,35 @@ def test_every_listing_command_writes_xlsx(cmd: list[str], tmp_path: Path) -> No
     assert code == 0 and out == "", err
     rows = _sheet(target.read_bytes())
     assert rows[0] and all(isinstance(h, str) for h in rows[0]) and len(rows) > 1
+
+
+@pytest.mark.parametrize("command", [["match", "-s", "batteries"], ["partners", "toyota"]])
+def test_csv_xlsx_and_markdown_carry_product_ids_beside_names(
+    tmp_path: Path, command: list[str]
+) -> None:
+    """QA round 3, finding 10b: a sheet joins back to the data's product ids."""
+    import json
+
+    code, out, err = run(*command, "-n", "4", "--json")
+    assert code == 0, err
+    want = [(p["korea"]["product"], p["japan"]["product"]) for p in json.loads(out)["pairings"]]
+    code, out, err = run(*command, "-n", "4", "-f", "csv")
+    assert code == 0, err
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert list(rows[0])[:6] == ["rank", "tied", "position", "score", "direction", "sector"]
+    assert [(r["korea_product_id"], r["japan_product_id"]) for r in rows] == want
+    assert rows[0]["korea_product"] != rows[0]["korea_product_id"]  # the name stays
+    target = tmp_path / "m.xlsx"
+    code, _, err = run(*command, "-n", "4", "-o", str(target))
+    assert code == 0, err
+    sheet = _sheet(target.read_bytes())
+    at = {name: i for i, name in enumerate(sheet[0])}
+    got = [(r[at["korea_product_id"]], r[at["japan_product_id"]]) for r in sheet[1:]]
+    assert got == want
+    code, out, err = run(*command, "-n", "4", "-f", "markdown")
+    assert code == 0, err
+    lines = [line for line in out.splitlines() if line.startswith("|")]
+    head = [c.strip() for c in lines[0].strip("|").split("|")]
+    cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
+    k, j = head.index("korea_product_id"), head.index("japan_product_id")
+    assert [(r[k], r[j]) for r in cells] == want

@@ -292,3 +292,51 @@ def test_a_misspelt_korean_product_name_gets_a_nearest_product(tmp_path: Path) -
     assert code == 1 and out == ""
     assert "no product '이차전지 분리막' in batteries; nearest: " in err
     assert "separators" in err.split("nearest: ")[1]
+
+
+def test_a_header_only_sheet_is_a_located_error_and_writes_nothing(tmp_path: Path) -> None:
+    """QA round 3, finding 10d: `name,products,level` and no rows is not "added 0 firms"."""
+    for text in ("name,products,level\n", "name,products,level\n,,\n , , \n"):
+        sheet = tmp_path / "hdronly.csv"
+        sheet.write_text(text, encoding="utf-8")
+        into = tmp_path / "dd"
+        code, out, err = _import(sheet, into, "-s", "batteries")
+        assert (code, out) == (1, "")
+        assert err == (
+            f"{sheet}:2:1: no data rows under the header row; nothing was imported\n"
+            f"kjmatch: error: 1 problem in {sheet}\n"
+        )
+        assert not into.exists()
+    # into an existing dataset folder: it is left as it was
+    existing = write_dataset(tmp_path / "mine")
+    before = sorted(p.relative_to(existing) for p in existing.rglob("*"))
+    code, _, err = _import(tmp_path / "hdronly.csv", existing, "-s", "widgets")
+    assert code == 1 and "no data rows under the header row" in err
+    assert sorted(p.relative_to(existing) for p in existing.rglob("*")) == before
+
+
+def test_ids_of_names_without_latin_letters_come_from_the_name(tmp_path: Path) -> None:
+    """QA round 3, finding 10e: re-ordering the sheet keeps every firm's id."""
+    import re
+
+    import yaml
+
+    from kjmatch.importer import name_id
+
+    rows = ["한글회사,Electrolyte,4", "ｶﾀｶﾅ商事,separator-base-film,3", "Latin Co,Electrolyte,3"]
+    ids: list[dict[str, str]] = []
+    for order in (rows, rows[::-1]):
+        sheet = tmp_path / "kana.csv"
+        sheet.write_text("name,products,level\n" + "\n".join(order) + "\n", encoding="utf-8")
+        into = tmp_path / f"d{len(ids)}"
+        code, _, err = _import(sheet, into, "-s", "batteries")
+        assert code == 0, err
+        written = yaml.safe_load((into / "players" / "kana.yaml").read_text(encoding="utf-8"))
+        ids.append({p["name"]: p["id"] for p in written["players"]})
+    assert ids[0] == ids[1]
+    assert ids[0]["Latin Co"] == "latin-co"
+    assert ids[0]["한글회사"] == name_id("한글회사")
+    assert re.fullmatch(r"firm-[0-9a-f]{6}", ids[0]["한글회사"])
+    assert ids[0]["ｶﾀｶﾅ商事"] == name_id("カタカナ商事")  # NFKC: half-width kana too
+    assert name_id("\u1112\u1161\u11ab") == name_id("한")  # decomposed Hangul: the same id
+    assert ids[0]["한글회사"] != ids[0]["ｶﾀｶﾅ商事"]

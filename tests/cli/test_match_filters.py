@@ -3,7 +3,7 @@ left out (round-2 audit, item 10)."""
 
 from __future__ import annotations
 
-from clirun import jrun
+from clirun import jrun, run
 from kjmatch.weights import DIRECTIONS
 
 
@@ -38,3 +38,59 @@ def test_directions_and_firms_are_recorded_as_ids_in_a_fixed_order() -> None:
 def test_direction_all_records_every_direction() -> None:
     doc = jrun("match", "-s", "batteries", "-n", "1", "-d", "all")
     assert doc["directions"] == list(DIRECTIONS)
+
+
+def test_the_table_footer_names_direction_and_firms() -> None:
+    """QA round 3, finding 4: a pasted table says it is only Korean suppliers to Toyota."""
+    code, out, _ = run(
+        "match", "-s", "batteries", "--direction", "kr-to-jp", "--japan", "toyota", "-n", "3"
+    )
+    assert code == 0
+    text = " ".join(out.split())
+    assert "3 of 27 linked pairs shown; direction kr-to-jp only; " in text
+    assert "Japanese firm Toyota Motor Corporation only" in text
+
+
+def test_markdown_of_match_states_every_filter() -> None:
+    code, out, _ = run(
+        "match", "-s", "batteries", "--scenario", "new-partners", "--as-of", "2020",
+        "--direction", "kr-to-jp", "--beyond-leaders", "--new-only", "--korea", "sk-on",
+        "--min-score", "10", "-n", "2", "-f", "markdown",
+    )  # fmt: skip
+    assert code == 0
+    (last,) = [line for line in out.splitlines() if line.startswith("2 of ")]
+    for said in (
+        "linked pairs shown",
+        "direction kr-to-jp only",
+        "Korean firm SK On only",
+        "new partners only",
+        "pairs of two sector leaders left out",
+        "scores of 10 and above",
+        "scenario new-partners",
+        "evidence aged from 2020",
+    ):
+        assert said in last, said
+
+
+def test_markdown_of_partners_states_its_filters() -> None:
+    code, out, _ = run(
+        "partners", "toyota", "--direction", "kr-to-jp", "-d", "horizontal", "-s", "batteries",
+        "-n", "2", "--beyond-leaders", "-f", "markdown",
+    )  # fmt: skip
+    assert code == 0
+    assert out.startswith("## Partners for Toyota Motor Corporation")
+    last = out.rstrip("\n").splitlines()[-1]
+    assert "linked pairs in batteries; directions kr-to-jp, horizontal only;" in last
+    assert "pairs of two sector leaders left out" in last
+    assert "evidence aged from 2026" in last
+
+
+def test_one_helper_words_the_filters_for_every_renderer() -> None:
+    from kjmatch.output.pairings import Filters, shaped_by
+
+    plain = shaped_by(Filters(shown=3, candidates=9, where="shown", as_of=2026))
+    assert plain == "3 of 9 linked pairs shown; evidence aged from 2026."
+    both = shaped_by(
+        Filters(shown=1, candidates=2, where="shown", korea=("A", "B"), japan=("C",), as_of=2024)
+    )
+    assert "Korean firms A, B only; Japanese firm C only" in both

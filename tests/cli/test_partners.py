@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from clirun import jrun, run
+from kjmatch.weights import DIRECTIONS
 
 
 def test_partners_of_a_korean_firm_span_its_sectors() -> None:
@@ -89,3 +90,13 @@ def test_pairing_csv_has_the_same_columns_whatever_the_weights(tmp_path: Path) -
     code, out, _ = run("partners", "toyota", "-n", "3", "--format", "csv")
     first = next(iter(csv.DictReader(io.StringIO(out))))
     assert code == 0 and first.keys() == set(headers[0])
+
+
+def test_partners_json_records_the_directions_asked_for() -> None:
+    """QA round 3, finding 1: a saved "who could supply Toyota" says it is only that."""
+    doc = jrun("partners", "toyota", "--direction", "kr-to-jp", "--sector", "batteries")
+    assert doc["directions"] == ["kr-to-jp"]
+    assert {p["direction"] for p in doc["pairings"]} == {"kr-to-jp"}
+    assert doc["new_only"] is False and doc["beyond_leaders"] is False
+    doc = jrun("partners", "toyota", "-s", "batteries", "-n", "2")
+    assert doc["directions"] == list(DIRECTIONS)

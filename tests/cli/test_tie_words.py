@@ -81,8 +81,11 @@ def test_peer_and_existing_ties_in_explain_carry_labels() -> None:
 def test_a_live_tie_shows_its_start_and_a_finished_one_its_end() -> None:
     from kjmatch.model import tie_when
 
-    # a live tie reads by its start; it ages from its last confirmation
-    assert tie_when("active", 2023, None, 2025) == "active 2023"
+    # a live tie reads by its start; it ages from its last confirmation, which it names
+    # (QA round 3, finding 8: "active 2013 … 2 years old" read as a contradiction)
+    assert tie_when("active", 2023, None, 2025) == "active 2023, last confirmed 2025"
+    assert tie_when("active", 2023, None, 2025, confirmed=False) == "active 2023"
+    assert tie_when("active", 2023, None, 2023) == "active 2023"
     assert tie_dated("active", 2023, None, 2025) == 2025
     assert tie_when("ended", 2022, 2024, None) == "ended 2024"
     assert tie_when("completed", 2011, None, 2013) == "completed 2013"
@@ -109,3 +112,13 @@ def test_a_tie_is_called_counted_only_on_the_links_it_counts_at(
     table = _ok("match", "-s", "batteries", "-n", "10")
     row = next(x for x in table.splitlines() if "Electrified vehicles · L3" in x)
     assert "supply active 2024, not counted here" in row  # Isuzu's row: the pouch link
+
+
+def test_a_peer_bullets_age_says_what_it_counts_from() -> None:
+    """QA round 3, finding 8: Hankook × Toyota's peer tie with Nissan started in 2013 and
+    was last confirmed in 2024; "2 years old" counts from the confirmation, and says so."""
+    out = " ".join(_ok("explain", "hankook-tire", "toyota", "-s", "automobiles").split())
+    assert "supply tie (active 2013, last confirmed 2024) with Nissan Motor" in out
+    assert "(active 2013) with Nissan" not in out
+    table = _ok("match", "-s", "automobiles", "-n", "10")
+    assert "last confirmed" not in table  # a table cell stays short: "supply active 2011"

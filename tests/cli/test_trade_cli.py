@@ -180,3 +180,16 @@ def test_a_fifo_is_refused_at_once_not_waited_on(tmp_path: Path, engine: str) ->
     assert code == 1 and out == ""
     assert "FIFO" in err and "not a regular file" in err and "Traceback" not in err
     assert not (tmp_path / "ev").exists()
+
+
+def test_import_warnings_go_to_stderr_only(tmp_path: Path) -> None:
+    """QA round 3, finding 10a: stdout carries data; the notes are on stderr (and in JSON)."""
+    files = [str(p) for p in sorted(EXAMPLE.glob("*.csv"))]
+    code, out, err = run("trade", "import", *files, "-o", str(tmp_path / "ev"))
+    assert code == 0, err
+    doc = jrun("trade", "import", *files, "-o", str(tmp_path / "ev2"))
+    assert doc["warnings"]  # the sample files have notes to give
+    for warning in doc["warnings"]:
+        assert warning not in out
+        assert f"kjmatch: note: {warning}" in err
+    assert "note:" not in out

@@ -123,3 +123,33 @@ def test_scenario_descriptions_are_for_users() -> None:
         # no internals: weight arithmetic, code locations
         assert not re.search(r"\d\.\d|matcher|README|weight \(", text), (path.name, text)
         assert len(text) > 80
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["companies", "--country", "{}"],
+        ["companies", "-c", "{}"],
+        ["dependence", "--importer", "{}"],
+        ["import", "nofile.csv", "--into", "nowhere", "--country", "{}"],
+    ],
+)
+def test_country_choices_take_either_case_and_are_said_in_upper_case(args: list[str]) -> None:
+    """QA round 3, finding 10c: KR/JP, as the data and the help write them."""
+    flag = {"-c": "--country"}.get(args[-2], args[-2])
+    for bad in ("DE", "de"):
+        code, out, err = run(*(a.format(bad) for a in args))
+        assert code == 2 and out == ""
+        assert err == f"kjmatch: error: {flag}: {bad!r} is not one of 'KR', 'JP'\n"
+    if args[0] != "import":
+        for good in ("jp", "JP", "Jp"):
+            code, out, err = run(*(a.format(good) for a in args), "--json")
+            assert code == 0, err
+
+
+def test_lower_and_upper_case_countries_give_the_same_rows() -> None:
+    upper = jrun("companies", "-s", "batteries", "--country", "JP")["companies"]
+    assert upper == jrun("companies", "-s", "batteries", "--country", "jp")["companies"]
+    assert {c["country"] for c in upper} == {"JP"}
+    kr = jrun("dependence", "--importer", "kr", "--from", "PAIR")
+    assert kr["dependence"] and {r["importer"] for r in kr["dependence"]} == {"KR"}

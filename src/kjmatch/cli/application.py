@@ -72,6 +72,8 @@ EXIT_CODES: tuple[tuple[type[BaseException], ExitCode], ...] = (
 FLAGS = {
     "sector": "--sector",
     "korea": "--korea",
+    "country": "--country",
+    "importer": "--importer",
     "japan": "--japan",
     "stage": "--stage",
     "scenario": "--scenario",

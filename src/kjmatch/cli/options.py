@@ -29,9 +29,15 @@ F = TypeVar("F", bound=Callable[..., Any])
 Format = Enum("Format", {name: name for name in FORMATS}, type=str)  # type: ignore[misc]
 
 
-class Country(str, Enum):
-    KR = "KR"
-    JP = "JP"
+def country_code(value: str | None, field: str) -> str | None:
+    """A country option (`--country`, `--importer`): KR or JP in either case, always
+    said and returned in upper case."""
+    if value is None:
+        return None
+    code = value.strip().upper()
+    if code not in ("KR", "JP"):
+        raise RequestError(f"{value!r} is not one of 'KR', 'JP'", field)
+    return code
 
 
 FormatOpt = Annotated[
@@ -371,6 +377,20 @@ def with_io(fn: F) -> F:
     wrapper.__signature__ = sig.replace(parameters=[*own, *shared])  # type: ignore[attr-defined]
     wrapper.__annotations__ = {p.name: p.annotation for p in (*own, *shared)} | {"return": None}
     return wrapper  # type: ignore[return-value]
+
+
+def more_tied(rerun: Callable[[int], list[Any]], shown: list[Any], top: int | None) -> int:
+    """How many pairs left out by `--top` have the last shown pair's score: `rerun(n)`
+    ranks the same list again with `--top n` (a longer list, same order)."""
+    if top is None or not shown or len(shown) < top:
+        return 0
+    last = shown[-1].score
+    n = top
+    while True:
+        n *= 2
+        longer = rerun(n)
+        if len(longer) < n or longer[-1].score != last:
+            return sum(1 for p in longer[top:] if p.score == last)
 
 
 def say_why_empty(why: Empty) -> None:

@@ -196,6 +196,7 @@ class MatchDoc(TypedDict):
     korea: list[str] | None  # --korea firm ids, null when every Korean firm is ranked
     japan: list[str] | None  # --japan firm ids, null when every Japanese firm is ranked
     candidates: int
+    more_tied: int  # pairs --top left out that share the last shown pair's score
     pairings: list[Pairing]
     stability: NotRequired[StabilitySummary]
 
@@ -221,7 +222,9 @@ class PartnersDoc(TypedDict):
     as_of: int
     new_only: bool
     beyond_leaders: bool  # pairs of two sector leaders left out
+    directions: list[Direction]  # the directions ranked (all four unless --direction)
     candidates: int
+    more_tied: int  # pairs --top left out that share the last shown pair's score
     pairings: list[SectorPairing]
 
 

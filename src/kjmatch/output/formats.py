@@ -160,6 +160,8 @@ def _markdown(out: Output, stream: IO[str], target: Target) -> None:
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")
     rows = out.rows if out.shown is None else out.shown
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
+    notes = [_md(note) for note in out.footer]  # what shaped the table, as under a table
+    lines += [part for note in notes if note.strip() for part in ("", note)]
     stream.write("\n".join(lines) + "\n")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kjmatch.model import Dataset, Player, Sector
 from kjmatch.scoring.links import Link
@@ -82,6 +82,65 @@ def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
     return doc
 
 
+class Filters(NamedTuple):
+    """What shaped a ranked list, for the sentence under it (`shaped_by`)."""
+
+    shown: int
+    candidates: int
+    where: str  # "shown", or "in batteries, hydrogen" (partners)
+    directions: tuple[str, ...] = DIRECTIONS
+    korea: tuple[str, ...] = ()  # names of the --korea firms; empty: every firm
+    japan: tuple[str, ...] = ()
+    new_only: bool = False
+    beyond_leaders: bool = False
+    min_score: float = 0.0
+    scenario: str | None = None
+    as_of: int = 0
+
+
+def shaped_by(f: Filters) -> str:
+    """One sentence naming every filter that shaped a ranked list, said the same way in
+    the table footer and in Markdown (`match`, `partners`)."""
+    parts = [f"{f.shown} of {f.candidates} linked pairs {f.where}"]
+    dirs = [d for d in DIRECTIONS if d in set(f.directions)]
+    if dirs != list(DIRECTIONS):
+        label = "direction" if len(dirs) == 1 else "directions"
+        parts.append(f"{label} {', '.join(dirs)} only")
+    for names, country in ((f.korea, "Korean"), (f.japan, "Japanese")):
+        if names:
+            label = "firm" if len(names) == 1 else "firms"
+            parts.append(f"{country} {label} {', '.join(names)} only")
+    if f.new_only:
+        parts.append("new partners only")
+    if f.beyond_leaders:
+        parts.append("pairs of two sector leaders left out")
+    if f.min_score:
+        parts.append(f"scores of {f.min_score:g} and above")
+    if f.scenario:
+        parts.append(f"scenario {f.scenario}")
+    parts.append(f"evidence aged from {f.as_of}")
+    return "; ".join(parts) + "."
+
+
+def tie_note(more: int, shown: Sequence[Pairing], *, by_rank: bool) -> list[str]:
+    """The line saying --top left out pairs that tie with the last one shown (`by_rank`:
+    they share its rank; else, across sectors or without a rank, its score)."""
+    if not more or not shown:
+        return []
+    last = shown[-1]
+    one = more == 1
+    pairs = "1 more pair" if one else f"{more} more pairs"
+    if by_rank and last.rank:
+        said = f"{'shares' if one else 'share'} rank {last.rank}"
+    else:
+        said = f"{'has' if one else 'have'} the last one's score too ({last.score:.2f})"
+    return [f"{pairs} {said} (--top {len(shown) + more} shows {'it' if one else 'them'})."]
+
+
+def _names(ds: Dataset, ids: Sequence[str] | None) -> tuple[str, ...]:
+    return tuple(ds.players[i].name for i in dict.fromkeys(ids or ()))
+
+
 def shown_components(weights: Mapping[str, float]) -> list[str]:
     """Components with a weight, in registry order: the ones that move a score."""
     return [comp.name for comp in components() if weights.get(comp.name)]
@@ -94,8 +153,11 @@ def match_output(
     directions: Sequence[str] = DIRECTIONS,
     korea: Sequence[str] | None = None,
     japan: Sequence[str] | None = None,
+    min_score: float = 0.0,
+    more_tied: int = 0,
 ) -> Output:
-    """`directions`, `korea`, `japan`: the filters asked for (ids; None: every firm)."""
+    """`directions`, `korea`, `japan`, `min_score`: the filters asked for (ids; None:
+    every firm); `more_tied`: pairs left out by --top with the last shown pair's score."""
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -108,6 +170,7 @@ def match_output(
         "korea": list(dict.fromkeys(korea)) if korea is not None else None,
         "japan": list(dict.fromkeys(japan)) if japan is not None else None,
         "candidates": result.candidates,
+        "more_tied": more_tied,
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
     if result.stability is not None:
@@ -130,13 +193,24 @@ def match_output(
                 row += [p.stability.top_share, p.stability.rank_min, p.stability.rank_max]
                 again += row[len(again) :]
     footer = [
-        f"{len(result.pairings)} of {result.candidates} linked pairs shown"
-        + ("; new partners only" if result.new_only else "")
-        + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
-        + (f"; scenario {result.scenario}" if result.scenario else "")
-        + f"; evidence aged from {result.as_of}."
+        shaped_by(
+            Filters(
+                shown=len(result.pairings),
+                candidates=result.candidates,
+                where="shown",
+                directions=tuple(directions),
+                korea=_names(ds, korea),
+                japan=_names(ds, japan),
+                new_only=result.new_only,
+                beyond_leaders=result.beyond_leaders,
+                min_score=min_score,
+                scenario=result.scenario,
+                as_of=result.as_of,
+            )
+        )
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
+    footer += tie_note(more_tied, result.pairings, by_rank=True)
     return Output(
         kind="match",
         data=data,
@@ -159,8 +233,18 @@ PAIRING_COLUMNS = [
 ]  # fmt: skip
 
 
+# the products' ids, for joins back to the data and to JSON (after the columns above,
+# which keep their places)
+PRODUCT_ID_COLUMNS = ["korea_product_id", "japan_product_id"]
+
+
 def _columns() -> list[str]:
-    return [*PAIRING_COLUMNS, *(f"contribution_{c.name}" for c in components()), "relationships"]
+    return [
+        *PAIRING_COLUMNS,
+        *(f"contribution_{c.name}" for c in components()),
+        "relationships",
+        *PRODUCT_ID_COLUMNS,
+    ]
 
 
 def _numeric() -> frozenset[str]:
@@ -192,10 +276,21 @@ def pairing_row(
         b.japan_level,
         *(f"{b.contributions[c.name]:.2f}" for c in components()),
         "; ".join(brief(r, ids=ids) for r in p.relationships),
+        b.korea_product.id,
+        b.japan_product.id,
     ]
 
 
-def partners_output(ds: Dataset, result: PartnersResult) -> Output:
+def partners_output(
+    ds: Dataset,
+    result: PartnersResult,
+    *,
+    directions: Sequence[str] = DIRECTIONS,
+    min_score: float = 0.0,
+    more_tied: int = 0,
+) -> Output:
+    """`directions`, `min_score`: the filters asked for (all four directions unless
+    --direction); `more_tied`: pairs left out by --top with the last shown pair's score."""
     from kjmatch.scoring.partners import sector_of  # only `partners` needs it (start-up)
 
     firms: list[c.Firm] = [
@@ -222,19 +317,30 @@ def partners_output(ds: Dataset, result: PartnersResult) -> Output:
         "as_of": result.as_of,
         "new_only": result.new_only,
         "beyond_leaders": result.beyond_leaders,
+        "directions": [d for d in DIRECTIONS if d in set(directions)],
         "candidates": result.candidates,
+        "more_tied": more_tied,
         "pairings": pairings,
     }
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
     shown = [pairing_row(p, sector_of(p), i, ids=False) for i, p in enumerate(result.pairings, 1)]
     names = ", ".join(ds.players[f].name for f in result.firms)
     footer = [
-        f"{len(result.pairings)} of {result.candidates} linked pairs in "
-        f"{', '.join(result.sectors) or 'no sector'}"
-        + ("; new partners only" if result.new_only else "")
-        + ("; pairs of two sector leaders left out" if result.beyond_leaders else "")
-        + f"; evidence aged from {result.as_of}."
+        shaped_by(
+            Filters(
+                shown=len(result.pairings),
+                candidates=result.candidates,
+                where=f"in {', '.join(result.sectors) or 'no sector'}",
+                directions=tuple(directions),
+                new_only=result.new_only,
+                beyond_leaders=result.beyond_leaders,
+                min_score=min_score,
+                scenario=result.scenario,
+                as_of=result.as_of,
+            )
+        )
     ]
+    footer += tie_note(more_tied, result.pairings, by_rank=False)
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"
         footer.append(f"{ds.players[fid].name} has strengths only in {where}.")

@@ -17,15 +17,16 @@ from kjmatch.model import TIE_LABELS, Relationship, tie_label, tie_when
 __all__ = ["TIE_LABELS", "brief", "tie_label", "when"]
 
 
-def when(r: Relationship | Mapping[str, Any]) -> str:
-    """Status and year: "active 2023", "ended 2024" (a tie object or its document)."""
+def when(r: Relationship | Mapping[str, Any], *, confirmed: bool = True) -> str:
+    """Status and year: "active 2023", "ended 2024", "active 2013, last confirmed 2024"
+    (a tie object or its document; `confirmed=False`: without the confirmation)."""
     if isinstance(r, Relationship):
-        return tie_when(r.status, r.year, r.ended, r.last_confirmed)
-    return tie_when(r["status"], r["year"], r["ended"], r["last_confirmed"])
+        return tie_when(r.status, r.year, r.ended, r.last_confirmed, confirmed=confirmed)
+    return tie_when(r["status"], r["year"], r["ended"], r["last_confirmed"], confirmed=confirmed)
 
 
 def brief(r: Relationship | Mapping[str, Any], *, ids: bool = False) -> str:
     """A tie in a table cell: "customer order active 2025" (`ids`: "customer_order …",
     for CSV and spreadsheets)."""
     kind = r.type if isinstance(r, Relationship) else r["type"]
-    return f"{kind if ids else tie_label(kind)} {when(r)}"
+    return f"{kind if ids else tie_label(kind)} {when(r, confirmed=False)}"

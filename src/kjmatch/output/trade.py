@@ -120,8 +120,7 @@ def import_output(
         footer=[
             f"{facts} import shares written to {written[0]}; use them with "
             f"`--evidence {folder}`. KR←JP: Japan's share of Korea's imports.",
-            *(f"note: {w}" for w in result.warnings),
-        ],
+        ],  # the warnings go to stderr (the CLI says them) and stay in the JSON
         numeric=frozenset({"KR←JP", "JP←KR", "RCA KR", "RCA JP"}),
     )
 

@@ -466,12 +466,9 @@ def confirmed(r: Relationship) -> int:
 
 
 def _when(r: Relationship) -> str:
-    """A tie's status and year in a sentence (`model.tie_when`), and the confirmation a
-    running tie is aged from, so that "active 2013 … 2 years old" never reads as a slip."""
-    when = tie_when(r.status, r.year, r.ended, r.last_confirmed)
-    if r.last_confirmed is not None and r.status not in ("ended", "completed"):
-        when += f", last confirmed {r.last_confirmed}"
-    return when
+    """A tie's status and year in a sentence (`model.tie_when`: with the confirmation a
+    running tie is aged from)."""
+    return tie_when(r.status, r.year, r.ended, r.last_confirmed)
 
 
 def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from kjmatch.cli.application import app
-from kjmatch.cli.options import CommandIO, Country, with_io
+from kjmatch.cli.options import CommandIO, country_code, with_io
 
 
 @app.command()
@@ -15,7 +15,7 @@ from kjmatch.cli.options import CommandIO, Country, with_io
 def companies(
     sector: Annotated[str | None, typer.Option("--sector", "-s", help="Only this sector.")] = None,
     country: Annotated[
-        Country | None, typer.Option("--country", "-c", case_sensitive=False, help="KR or JP.")
+        str | None, typer.Option("--country", "-c", metavar="KR|JP", help="KR or JP.")
     ] = None,
     stage: Annotated[
         str | None, typer.Option("--stage", help="Only this value-chain stage.")
@@ -33,10 +33,10 @@ def companies(
     from kjmatch import lookup
     from kjmatch.output.documents import companies_output
 
+    cc = country_code(country, "country")
     ds = io.load()
     if sector:
         sector = lookup.sector(ds, sector)
-    cc = country.value.upper() if country else None
     rows = lookup.companies(ds, sector, cc, stage)
     io.emit(companies_output(ds, rows, sector, cc))
     if not rows:

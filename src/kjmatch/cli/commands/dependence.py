@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import Annotated
 
 import typer
 
 from kjmatch.cli.application import app
-from kjmatch.cli.options import AsOfOpt, CommandIO, with_io
-
-
-class Importer(str, Enum):
-    KR = "KR"
-    JP = "JP"
+from kjmatch.cli.options import AsOfOpt, CommandIO, country_code, with_io
 
 
 @app.command()
@@ -23,7 +17,7 @@ def dependence(
         str | None, typer.Option("--sector", "-s", metavar="ID", help="Only this sector.")
     ] = None,
     importer: Annotated[
-        Importer | None,
+        str | None,
         typer.Option("--importer", metavar="KR|JP", help="Only this importing country."),
     ] = None,
     partner: Annotated[
@@ -61,15 +55,16 @@ def dependence(
     ds = io.load()
     if sector:
         sector = lookup.sector(ds, sector)
+    imp = country_code(importer, "importer")
     chosen = partner
     if partner is not None:
-        chosen = partner if partner in ("pair", "third") else partner.upper()
+        lower = partner.lower()
+        chosen = lower if lower in ("pair", "third") else partner.upper()
         if chosen not in ("pair", "third") and not (len(chosen) == 2 and chosen.isalpha()):
             raise RequestError(
                 f"--from takes a two-letter country code, 'pair' or 'third', got {partner!r}",
                 "partner",
             )
-    imp = importer.value if importer else None
     rows = by_weight(run_dependence(ds, sector=sector, importer=imp, partner=chosen, as_of=as_of))
     if top is not None:
         rows = rows[:top]

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from kjmatch.cli.application import app, err
-from kjmatch.cli.options import CommandIO, with_io
+from kjmatch.cli.options import CommandIO, country_code, with_io
 
 
 @app.command("import")
@@ -72,15 +72,14 @@ def import_firms(
       kjmatch validate --data-dir my-data
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
-    from kjmatch.errors import DataError, OutputError, RequestError
+    from kjmatch.errors import DataError, OutputError
     from kjmatch.importer import import_rows, locate, players_path, read_rows, write_players
     from kjmatch.loader import load_dataset
     from kjmatch.output.analysis import import_output
     from kjmatch.safeio import read_data_file
     from kjmatch.scaffold import init_dataset
 
-    if country is not None and country.upper() not in ("KR", "JP"):
-        raise RequestError(f"--country must be KR or JP, got {country!r}", "country")
+    country = country_code(country, "country")
     data = read_data_file(file, str(file))
     created = not target.exists() or (target.is_dir() and not any(target.iterdir()))
     out = players_path(target, file.stem)
@@ -95,7 +94,7 @@ def import_firms(
             read_rows(file, data),
             base,
             file=str(file),
-            country=country.upper() if country else None,
+            country=country,
             sector=sector,
             year=year or datetime.date.today().year,
         )

@@ -22,6 +22,7 @@ from kjmatch.cli.options import (
     WeightOpt,
     WeightsFileOpt,
     chosen_directions,
+    more_tied,
     say_why_empty,
     with_io,
 )
@@ -87,7 +88,24 @@ def partners(
         scenario=scenario,
         as_of=as_of,
     )
-    io.emit(partners_output(ds, result))
+    tied = more_tied(
+        lambda n: run_partners(
+            ds, ids, sector=sector, weights=w, top=n, min_score=min_score,
+            directions=chosen_directions(direction), new_only=new_only,
+            beyond_leaders=beyond_leaders, as_of=as_of,
+        ).pairings,
+        result.pairings,
+        top,
+    )  # fmt: skip
+    io.emit(
+        partners_output(
+            ds,
+            result,
+            directions=chosen_directions(direction),
+            min_score=min_score,
+            more_tied=tied,
+        )
+    )
     if not result.pairings:
         from kjmatch.scoring.empty import why_empty
 

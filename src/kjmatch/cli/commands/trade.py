@@ -121,6 +121,8 @@ def trade_import(
     from kjmatch.trade.facts import load_figures
 
     emit(import_output(result, folder, written, load_figures([folder])[0]), chosen)
+    for warning in result.warnings:  # stderr only: stdout carries data
+        err(f"kjmatch: note: {warning}")
     err(
         f"kjmatch: wrote {written[0]} and {written[1]}; next: "
         f"kjmatch match --sector batteries --evidence {folder}"

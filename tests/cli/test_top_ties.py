@@ -1,0 +1,66 @@
+"""`--top N` that cuts through a shared score keeps N rows and says what it left out
+(QA round 3, finding 5)."""
+
+from __future__ import annotations
+
+from clirun import jrun, run
+
+
+def test_match_keeps_n_rows_and_counts_the_pair_sharing_the_last_rank() -> None:
+    doc = jrun("match", "-s", "batteries", "-n", "4")
+    assert len(doc["pairings"]) == 4
+    assert doc["pairings"][-1]["tied"] is True
+    assert doc["more_tied"] == 1
+    longer = jrun("match", "-s", "batteries", "-n", "5")
+    assert longer["more_tied"] == 0
+    assert longer["pairings"][4]["rank"] == doc["pairings"][3]["rank"]  # the one left out
+    assert longer["pairings"][4]["score"] == doc["pairings"][3]["score"]
+
+
+def test_table_and_markdown_say_it_and_how_to_show_it() -> None:
+    rank = jrun("match", "-s", "batteries", "-n", "4")["pairings"][-1]["rank"]
+    for fmt in ("table", "markdown"):
+        code, out, _ = run("match", "-s", "batteries", "-n", "4", "-f", fmt)
+        assert code == 0
+        said = f"1 more pair shares rank {rank} (--top 5 shows it)."
+        assert said in " ".join(out.split()), fmt
+
+
+def test_no_note_where_the_cut_falls_between_scores() -> None:
+    doc = jrun("match", "-s", "batteries", "-n", "5")
+    assert doc["more_tied"] == 0
+    code, out, _ = run("match", "-s", "batteries", "-n", "5")
+    assert code == 0 and "more pair" not in out
+
+
+def test_partners_counts_pairs_with_the_last_score() -> None:
+    doc = jrun("partners", "toyota", "-n", "5")
+    assert len(doc["pairings"]) == 5
+    last = doc["pairings"][-1]["score"]
+    longer = jrun("partners", "toyota", "-n", str(5 + doc["more_tied"] + 1))
+    after = [p["score"] for p in longer["pairings"][5:]]
+    assert doc["more_tied"] >= 1
+    assert after[: doc["more_tied"]] == [last] * doc["more_tied"]
+    assert after[doc["more_tied"] :] != [last] * len(after[doc["more_tied"] :])
+    code, out, _ = run("partners", "toyota", "-n", "5")
+    assert code == 0
+    text = " ".join(out.split())
+    assert f"1 more pair has the last one's score too ({last:.2f}) (--top 6 shows it)." in text
+
+
+def test_more_tied_counts_a_long_run_of_equal_scores() -> None:
+    from types import SimpleNamespace
+
+    from kjmatch.cli.options import more_tied
+
+    scores = [9, 8, 7, 7, 7, 7, 7, 7, 7, 6, 5]
+    pairs = [SimpleNamespace(score=s) for s in scores]
+
+    def rerun(n: int) -> list[SimpleNamespace]:
+        return pairs[:n]
+
+    assert more_tied(rerun, pairs[:3], 3) == 6
+    assert more_tied(rerun, pairs[:2], 2) == 0
+    assert more_tied(rerun, pairs[:9], 9) == 0
+    assert more_tied(rerun, pairs[:2], 5) == 0  # a short list was not cut
+    assert more_tied(rerun, pairs[:4], None) == 0
