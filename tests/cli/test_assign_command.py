@@ -198,3 +198,35 @@ def test_terminal_table_is_compact_and_reasons_stay_in_data_and_agendas(
     # the partner's product by name, not by id; the reason in full
     assert "| Aluminium pouch film |" in agenda and "| pouch-film |" not in agenda
     assert "is a direct input to SK On's Pouch cells" in agenda
+
+
+def test_rivals_are_not_booked_unless_asked_for() -> None:
+    """Two makers of one product with no cooperative tie are not booked on their rivalry:
+    an agenda would tell them they compete (QA round 3, finding 9)."""
+    base = ("assign", "--sector", "batteries", "--slots", "12", "--json")
+    plain = jrun(*base)
+    assert plain["include_rivals"] is False and plain["min_score"] == 0
+    assert "same-stage" not in {m["direction"] for m in plain["timetable"]}
+    every = jrun(*base, "--include-rivals")
+    assert every["include_rivals"] is True
+    assert "same-stage" in {m["direction"] for m in every["timetable"]}
+    code, out, err = run(*base[:-1])
+    assert code == 0 and "Makers of one product with no cooperative tie left out" in out
+    assert "Traceback" not in err
+
+
+def test_min_score_books_no_pair_below_it_but_asked_ones(tmp_path: Path) -> None:
+    doc = jrun("assign", "--sector", "batteries", "--slots", "12", "--min-score", "60", "--json")
+    assert doc["min_score"] == 60
+    assert doc["timetable"] and all(m["score"] >= 60 for m in doc["timetable"])
+    # an event's must-meet pair is booked whatever it scores
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 6\nkorea_capacity: 3\njapan_capacity: 3\n"
+        "korea:\n  - firm: sk-on\n    must_meet: [resonac]\n  - firm: lg-energy-solution\n"
+        "japan:\n  - firm: resonac\n  - firm: toyota\n",
+        encoding="utf-8",
+    )
+    day = jrun("assign", str(event), "--min-score", "99", "--json")
+    booked = {(m["korea"]["id"], m["japan"]["id"]) for m in day["timetable"]}
+    assert booked == {("sk-on", "resonac")}

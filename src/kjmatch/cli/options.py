@@ -127,16 +127,14 @@ JapanIdsOpt = Annotated[
 TopOpt = Annotated[
     int, typer.Option("--top", "-n", min=1, metavar="N", help="Show the best N pairings.")
 ]
-MinScoreOpt = Annotated[
-    float,
-    typer.Option(
-        "--min-score",
-        min=0.0,
-        max=100.0,
-        metavar="X",
-        help="Hide pairings scoring below X (0-100).",
-    ),
-]
+
+
+def min_score_option(help: str) -> Any:
+    """`--min-score X` (0–100), with what it does for the command."""
+    return typer.Option("--min-score", min=0.0, max=100.0, metavar="X", help=help)
+
+
+MinScoreOpt = Annotated[float, min_score_option("Hide pairings scoring below X (0-100).")]
 BeyondLeadersOpt = Annotated[
     bool,
     typer.Option(

@@ -108,6 +108,8 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         "proposing": result.proposing,  # type: ignore[typeddict-item]
         "linked": result.linked,
         "acceptable": result.acceptable,
+        "min_score": result.min_score,
+        "include_rivals": result.rivals,
         "plan": chosen,  # type: ignore[typeddict-item]
         "totals": totals,
         "difference": diff,
@@ -178,6 +180,14 @@ def _footer(
             f"{plan['unplaced']} meetings could not be given a slot (listed as not placed)"
         )
     side = "Korean" if result.proposing == "KR" else "Japanese"
+    booked = [] if result.rivals else ["makers of one product with no cooperative tie left out"]
+    if result.min_score:
+        booked.append(f"pairs under {result.min_score:g} left out")
+    if booked:
+        lines.append(
+            "; ".join(booked).capitalize()
+            + " (must-meet and requested pairs excepted; --include-rivals, --min-score)."
+        )
     lines.append(
         f"{result.acceptable} pairs may meet ({result.linked} linked); stable plan: {side} "
         f"firms propose; `--plan stable` or `--plan fair` shows its timetable; `--export DIR` "

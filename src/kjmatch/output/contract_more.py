@@ -85,8 +85,10 @@ class AssignDoc(TypedDict):
     weights: dict[str, float]
     as_of: int
     proposing: Literal["KR", "JP"]  # the side that proposes in the stable plan
-    linked: int  # participant pairs with linked products
-    acceptable: int  # pairs that may meet (after never-meet and availability)
+    linked: int  # participant pairs with linked products (rivals only with include_rivals)
+    acceptable: int  # pairs that may meet (after never-meet, availability, min_score)
+    min_score: float  # pairs scoring below it are not booked (unless asked for)
+    include_rivals: bool  # same-product rivals booked on their rivalry
     plan: PlanKind  # the plan in `timetable`
     totals: dict[str, float]  # plan → summed score
     difference: float | None  # best total − stable: what stability costs

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from kjmatch.errors import KjmatchError
 from kjmatch.event import Event
 from kjmatch.model import Dataset
-from kjmatch.weights import resolve_weights
+from kjmatch.weights import DIRECTIONS, resolve_weights
 
 from .links import pair_links
 from .ranking import Pairing, pair_scores, ties_of
@@ -313,8 +313,10 @@ class AssignResult:
     as_of: int
     proposing: str
     acceptable: int  # pairs that may meet
-    linked: int  # pairs with linked products among the participants
+    linked: int  # pairs with linked products among the participants (rivals only if asked)
     plans: dict[str, Plan]
+    min_score: float = 0.0
+    rivals: bool = False  # same-product rivals booked on their rivalry
 
 
 def build_instance(
@@ -357,12 +359,27 @@ def plan_event(
     as_of: int | None = None,
     proposing: str = "KR",
     plans: Collection[str] = PLANS,
+    min_score: float = 0.0,
+    rivals: bool = False,
 ) -> AssignResult:
-    """Score every pair of participants, then build each plan and its timetable."""
+    """Score every pair of participants, then build each plan and its timetable.
+
+    A pair is booked on its best link that is no plain rivalry (two makers of one product
+    without a cooperative tie: an agenda would tell them they compete) unless `rivals`;
+    pairs scoring under `min_score` are not booked. A must-meet or requested pair is
+    booked whatever it scores, on its best link of any kind."""
     kr = [p.id for p in event.side("KR")]
     jp = [p.id for p in event.side("JP")]
     w = resolve_weights(weights)
-    scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of)
+    dirs = DIRECTIONS if rivals else tuple(d for d in DIRECTIONS if d != "same-stage")
+    scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs)
+    linked = len(scores)
+    scores = {e: v for e, v in scores.items() if v >= min_score}
+    ties = ties_of(ds)
+    for e in sorted(_asked(event) - set(scores)):  # asked for: their best link of any kind
+        links = pair_links(chain, ds.players[e[0]], ds.players[e[1]], ties.get(e, ()), w)
+        if links:
+            scores[e] = links[0].score
     inst, excluded = build_instance(event, scores)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
@@ -372,11 +389,13 @@ def plan_event(
             chosen[kind] = stable(inst, proposing)
         elif kind == "fair" and kind in plans:
             chosen[kind] = fair(inst, chosen.values())
-    ties = ties_of(ds)
     pairings: dict[Edge, Pairing] = {}
     for k, j in sorted({e for edges in chosen.values() for e in edges}):
         rels = ties.get((k, j), ())
-        links = pair_links(chain, ds.players[k], ds.players[j], rels, w)
+        # the link the pair was booked on: an asked-for rival pair has only its rivalry
+        links = pair_links(chain, ds.players[k], ds.players[j], rels, w, dirs) or pair_links(
+            chain, ds.players[k], ds.players[j], rels, w
+        )
         if links:
             pairings[(k, j)] = Pairing(ds.players[k], ds.players[j], tuple(links), rels)
     out = {kind: _plan(kind, event, inst, edges, pairings, excluded)
@@ -387,9 +406,21 @@ def plan_event(
         as_of=chain.as_of,
         proposing=proposing,
         acceptable=len(inst.score),
-        linked=len(scores),
+        linked=linked,
         plans=out,
+        min_score=min_score,
+        rivals=rivals,
     )
+
+
+def _asked(event: Event) -> set[Edge]:
+    """The must-meet and requested pairs of an event, as (korea, japan)."""
+    people = event.participants
+    out: set[Edge] = set()
+    for p in people.values():
+        for other in (*p.must_meet, *p.requests):
+            out.add((p.id, other) if p.country == "KR" else (other, p.id))
+    return out
 
 
 def _plan(

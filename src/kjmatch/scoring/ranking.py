@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import heapq
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -320,9 +320,11 @@ def pair_scores(
     *,
     weights: Mapping[str, float] | None = None,
     as_of: int | None = None,
+    directions: Sequence[str] = DIRECTIONS,
 ) -> tuple[dict[tuple[str, str], float], Chain]:
-    """The score of every linked pair of these firms, without building their links
-    (what the grouped ranking computes); `pair_links` on the chain explains one."""
+    """The score of every linked pair of these firms (by its best link in `directions`),
+    without building their links (what the grouped ranking computes); `pair_links` on
+    the chain explains one."""
     w = resolve_weights(weights)
     ds = known_by(ds, as_of)
     chain = Chain(ds, ds.sectors[sector_id], as_of)
@@ -330,7 +332,7 @@ def pair_scores(
     jp = [ds.players[j] for j in japan]
     scores: dict[tuple[str, str], float] = {}
     for neg_score, _, kid, jid, *_ in heapq.merge(
-        *streams(Scope(chain, kr, jp, ties_of(ds), w, DIRECTIONS))
+        *streams(Scope(chain, kr, jp, ties_of(ds), w, tuple(directions)))
     ):
         scores.setdefault((kid, jid), -neg_score)
     return scores, chain

@@ -18,6 +18,7 @@ from kjmatch.cli.options import (
     ScenarioOpt,
     WeightOpt,
     WeightsFileOpt,
+    min_score_option,
     with_io,
 )
 from kjmatch.errors import KjmatchError, RequestError
@@ -120,6 +121,18 @@ def assign(
             help="Write timetable.csv, calendars/<firm>.ics and agendas/<firm>.md.",
         ),
     ] = None,
+    min_score: Annotated[
+        float,
+        min_score_option("Book no pair scoring below X (must-meet and requested pairs excepted)."),
+    ] = 0.0,
+    include_rivals: Annotated[
+        bool,
+        typer.Option(
+            "--include-rivals",
+            help="Also book makers of one product with no cooperative tie on their rivalry "
+            "(left out by default: their agendas would say they compete).",
+        ),
+    ] = False,
     scenario: ScenarioOpt = None,
     weights_file: WeightsFileOpt = None,
     weight: WeightOpt = None,
@@ -190,7 +203,13 @@ def assign(
             raise RequestError(f"not a date (YYYY-MM-DD): {date!r}", "date") from None
     event.date = day
     result = plan_event(
-        ds, event, weights=w, as_of=as_of, proposing="KR" if proposing is Side.korea else "JP"
+        ds,
+        event,
+        weights=w,
+        as_of=as_of,
+        proposing="KR" if proposing is Side.korea else "JP",
+        min_score=min_score,
+        rivals=include_rivals,
     )
     out = assign_output(ds, result, plan.value)
     if export is not None:
