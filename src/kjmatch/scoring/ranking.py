@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # stability is imported only when asked for (start-up)
 EXPLAIN_RANK_LIMIT = 250_000  # player pairs in a sector above which explain skips the rank
 STABILITY_POOL = 5  # stability re-ranks the best 5×N pairs (at least STABILITY_MIN_POOL)
 STABILITY_MIN_POOL = 2000
+TIED_LIMIT = 1000  # `more_tied` counts this many at most: a synthetic tie can hold millions
 Progress = Callable[[str, int, int], None]
 
 
@@ -80,6 +81,7 @@ class MatchResult:
     as_of: int = 0  # the year evidence was aged from
     beyond_leaders: bool = False  # pairs of two sector leaders were left out
     new_only: bool = False  # pairs with a documented tie (any sector) were left out
+    more_tied: int = 0  # pairs `top` left out with the last shown score (up to TIED_LIMIT)
 
 
 def ties_of(ds: Dataset) -> dict[tuple[str, str], tuple[Relationship, ...]]:
@@ -163,12 +165,14 @@ def _match(
     if stability is not None and top is not None:
         pool = max(top * STABILITY_POOL, STABILITY_MIN_POOL)
     scope = Scope(chain, kr, jp, ties, w, dirs, new_only, beyond_leaders)
+    beyond = 0  # pairs past the ones taken with the last one's score
     if top is None or exhaustive:
         ranked = _all_pairs(scope, progress)
         candidates = len(ranked)
     else:
-        ranked, candidates = _top_pairs(scope, max(top, pool) + 1, min_score, progress)
+        ranked, candidates, beyond = _top_pairs(scope, max(top, pool) + 1, min_score, progress)
     ranked = _ranks(ranked)
+    taken = ranked
     if top is not None and not exhaustive:
         ranked = ranked[: max(top, pool)]  # the one extra only told whether the last ties
     field: list[Pairing] | None = None  # the whole sector's ranking, when filtered
@@ -178,6 +182,14 @@ def _match(
     shown = [p for p in ranked if p.score >= min_score]
     if top is not None:
         shown = shown[:top]
+    more_tied = 0
+    if top is not None and len(shown) == top:
+        last = shown[-1].score
+        # `shown` is `taken`'s head: sorted by score, min_score cuts only the tail
+        more_tied = sum(1 for p in taken[top:] if p.score == last)
+        if taken and taken[-1].score == last:
+            more_tied += beyond
+        more_tied = min(more_tied, TIED_LIMIT)
     summary = None
     if stability is not None:
         from .stability import analyse
@@ -206,6 +218,7 @@ def _match(
         as_of=chain.as_of,
         beyond_leaders=beyond_leaders,
         new_only=new_only,
+        more_tied=more_tied,
     )
 
 
@@ -284,32 +297,40 @@ def _all_pairs(scope: Scope, progress: Progress | None = None) -> list[Pairing]:
 
 def _top_pairs(
     scope: Scope, top: int, min_score: float, progress: Progress | None = None
-) -> tuple[list[Pairing], int]:
+) -> tuple[list[Pairing], int, int]:
     """The best pairs without scoring all of them.
 
     Offers at a product are grouped by the facts they give a link; each pair of
     groups is scored once from those facts, and the groups' pairs are merged lazily
     in `Pairing.order`. Pairs with a documented tie are scored one by one. Cost grows
-    with players and groups plus the pairs taken, not with the candidate pairs."""
+    with players and groups plus the pairs taken, not with the candidate pairs.
+    Returns the pairs, the linked count and how many more pairs share the last one's
+    score (counted without scoring their links, up to TIED_LIMIT)."""
     chain, ties = scope.chain, scope.ties
     players = chain.players
     tied_heads: TiedHeads = {}
     merged = streams(scope, progress, tied_heads)
     seen: set[tuple[str, str]] = set()
     ranked: list[Pairing] = []
+    beyond = 0
     for neg_score, _, kid, jid, *_ in heapq.merge(*merged):
         if (kid, jid) in seen:
             continue  # a pair's later entries are its weaker links
         seen.add((kid, jid))
         if scope.left_out(kid, jid):
             continue
-        if len(ranked) >= top or -neg_score < min_score:
+        if -neg_score < min_score:
             break
+        if len(ranked) >= top:
+            if -neg_score != ranked[-1].score or beyond >= TIED_LIMIT:
+                break
+            beyond += 1
+            continue
         kp, jpp = players[kid], players[jid]
         rels = ties.get((kid, jid), ())
         links = pair_links(chain, kp, jpp, rels, scope.w, scope.dirs)
         ranked.append(Pairing(korea=kp, japan=jpp, links=tuple(links), relationships=rels))
-    return ranked, count_linked(scope, tied_heads)
+    return ranked, count_linked(scope, tied_heads), beyond
 
 
 def pair_scores(

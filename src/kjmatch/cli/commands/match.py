@@ -24,7 +24,6 @@ from kjmatch.cli.options import (
     WeightOpt,
     WeightsFileOpt,
     chosen_directions,
-    more_tied,
     progress_bar,
     say_why_empty,
     with_io,
@@ -129,18 +128,6 @@ def match(
             progress=progress,
             as_of=as_of,
         )
-    last = result.pairings[-1] if result.pairings else None
-    tied = 0
-    if last is not None and (last.shared_rank or not last.rank):  # a tie --top may cut
-        tied = more_tied(
-            lambda n: run_match(
-                ds, sector, weights=w, top=n, min_score=min_score, korea=kr, japan=jp,
-                directions=chosen_directions(direction), new_only=new_only,
-                beyond_leaders=beyond_leaders, as_of=as_of,
-            ).pairings,
-            result.pairings,
-            top,
-        )  # fmt: skip
     io.emit(
         match_output(
             result,
@@ -149,7 +136,7 @@ def match(
             korea=kr,
             japan=jp,
             min_score=min_score,
-            more_tied=tied,
+            more_tied=result.more_tied,
         )
     )
     if not result.pairings:
