@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from kjmatch.model import Dataset, Player, Sector
 from kjmatch.scoring.links import Link
-from kjmatch.scoring.ranking import MatchResult, Pairing
+from kjmatch.scoring.ranking import TIED_LIMIT, MatchResult, Pairing
 from kjmatch.weights import DIRECTION_LABELS, DIRECTIONS, components
 
 from .documents import Output, meta, player_doc, relationship_doc, strength_doc
@@ -129,7 +129,9 @@ def tie_note(more: int, shown: Sequence[Pairing], *, by_rank: bool) -> list[str]
         return []
     last = shown[-1]
     one = more == 1
-    pairs = "1 more pair" if one else f"{more} more pairs"
+    pairs = (
+        "1 more pair" if one else f"{more:,}{' or more' if more >= TIED_LIMIT else ''} more pairs"
+    )
     if by_rank and last.rank:
         said = f"{'shares' if one else 'share'} rank {last.rank}"
     else:
