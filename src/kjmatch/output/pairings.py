@@ -129,9 +129,9 @@ def tie_note(more: int, shown: Sequence[Pairing], *, by_rank: bool) -> list[str]
         return []
     last = shown[-1]
     one = more == 1
-    pairs = (
-        "1 more pair" if one else f"{more:,}{' or more' if more >= TIED_LIMIT else ''} more pairs"
-    )
+    pairs = "1 more pair" if one else f"{more} more pairs"
+    if more >= TIED_LIMIT:  # the ranking stops counting there
+        pairs = f"{more:,} or more other pairs"
     if by_rank and last.rank:
         said = f"{'shares' if one else 'share'} rank {last.rank}"
     else:
