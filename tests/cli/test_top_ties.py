@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from clirun import jrun, run
+from kjmatch.model import Dataset
 
 
 def test_match_keeps_n_rows_and_counts_the_pair_sharing_the_last_rank() -> None:
@@ -48,19 +49,15 @@ def test_partners_counts_pairs_with_the_last_score() -> None:
     assert f"1 more pair has the last one's score too ({last:.2f}) (--top 6 shows it)." in text
 
 
-def test_more_tied_counts_a_long_run_of_equal_scores() -> None:
-    from types import SimpleNamespace
+def test_partners_counts_the_cut_tie_as_the_uncut_list_shows_it(bundled: Dataset) -> None:
+    """Each sector's list is cut by --top too: the count adds each sector's own uncounted
+    tail of the last score, and equals what the whole list shows, for every cut."""
+    from kjmatch.scoring.partners import partners
 
-    from kjmatch.cli.options import more_tied
-
-    scores = [9, 8, 7, 7, 7, 7, 7, 7, 7, 6, 5]
-    pairs = [SimpleNamespace(score=s) for s in scores]
-
-    def rerun(n: int) -> list[SimpleNamespace]:
-        return pairs[:n]
-
-    assert more_tied(rerun, pairs[:3], 3) == 6
-    assert more_tied(rerun, pairs[:2], 2) == 0
-    assert more_tied(rerun, pairs[:9], 9) == 0
-    assert more_tied(rerun, pairs[:2], 5) == 0  # a short list was not cut
-    assert more_tied(rerun, pairs[:4], None) == 0
+    for firm in ("toyota", "lg-energy-solution", "samsung-electronics", "mol"):
+        whole = partners(bundled, [firm], top=None).pairings
+        for top in range(1, min(len(whole), 40)):
+            cut = partners(bundled, [firm], top=top)
+            last = whole[top - 1].score
+            assert [p.score for p in cut.pairings] == [p.score for p in whole[:top]]
+            assert cut.more_tied == sum(1 for p in whole[top:] if p.score == last), (firm, top)

@@ -377,20 +377,6 @@ def with_io(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def more_tied(rerun: Callable[[int], list[Any]], shown: list[Any], top: int | None) -> int:
-    """How many pairs left out by `--top` have the last shown pair's score: `rerun(n)`
-    ranks the same list again with `--top n` (a longer list, same order)."""
-    if top is None or not shown or len(shown) < top:
-        return 0
-    last = shown[-1].score
-    n = top
-    while True:
-        n *= 2
-        longer = rerun(n)
-        if len(longer) < n or longer[-1].score != last:
-            return sum(1 for p in longer[top:] if p.score == last)
-
-
 def say_why_empty(why: Empty) -> None:
     """On stderr: why nothing was found, and the options that would find something."""
     from kjmatch.cli.application import err

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from kjmatch.model import Dataset
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
-from .ranking import Pairing, match
+from .ranking import TIED_LIMIT, Pairing, match
 
 
 @dataclass(slots=True)
@@ -23,6 +23,7 @@ class PartnersResult:
     pairings: list[Pairing]  # best first, across sectors; `rank` is the sector rank
     candidates: int  # linked pairs found before --top and --min-score
     inactive: dict[str, list[str]]  # firm → its sectors, for firms with none searched
+    more_tied: int = 0  # pairs `top` left out with the last shown score (up to TIED_LIMIT)
 
 
 def sector_of(p: Pairing) -> str:
@@ -50,6 +51,7 @@ def partners(
     w = resolve_weights(weights)
     firms = list(dict.fromkeys(firms))
     found: list[Pairing] = []
+    cut: list[tuple[float, int]] = []  # per full sector list: its last score, more_tied
     searched: list[str] = []
     inactive: dict[str, list[str]] = {}
     candidates = 0
@@ -80,6 +82,8 @@ def partners(
                 japan=jp,
             )
             found += result.pairings
+            if result.pairings and top is not None and len(result.pairings) == top:
+                cut.append((result.pairings[-1].score, result.more_tied))
             candidates += result.candidates
             searched.append(sid)
     seen: set[tuple[str, str, str]] = set()
@@ -91,6 +95,14 @@ def partners(
             unique.append(p)
     unique.sort(key=lambda p: (-p.score, -p.best.weaker, sector_of(p), p.korea.id, p.japan.id))
     shown = unique[:top] if top is not None else unique
+    more = 0
+    if top is not None and len(shown) == top:
+        # a sector's list cut by its own --top can only hold the last score at its end:
+        # its uncounted tail of that score is its `more_tied` (a pair two asked firms
+        # share may count twice)
+        last = shown[-1].score
+        more = sum(1 for p in unique[top:] if p.score == last)
+        more = min(TIED_LIMIT, more + sum(n for score, n in cut if score == last))
     return PartnersResult(
         firms=firms,
         sectors=sorted(set(searched)),
@@ -102,4 +114,5 @@ def partners(
         pairings=shown,
         candidates=candidates,
         inactive=inactive,
+        more_tied=more,
     )

@@ -22,7 +22,6 @@ from kjmatch.cli.options import (
     WeightOpt,
     WeightsFileOpt,
     chosen_directions,
-    more_tied,
     say_why_empty,
     with_io,
 )
@@ -88,22 +87,13 @@ def partners(
         scenario=scenario,
         as_of=as_of,
     )
-    tied = more_tied(
-        lambda n: run_partners(
-            ds, ids, sector=sector, weights=w, top=n, min_score=min_score,
-            directions=chosen_directions(direction), new_only=new_only,
-            beyond_leaders=beyond_leaders, as_of=as_of,
-        ).pairings,
-        result.pairings,
-        top,
-    )  # fmt: skip
     io.emit(
         partners_output(
             ds,
             result,
             directions=chosen_directions(direction),
             min_score=min_score,
-            more_tied=tied,
+            more_tied=result.more_tied,
         )
     )
     if not result.pairings:
