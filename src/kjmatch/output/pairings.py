@@ -156,10 +156,9 @@ def match_output(
     korea: Sequence[str] | None = None,
     japan: Sequence[str] | None = None,
     min_score: float = 0.0,
-    more_tied: int = 0,
 ) -> Output:
     """`directions`, `korea`, `japan`, `min_score`: the filters asked for (ids; None:
-    every firm); `more_tied`: pairs left out by --top with the last shown pair's score."""
+    every firm)."""
     data: c.MatchDoc = {
         "kjmatch": meta("match"),
         "sector": {"id": result.sector.id, "name": result.sector.name.en},
@@ -172,7 +171,7 @@ def match_output(
         "korea": list(dict.fromkeys(korea)) if korea is not None else None,
         "japan": list(dict.fromkeys(japan)) if japan is not None else None,
         "candidates": result.candidates,
-        "more_tied": more_tied,
+        "more_tied": result.more_tied,
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
     if result.stability is not None:
@@ -212,7 +211,7 @@ def match_output(
         )
         + " `kjmatch explain KOREA JAPAN` shows any pairing in full."
     ]
-    footer += tie_note(more_tied, result.pairings, by_rank=True)
+    footer += tie_note(result.more_tied, result.pairings, by_rank=True)
     return Output(
         kind="match",
         data=data,
@@ -289,10 +288,9 @@ def partners_output(
     *,
     directions: Sequence[str] = DIRECTIONS,
     min_score: float = 0.0,
-    more_tied: int = 0,
 ) -> Output:
     """`directions`, `min_score`: the filters asked for (all four directions unless
-    --direction); `more_tied`: pairs left out by --top with the last shown pair's score."""
+    --direction)."""
     from kjmatch.scoring.partners import sector_of  # only `partners` needs it (start-up)
 
     firms: list[c.Firm] = [
@@ -321,7 +319,7 @@ def partners_output(
         "beyond_leaders": result.beyond_leaders,
         "directions": [d for d in DIRECTIONS if d in set(directions)],
         "candidates": result.candidates,
-        "more_tied": more_tied,
+        "more_tied": result.more_tied,
         "pairings": pairings,
     }
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
@@ -342,7 +340,7 @@ def partners_output(
             )
         )
     ]
-    footer += tie_note(more_tied, result.pairings, by_rank=False)
+    footer += tie_note(result.more_tied, result.pairings, by_rank=False)
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"
         footer.append(f"{ds.players[fid].name} has strengths only in {where}.")

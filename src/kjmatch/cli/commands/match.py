@@ -136,7 +136,6 @@ def match(
             korea=kr,
             japan=jp,
             min_score=min_score,
-            more_tied=result.more_tied,
         )
     )
     if not result.pairings:

@@ -93,7 +93,6 @@ def partners(
             result,
             directions=chosen_directions(direction),
             min_score=min_score,
-            more_tied=result.more_tied,
         )
     )
     if not result.pairings:
