@@ -249,8 +249,8 @@ class Product(Record):
     many producers to resell them: making one of those inputs themselves (an offtaker's
     equity in a plant) does not stop them buying it, so the in-house rule does not apply.
     `whole_inputs: true` marks an activity that takes its inputs as whole goods (a
-    recycler's scrap and spent cells, a distributor's finished vehicles): their own inputs
-    do not feed it, so nothing links to it from two steps upstream."""
+    recycler's scrap and spent cells): their own inputs do not feed it, so nothing links
+    to it from two steps upstream."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug

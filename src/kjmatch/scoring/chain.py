@@ -50,7 +50,7 @@ class Chain:
                 if seen[cur] >= 2:
                     continue
                 for nxt in self.feeds[cur]:
-                    # a recycler or distributor takes its inputs whole: not their inputs
+                    # a recycler takes its inputs whole (scrap cells), not what they are made of
                     if seen[cur] and self.products[nxt].whole_inputs:
                         continue
                     if nxt not in seen:
