@@ -218,3 +218,21 @@ def test_a_cylindrical_cell_deal_does_not_vouch_for_pouch_cells(ds: Dataset) -> 
     assert credit[("cylindrical-cells", "electric-vehicles")] > 0
     assert credit[("pouch-cells", "electric-vehicles")] == 0
     assert all(v == 0 for (k, _), v in credit.items() if k != "cylindrical-cells")
+
+
+def test_a_firm_supplies_nothing_it_makes_only_for_itself(ds: Dataset) -> None:
+    # Toyota's Type IV tanks go into its own cars: no tank link to Hyundai's FCEVs
+    captive = {
+        (p.id, s.sector, pid) for p in ds.players.values() for s in p.strengths for pid in s.captive
+    }
+    assert ("toyota", "hydrogen", "hydrogen-tanks") in captive
+    for sector in sorted({s for _, s, _ in captive}):
+        for p in match(ds, sector, top=None).pairings:
+            for link in p.links:
+                if link.direction == "jp-to-kr":
+                    supplier = (p.japan.id, sector, link.japan_product.id)
+                elif link.direction == "kr-to-jp":
+                    supplier = (p.korea.id, sector, link.korea_product.id)
+                else:
+                    continue
+                assert supplier not in captive, (p.korea.id, p.japan.id, link)

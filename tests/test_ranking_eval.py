@@ -113,3 +113,16 @@ def test_rule_bound_pairs_are_rivals_once_their_own_tie_is_hidden(bundled: Datas
     assert hynix_kioxia not in ev.rule_bound(bundled, "semiconductors")
     places = {hynix_kioxia: 0.9, ("sk-hynix", "tokyo-ohka-kogyo"): 0.1}
     assert ev.free_of(places, bound) == {("sk-hynix", "tokyo-ohka-kogyo"): 0.1}
+
+
+def test_the_backtest_hides_reported_talks_but_does_not_ask_for_them(bundled: Dataset) -> None:
+    talks = [r for r in bundled.relationships if r.type == "talks" and r.year >= 2023]
+    assert talks  # Hyundai × Toyota's hydrogen talks
+    for r in talks:
+        for sector in r.sectors:
+            _, _, held, back = ev.held_out(bundled, sector, [])
+            assert (r.korea, r.japan) not in held  # no deal to predict
+            assert r.id not in {x.id for x in back.relationships}  # but unknown in 2022
+    recent = next(r for r in bundled.relationships if r.year >= 2023 and r.type == "supply")
+    _, _, held, _ = ev.held_out(bundled, recent.sectors[0], [])
+    assert (recent.korea, recent.japan) in held

@@ -269,7 +269,8 @@ def check_strength(
         return None
     if not s.products:
         if len(own) == 1:
-            return dataclasses.replace(s, products={own[0]: s.level})
+            s = dataclasses.replace(s, products={own[0]: s.level})
+            return s if _captive_ok(rep, file, path, s) else None
         rep.add(
             file,
             path,
@@ -286,7 +287,16 @@ def check_strength(
                 unknown("product", pid, own, f"at {s.sector}/{s.stage}"),
             )
             ok = False
-    return s if ok else None
+    return s if _captive_ok(rep, file, path, s) and ok else None
+
+
+def _captive_ok(rep: Reporter, file: str, path: Path_, s: m.Strength) -> bool:
+    """Whether every product named `captive` is one of the strength's own."""
+    bad = [pid for pid in s.captive if pid not in s.products]
+    for pid in bad:
+        where = "among this strength's products"
+        rep.add(file, (*path, "captive"), unknown("captive product", pid, s.products, where))
+    return not bad
 
 
 def check_relationship(

@@ -318,13 +318,16 @@ class Strength(Record):
     """A player's capability at one stage of one sector, product by product.
 
     `level` is the player's standing at the stage; `products` gives a level per product
-    it makes there (filled from `level` when the stage has a single product)."""
+    it makes there (filled from `level` when the stage has a single product). `captive`
+    names the products it makes only for its own (or its group's) use: they make it a
+    buyer that makes them in-house and a rival of other makers, never a supplier."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     sector: Slug
     stage: Slug
     level: Level
     products: dict[Slug, Level] = field(default_factory=dict)
+    captive: tuple[Slug, ...] = ()
     tags: tuple[Text, ...] = ()
     note: Text
     as_of: Year

@@ -203,6 +203,43 @@ def test_an_activity_taking_its_inputs_whole_links_only_to_them(tmp_path: Path) 
     ]
 
 
+def test_a_product_made_for_own_use_supplies_no_one(tmp_path: Path) -> None:
+    """A carmaker's captive cells (made for its own cars) are no supply to a Korean
+    carmaker, while the carmaker still buys film for them and still rivals other cell
+    makers; a merchant cell maker at the same level still supplies."""
+    captive_cells = {**strength("cells", 4), "captive": ["cells"]}
+    ds = build(
+        tmp_path,
+        players=[
+            player("jp-ownco", "JP", captive_cells),
+            player("jp-sellco", "JP", strength("cells", 4)),
+        ],
+    )
+    assert pair(ds, "kr-carco", "jp-ownco") is None  # cells → cars would be its only link
+    merchant = pair(ds, "kr-carco", "jp-sellco")
+    assert merchant is not None and merchant.best.direction == "jp-to-kr"
+    buys = pair(ds, "kr-filmco", "jp-ownco")  # Korean film into its own cells
+    assert buys is not None and buys.best.direction == "kr-to-jp"
+    rival = pair(ds, "kr-cellco", "jp-ownco")
+    assert rival is not None and rival.best.direction == "same-stage"
+    for top in (1, 3, 10):
+        fast = match(ds, "widgets", top=top)
+        full = match(ds, "widgets", top=None, exhaustive=True)
+        assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+            (q.korea.id, q.japan.id, q.score) for q in full.pairings[:top]
+        ]
+        assert fast.candidates == full.candidates
+
+
+def test_a_captive_product_must_be_one_of_the_strengths_own(tmp_path: Path) -> None:
+    wrong = {**strength("cells", 4), "captive": ["cels"]}
+    with pytest.raises(DataError) as err:
+        build(tmp_path, players=[player("jp-ownco", "JP", wrong)])
+    text = str(err.value)
+    assert "captive" in text and "unknown captive product 'cels'" in text
+    assert "did you mean 'cells'?" in text
+
+
 def test_a_buyer_that_resells_its_inputs_buys_whatever_it_makes_itself(tmp_path: Path) -> None:
     """Where the buyer's product resells its inputs (an offtaker, a trading house), its own
     make of an input (equity in a plant) does not cut fit: it buys from many producers."""

@@ -179,7 +179,8 @@ def contexts(draw: st.DrawFn, products: tuple[str, ...]) -> StageContext:
 def datasets(draw: st.DrawFn) -> Dataset:
     """Random players with product levels, ties of every status and kind (horizontal too),
     facts of both countries, complements, ageing, products that cannot be traded, that
-    resell their inputs or that take them whole, and documented absences, on the tiny chain."""
+    resell their inputs or that take them whole, products a firm makes for its own use,
+    and documented absences, on the tiny chain."""
     stages = []
     local = draw(st.sets(st.sampled_from(["ore", "film", "cells"]), max_size=2))
     # some products resell their inputs (offtakers): their makers' own make does not count
@@ -230,12 +231,15 @@ def datasets(draw: st.DrawFn) -> Dataset:
                     st.lists(st.sampled_from(products[s]), min_size=1, max_size=2, unique=True)
                 )
                 levels = {p: draw(st.integers(1, 5)) for p in own}
+                # some products are made for the firm's own use only: it supplies no one
+                captive = tuple(p for p in own if draw(st.integers(0, 5)) == 0)
                 strengths.append(
                     Strength(
                         sector="widgets",
                         stage=s,
                         level=max(levels.values()),
                         products=levels,
+                        captive=captive,
                         note="n",
                         as_of=2024,
                         sources=(SRC,),

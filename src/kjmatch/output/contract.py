@@ -46,6 +46,7 @@ class ProductLevel(TypedDict):
     id: str
     name: str
     level: int
+    captive: bool  # made only for the firm's own use: it supplies no one with it
 
 
 class Strength(TypedDict):

@@ -76,7 +76,12 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
         "stage_name": stage.name.en if stage else s.stage,
         "level": s.level,
         "products": [
-            {"id": pid, "name": _product_name(ds, s.sector, pid), "level": lv}
+            {
+                "id": pid,
+                "name": _product_name(ds, s.sector, pid),
+                "level": lv,
+                "captive": pid in s.captive,
+            }
             for pid, lv in s.products.items()
         ],
         "tags": list(s.tags),
@@ -85,6 +90,12 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
         "sources": [source_doc(x) for x in s.sources],
         "historical": s.historical,
     }
+
+
+def own_use(s: c.Strength) -> str:
+    """The words that say which of a strength's products its firm makes for itself."""
+    own = [p["name"] for p in s["products"] if p["captive"]]
+    return f", for its own use only: {', '.join(own)}" if own else ""
 
 
 def _product_name(ds: Dataset, sector: str, pid: str) -> str:

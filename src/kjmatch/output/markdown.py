@@ -16,6 +16,7 @@ from typing import Any
 
 from kjmatch.weights import DIRECTION_LABELS
 
+from .documents import own_use
 from .ties import tie_label, when
 
 Writer = Callable[[dict[str, Any], Callable[[Any], str]], list[str]]
@@ -73,7 +74,8 @@ def _link(n: int, link: dict[str, Any], doc: dict[str, Any], md: Callable[[Any],
     lines += ["", "Strengths:", ""]
     for side, who in (("korea_strength", k["name"]), ("japan_strength", j["name"])):
         s = link[side]
-        text = f"{who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}"
+        level = f"level {s['level']}{own_use(s)}"
+        text = f"{who} at {s['stage_name']}, {level} (as of {s['as_of']}): {s['note']}"
         lines.append(f"- {md(text)}")
         if s["historical"]:
             lines.append(f"  - historical: {md(s['historical'])}")
@@ -122,7 +124,10 @@ def company(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
         about.append("also known as: " + "; ".join(doc["aliases"]))
     lines += [md(" · ".join(about)), "", "### Strengths", ""]
     for s in doc["strengths"]:
-        head = f"{s['sector']} / {s['stage_name']}: level {s['level']} (as of {s['as_of']})"
+        head = (
+            f"{s['sector']} / {s['stage_name']}: level {s['level']}{own_use(s)} "
+            f"(as of {s['as_of']})"
+        )
         lines += [f"#### {md(head)}", ""]
         products = ", ".join(f"{p['name']} L{p['level']}" for p in s["products"])
         lines += [f"- products: {md(products)}"] if products else []

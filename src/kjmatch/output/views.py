@@ -19,6 +19,7 @@ from rich.text import Text
 from kjmatch.weights import DIRECTION_LABELS
 
 from .console import hanging, print_notes, rich_table
+from .documents import own_use
 from .grids import STYLE, Grid, Segment, grid_widths, match_grid, partners_grid, text_of
 from .ties import tie_label, when
 
@@ -206,7 +207,8 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                 hanging(
                     con,
                     "  ",
-                    f"{who} at {s['stage_name']}, level {s['level']} (as of {s['as_of']}): {s['note']}",
+                    f"{who} at {s['stage_name']}, level {s['level']}{own_use(s)} "
+                    f"(as of {s['as_of']}): {s['note']}",
                     style="dim",
                     indent=4,
                 )
@@ -345,7 +347,8 @@ def draw_company(con: Console, doc: dict[str, Any]) -> None:
     for s in doc["strengths"]:
         con.print(
             Text(
-                f"\n{s['sector']} / {s['stage_name']}: level {s['level']} (as of {s['as_of']})",
+                f"\n{s['sector']} / {s['stage_name']}: level {s['level']}{own_use(s)} "
+                f"(as of {s['as_of']})",
                 style="bold",
             )
         )

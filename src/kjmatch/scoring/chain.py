@@ -23,6 +23,7 @@ from kjmatch.model import (
 from kjmatch.weights import Direction
 
 Offer = tuple[int, str, str]  # (level, player name, player id)
+Signature = frozenset[tuple[str, bool]]  # a firm's (product, made for own use only) pairs
 
 
 class Chain:
@@ -78,6 +79,10 @@ class Chain:
                     break
         self.offers = Offers(
             [*self.firms["KR"], *self.firms["JP"]], sector.id, frozenset(self.ties), self.own_make
+        )
+        # (firm id, product) made only for the firm's own use: it supplies no one with it
+        self.captive = frozenset(
+            (p.id, pid) for (_, pid), made in self.offers.captive.items() for p, _ in made
         )
         # the sector's leaders: firms rated 5 at some product of it, whom an analyst
         # names from memory (`--beyond-leaders` leaves out pairs of two of them)
@@ -209,8 +214,9 @@ class Offers:
     """Who makes what in a sector, from one walk over its firms (taken in id order):
     per (country, product) its makers grouped by level, each group in id order; the
     makers among `tied` firms with their levels; how many firms of each country
-    make each set of products (what `count_linked` needs); and the firms that make both
-    a product and one of its `upstream` inputs (buyers making an input in-house)."""
+    make each set of products (what `count_linked` needs); the firms that make both
+    a product and one of its `upstream` inputs (buyers making an input in-house); and
+    the makers of a product for their own use only (`captive`: never suppliers)."""
 
     def __init__(
         self,
@@ -221,18 +227,24 @@ class Offers:
     ) -> None:
         self.levels: dict[tuple[str, str], dict[int, list[Player]]] = {}
         self.tied: dict[tuple[str, str], list[tuple[Player, int]]] = {}
-        self.signatures: dict[str, dict[frozenset[str], int]] = {"KR": {}, "JP": {}}
+        # a firm's products, each with whether it makes it for its own use only
+        self.signatures: dict[str, dict[Signature, int]] = {"KR": {}, "JP": {}}
+        self.captive: dict[tuple[str, str], list[tuple[Player, int]]] = {}
         # (country, a, b) → firms making both products, with their levels at a and at b
         self.both: dict[tuple[str, str, str], list[tuple[Player, int, int]]] = {}
         levels = self.levels
         for p in sorted(firms, key=_id):
             country = p.country
-            made: list[str] = []
+            made: list[tuple[str, bool]] = []
             at: dict[str, int] = {}
+            mine = captive_products(p, sector)
             for s in p.strengths:
                 if s.sector != sector:
                     continue
                 for pid, level in s.products.items():
+                    own_use = pid in mine
+                    if own_use:
+                        self.captive.setdefault((country, pid), []).append((p, level))
                     if level > at.get(pid, 0):
                         at[pid] = level
                     key = (country, pid)
@@ -244,7 +256,7 @@ class Offers:
                         groups[level] = [p]
                     else:
                         group.append(p)
-                    made.append(pid)
+                    made.append((pid, own_use))
             if p.id in tied:
                 for s in p.strengths:
                     if s.sector == sector:
@@ -262,6 +274,12 @@ class Offers:
 
 def _id(p: Player) -> str:
     return p.id
+
+
+def captive_products(p: Player, sector: str) -> frozenset[str]:
+    """The products a firm makes only for its own use in a sector (named by any of its
+    strengths there): it buys for them and rivals their makers, but supplies no one."""
+    return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.captive)
 
 
 def known_by(ds: Dataset, year: int | None) -> Dataset:

@@ -15,7 +15,7 @@ from typing import Any
 from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, scorer
 
-from .chain import Chain, Offers
+from .chain import Chain, Offers, Signature, captive_products
 from .evidence import gap_value, joint_security, peer_value, security_value
 from .links import link_facts, offer_pairs
 
@@ -28,6 +28,7 @@ Memo = dict[tuple[str, str, str] | LinkFacts, Any]
 Key = tuple[
     float, int, str, str, int, str, str
 ]  # Pairing.order, then the link's direction, products
+_OWN_USE: GroupKey = (-1.0,)  # the group of captive makers, dropped from the suppliers
 TiedHeads = dict[tuple[str, str], Key | None]  # a tied pair's best link, once per ranking
 Ties = Mapping[tuple[str, str], tuple[Relationship, ...]]
 
@@ -339,12 +340,18 @@ def _supplier_groups(
             )
         return (float(level), *by_level[level], 0.0)
 
+    captive = offers.captive.get((supplier_country, product), [])
+    own_use = {p.id for p, _ in captive}
+
     def odd(p: Player, level: int) -> GroupKey | None:
+        if p.id in own_use:
+            return _OWN_USE
         pair = korean_first(supplier_country, product, buy_product)
         peer = peer_value(chain, p.id, supplier_country, "", buy_product, pair)
         return (*common(level)[:-1], peer) if peer else None
 
-    groups = _split_groups(offers, supplier_country, product, common, odd)
+    groups = _split_groups(offers, supplier_country, product, common, odd, captive)
+    groups.pop(_OWN_USE, None)  # makers for their own use supply no one
     memo[memo_key] = groups
     return groups
 
@@ -374,11 +381,22 @@ def count_linked(scope: Scope, tied_heads: TiedHeads | None = None) -> int:
     sector = chain.sector.id
     offers, inside = offers_of(chain, scope.kr, scope.jp)
 
-    def signature(p: Player) -> frozenset[str]:
-        return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.products)
+    def signature(p: Player) -> Signature:
+        own = captive_products(p, sector)
+        return frozenset(
+            (pid, pid in own) for s in p.strengths if s.sector == sector for pid in s.products
+        )
 
-    def linked(ks: frozenset[str], js: frozenset[str]) -> bool:
-        return any((r := chain.relation(a, b)) is not None and r[0] in dirs for a in ks for b in js)
+    def linked(ks: Signature, js: Signature) -> bool:
+        for a, a_own in ks:
+            for b, b_own in js:
+                r = chain.relation(a, b)
+                if r is None or r[0] not in dirs:
+                    continue
+                # a product made for the maker's own use supplies no one
+                if not ((a_own and r[0] == "kr-to-jp") or (b_own and r[0] == "jp-to-kr")):
+                    return True
+        return False
 
     heads = {} if tied_heads is None else tied_heads  # tied pairs `streams` scored already
     rate = scorer(scope.w)
