@@ -35,8 +35,7 @@ from ranking_eval import BASELINE, held_out, hits_in_top, load_labels
 
 from kjmatch.loader import load_dataset
 from kjmatch.scoring.ranking import Pairing, match
-from kjmatch.scoring.stability import rescore
-from kjmatch.weights import default_weights, names
+from kjmatch.weights import combine, default_weights, names
 
 GRID = [0.0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.35, 0.5]
 Pair = tuple[str, str]
@@ -71,6 +70,11 @@ def settings() -> list[Setting]:
             }
             out.append(Setting(sector, mode, pairings, split))
     return out
+
+
+def rescore(p: Pairing, weights: Mapping[str, float]) -> float:
+    """A pairing's score under other weights: its best link under those weights."""
+    return max(combine(link.components, weights)[1] for link in p.links)
 
 
 def hits(s: Setting, weights: Mapping[str, float], part: str) -> float:
