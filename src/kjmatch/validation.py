@@ -75,6 +75,9 @@ class Checker:
     )
     broken_files: set[str] = field(default_factory=set)
     unparsed: set[str] = field(default_factory=set)  # read, but not valid YAML or text
+    # an unparsed players file's text without comments (None: not decoded), kept because
+    # every unknown reference asks again
+    _bare: dict[str, str | None] = field(default_factory=dict)
 
     def known(self, kind: str, name: str) -> bool:
         return name in self.shadow[kind] or (kind == "players" and self._maybe_in_unparsed(name))
@@ -88,8 +91,12 @@ class Checker:
         word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])")
         for f in self.unparsed:
             if "/players/" in f.replace("\\", "/"):
-                text = self.texts.get(f)
-                if text is None or word.search(re.sub(r"(?m)^\s*#.*$", "", text)):
+                if f not in self._bare:
+                    text = self.texts.get(f)
+                    bare = None if text is None else re.sub(r"(?m)^\s*#.*$", "", text)
+                    self._bare[f] = bare
+                bare = self._bare[f]
+                if bare is None or word.search(bare):
                     return True  # an id named only in a comment declares nothing
         return False
 
