@@ -230,3 +230,23 @@ def test_min_score_books_no_pair_below_it_but_asked_ones(tmp_path: Path) -> None
     day = jrun("assign", str(event), "--min-score", "99", "--json")
     booked = {(m["korea"]["id"], m["japan"]["id"]) for m in day["timetable"]}
     assert booked == {("sk-on", "resonac")}
+
+
+def test_a_firm_whose_only_partner_is_never_free_is_told_so(tmp_path: Path) -> None:
+    """Its one linked partner is out by availability: the reasons say it is linked with
+    one participant (not with none), and their counts add up to what it is short by."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 6\nkorea_capacity: 3\njapan_capacity: 3\n"
+        "korea:\n  - firm: lg-energy-solution\n    available: ['4-6']\n"
+        "japan:\n  - firm: toyota\n    available: ['1-2']\n",
+        encoding="utf-8",
+    )
+    doc = jrun("assign", str(event), "--json")
+    for plan in doc["plans"]:
+        lges = next(f for f in plan["firms"] if f["id"] == "lg-energy-solution")
+        texts = [r["text"] for r in lges["reasons"]]
+        assert "no available slot in common with 1 linked partner" in texts
+        assert "linked with only 1 participant" in texts
+        assert not any("no linked pair with any" in t for t in texts)
+        assert sum(r["count"] for r in lges["reasons"]) == lges["short_by"] == 3

@@ -236,3 +236,20 @@ def test_fair_plan_gives_the_small_firm_a_meeting() -> None:
     assert fewest(inst, chosen) == 1 and ("k2", "j0") in chosen
     assert sorted(chosen) == [("k0", "j1"), ("k1", "j0"), ("k2", "j0")]
     assert _total(inst, best_total(inst)) - _total(inst, chosen) == pytest.approx(80.0)
+
+
+def test_a_rivalry_is_no_good_meeting_for_the_fair_plan() -> None:
+    """k0's only acceptable partner is a rival (allowed by --include-rivals): the fair
+    plan does not give k1's place at j0 away to lift k0's floor with it."""
+    from kjmatch.scoring.assign import fair, fewest, reach
+
+    score = {("k0", "j0"): 10.0, ("k1", "j0"): 90.0, ("k1", "j1"): 20.0}
+    caps = {"k0": 1, "k1": 1, "j0": 1, "j1": 1}
+    counted = Instance(("k0", "k1"), ("j0", "j1"), caps, score)
+    assert fair(counted) == [("k0", "j0"), ("k1", "j1")]  # a rivalry lifts the floor
+    rivals = Instance(("k0", "k1"), ("j0", "j1"), caps, score, rivalry=frozenset({("k0", "j0")}))
+    assert reach(rivals)["k0"] == 0
+    assert fair(rivals) == best_total(rivals) == [("k1", "j0")]
+    # either way some firm goes without a good meeting (k1 can take one place only)
+    assert fewest(rivals, fair(rivals)) == fewest(rivals, counted_plan := fair(counted)) == 0
+    assert counted_plan != fair(rivals)

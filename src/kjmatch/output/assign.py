@@ -167,7 +167,7 @@ def _footer(
             share = 100 * cost / best["total"] if best["total"] else 0.0
             lines.append(f"{what} costs {cost:.2f} points ({share:.1f}% of the best total)")
     lines.append(
-        "fewest: good meetings (with linked products) of the worst-served firm; floor: every "
+        "fewest: good meetings (linked products, no rivalry) of the worst-served firm; floor: every "
         "firm has at least this many, or all it could have; the fair plan raises the floor first"
     )
     plan = next(p for p in plans if p["plan"] == chosen)

@@ -398,6 +398,7 @@ class ChainProduct(TypedDict):
     japan: list[StagePlayer]
     stronger: Literal["KR", "JP", "even", "none"]
     gap: Literal["KR", "JP"] | None
+    captive: list[str]  # ids of its makers that make it only for their own use
     absent: list[Absence]  # documented absences (a gap without one is a hole in the data)
 
 

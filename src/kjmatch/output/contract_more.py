@@ -53,7 +53,7 @@ class AssignPlan(TypedDict):
     timetable_method: Literal["edge-colouring", "greedy", "ilp"]
     timetable_proven: bool  # False: the ILP stopped at its time limit
     blocking_pairs: int  # pairs not meeting that would both rather meet (0 when stable)
-    # the fewest good meetings (with linked products) of a firm that could have any; the
+    # the fewest good meetings (linked products, no plain rivalry) of a firm that could have any; the
     # fair plan maximises it first (None: no firm could have a good meeting)
     fewest: int | None
     # every firm has at least min(floor, the most it could have) good meetings: the

@@ -305,6 +305,11 @@ def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage
                     "japan": jp[:top],
                     "stronger": stronger,
                     "gap": gap,
+                    "captive": sorted(
+                        p.id
+                        for country in ("KR", "JP")
+                        for p, _ in chain.offers.captive.get((country, prod.id), [])
+                    ),
                     "absent": [
                         {
                             "country": a.country,

@@ -116,7 +116,8 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
                     best = prod[key][0] if prod[key] else None
                     # a documented absence, or a side nobody has filled in yet
                     empty = "no maker (sourced)" if country in none else "—"
-                    who = f"{best['name']} ({best['level']})" if best else empty
+                    own = ", own use" if best and best["id"] in prod["captive"] else ""
+                    who = f"{best['name']} ({best['level']}{own})" if best else empty
                     line.append(f"{country} {who}  ", style=STYLE[country] if best else "dim")
                 body.append(line)
         for c in st["export_controls"]:

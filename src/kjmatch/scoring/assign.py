@@ -58,6 +58,13 @@ class Instance:
     score: Mapping[Edge, float]  # acceptable pairs only
     forced: frozenset[Edge] = frozenset()
     requests: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # pairs booked on their rivalry (`--include-rivals`): they may meet, but a meeting
+    # whose agenda says the two compete is no good meeting for the fair plan's floor
+    rivalry: frozenset[Edge] = frozenset()
+
+    def good(self, e: Edge) -> bool:
+        """A meeting with linked products (score above 0) that is no plain rivalry."""
+        return self.score[e] > 0 and e not in self.rivalry
 
     def prefs(self) -> dict[str, list[str]]:
         """Each firm's acceptable partners, best first: its requests, then by score."""
@@ -102,7 +109,7 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
     caps = np.array([inst.capacity[f] for f in firms], dtype=float)
     constraints = [LinearConstraint(a, 0, caps)]
     if floors:
-        good = [n for n, e in enumerate(edges) if inst.score[e] > 0]
+        good = [n for n, e in enumerate(edges) if inst.good(e)]
         g_rows = [firms[edges[n][side]] for side in (0, 1) for n in good]
         g = coo_array((np.ones(len(g_rows)), (g_rows, good * 2)), shape=(len(firms), len(edges)))
         low = np.array([floors.get(f, 0) for f in firms], dtype=float)
@@ -119,14 +126,14 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
 
 
 def reach(inst: Instance) -> dict[str, int]:
-    """The most good meetings (with linked products, score > 0) each firm could have in
-    any plan: its capacity less its must-meet pairs without linked products, and at
-    most its good acceptable partners."""
+    """The most good meetings (`Instance.good`) each firm could have in any plan: its
+    capacity less its must-meet pairs that are no good meeting, and at most its good
+    acceptable partners."""
     good = dict.fromkeys((*inst.korea, *inst.japan), 0)
     spent = dict(good)
-    for e, score in inst.score.items():
+    for e in inst.score:
         for f in e:
-            if score > 0:
+            if inst.good(e):
                 good[f] += 1
             elif e in inst.forced:
                 spent[f] += 1
@@ -136,7 +143,7 @@ def reach(inst: Instance) -> dict[str, int]:
 def good_meetings(inst: Instance, chosen: Iterable[Edge]) -> dict[str, int]:
     count = dict.fromkeys((*inst.korea, *inst.japan), 0)
     for e in chosen:
-        if inst.score[e] > 0:
+        if inst.good(e):
             for f in e:
                 count[f] += 1
     return count
@@ -320,10 +327,10 @@ class AssignResult:
 
 
 def build_instance(
-    event: Event, scores: Mapping[Edge, float]
+    event: Event, scores: Mapping[Edge, float], rivalry: Collection[Edge] = ()
 ) -> tuple[Instance, dict[str, dict[str, int]]]:
     """The acceptable pairs of the event, and per firm how many linked partners were
-    excluded (by never-meet, by availability)."""
+    excluded (by never-meet, by availability). `rivalry`: pairs booked on a rivalry."""
     people = event.participants
     korea = tuple(p.id for p in event.side("KR"))
     japan = tuple(p.id for p in event.side("JP"))
@@ -348,7 +355,8 @@ def build_instance(
         score[e] = scores.get(e, 0.0)
     capacity = {f: min(p.capacity, len(p.available)) for f, p in people.items()}
     requests = {f: p.requests for f, p in people.items() if p.requests}
-    return Instance(korea, japan, capacity, score, frozenset(forced), requests), excluded
+    rivals = frozenset(e for e in rivalry if e in score)
+    return Instance(korea, japan, capacity, score, frozenset(forced), requests, rivals), excluded
 
 
 def plan_event(
@@ -371,16 +379,23 @@ def plan_event(
     kr = [p.id for p in event.side("KR")]
     jp = [p.id for p in event.side("JP")]
     w = resolve_weights(weights)
-    dirs = DIRECTIONS if rivals else tuple(d for d in DIRECTIONS if d != "same-stage")
+    cooperative = tuple(d for d in DIRECTIONS if d != "same-stage")
+    dirs = DIRECTIONS if rivals else cooperative
     scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs)
     linked = len(scores)
+    rivalry: set[Edge] = set()
+    if rivals:  # pairs whose best link is their rivalry: no good meeting for `fair`
+        plain, _ = pair_scores(
+            ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=cooperative
+        )
+        rivalry = {e for e, v in scores.items() if plain.get(e, -1.0) < v}
     scores = {e: v for e, v in scores.items() if v >= min_score}
     ties = ties_of(ds)
     for e in sorted(_asked(event) - set(scores)):  # asked for: their best link of any kind
         links = pair_links(chain, ds.players[e[0]], ds.players[e[1]], ties.get(e, ()), w)
         if links:
             scores[e] = links[0].score
-    inst, excluded = build_instance(event, scores)
+    inst, excluded = build_instance(event, scores, rivalry)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
         if kind == "best-total" and kind in plans:
@@ -495,14 +510,17 @@ def _shortfall(
         n = excluded["never-meet"]
         out.append(Shortfall("never-meet", n, f"never-meet excludes {_n(n, 'linked partner')}"))
     partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
-    if len(acceptable) < p.capacity:
-        n = len(acceptable)
+    # linked partners, those the two reasons above took out included; the places a
+    # missing availability took away are counted there, not again here
+    linked = len(acceptable) + excluded.get("availability", 0) + excluded.get("never-meet", 0)
+    room = min(p.capacity, len(p.available))
+    if linked < room:
         text = (
             "no linked pair with any participant"
-            if n == 0
-            else f"linked with only {_n(n, 'participant')}"
+            if linked == 0
+            else f"linked with only {_n(linked, 'participant')}"
         )
-        out.append(Shortfall("no linked pair", p.capacity - n, text))
+        out.append(Shortfall("no linked pair", room - linked, text))
     busy = [o for o in acceptable if o not in partners and o in full]
     if busy:
         out.append(
