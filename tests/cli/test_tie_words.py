@@ -122,3 +122,14 @@ def test_a_peer_bullets_age_says_what_it_counts_from() -> None:
     assert "(active 2013) with Nissan" not in out
     table = _ok("match", "-s", "automobiles", "-n", "10")
     assert "last confirmed" not in table  # a table cell stays short: "supply active 2011"
+
+
+def test_talks_and_uncounted_ties_are_named_by_their_summary_and_csv_says_not_counted() -> None:
+    """QA round 4: the talks line cited a raw id, and the CSV dropped "not counted"."""
+    doc = jrun("explain", "hyundai-motor", "toyota", "-s", "hydrogen")
+    said = [x for link in doc["sectors"][0]["links"] for x in link["reasons"] if "Talks" in x]
+    assert said and all("hyundai-toyota-hydrogen-talks" not in x for x in said)
+    assert all("Euisun Chung" in x for x in said)  # the tie's summary
+    rows = list(csv.DictReader(io.StringIO(_ok("match", "-s", "hydrogen", "-n", "3", "-f", "csv"))))
+    toray = next(r for r in rows if (r["korea_id"], r["japan_id"]) == ("hyundai-motor", "toray"))
+    assert toray["relationships"] == "rnd active 2024, not counted here"

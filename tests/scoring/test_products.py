@@ -222,6 +222,10 @@ def test_a_product_made_for_own_use_supplies_no_one(tmp_path: Path) -> None:
     assert buys is not None and buys.best.direction == "kr-to-jp"
     rival = pair(ds, "kr-cellco", "jp-ownco")
     assert rival is not None and rival.best.direction == "same-stage"
+    # it still counts as Japan's capability at cells, and the gap reason says it sells none
+    sells = pair(ds, "kr-cellco", "jp-carco")
+    assert sells is not None and sells.best.components["gap"] == 0.25  # 5 against 4
+    assert any("Jp Ownco (level 4, made for its own use only" in r for r in sells.best.reasons)
     for top in (1, 3, 10):
         fast = match(ds, "widgets", top=top)
         full = match(ds, "widgets", top=None, exhaustive=True)

@@ -276,7 +276,9 @@ def pairing_row(
         b.japan_product.name.en,
         b.japan_level,
         *(f"{b.contributions[c.name]:.2f}" for c in components()),
-        "; ".join(brief(r, ids=ids) for r in p.relationships),
+        "; ".join(brief(r, ids=ids) for r in p.relationships)
+        # as the table says: the pair's ties are about other products or another sector
+        + (", not counted here" if p.relationships and not b.components["relationship"] else ""),
         b.korea_product.id,
         b.japan_product.id,
     ]

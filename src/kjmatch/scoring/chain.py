@@ -148,6 +148,12 @@ class Chain:
             return top, at[i].name, True
         return top, at[0].name, False
 
+    def for_itself(self, country: str, product: str, level: int, name: str) -> bool:
+        """Whether the maker named `name` at `level` (as `best` names it) makes the
+        product only for its own use."""
+        at = self.offers.levels.get((country, product), {}).get(level, [])
+        return any(p.name == name and (p.id, product) in self.captive for p in at)
+
     def in_sector(self, player_id: str) -> bool:
         """Whether a player has a strength in this sector."""
         p = self.players.get(player_id)

@@ -152,10 +152,13 @@ def gap(
     absence: list[Evidence] = []
     if best:
         value = max(0.0, min(1.0, (level - best) / 4))
+        # a maker for its own use still counts as the country's capability; say so
+        itself = chain.for_itself(buyer_country, product, best, who)
+        mine = ", made for its own use only, still counted as the country's capability"
         strongest = (
             f"{who} itself makes {name} in-house (level {best}, {buyer}'s strongest)"
             if own
-            else f"{buyer}'s strongest at {name} is {who} (level {best})"
+            else f"{buyer}'s strongest at {name} is {who} (level {best}{mine if itself else ''})"
         )
         why = f"{strongest}; {supplier_name} at level {level} " + (
             f"fills a gap of {level - best} level(s)."
@@ -429,12 +432,12 @@ def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
     if r.type == "talks":
         return (
             f"Talks reported{where} ({_when(r)}), no agreement found: recorded, so the pair "
-            f"is not new, but not counted as a tie: {r.id}."
+            f"is not new, but not counted as a tie: {r.summary}"
         )
     if not tie_applies(chain, r, products):
         return (
             f"Documented tie{where}, not counted at this link ({_not_here(chain, r, products)}): "
-            f"{kind} ({_when(r)}): {r.id}."
+            f"{kind} ({_when(r)}): {r.summary}"
         )
     age, d = _tie_age(chain, r)
     return (
