@@ -296,7 +296,10 @@ def _captive_ok(rep: Reporter, file: str, path: Path_, s: m.Strength) -> bool:
     for pid in bad:
         where = "among this strength's products"
         rep.add(file, (*path, "captive"), unknown("captive product", pid, s.products, where))
-    return not bad
+    twice = sorted({pid for pid in s.captive if s.captive.count(pid) > 1})
+    for pid in twice:
+        rep.add(file, (*path, "captive"), f"captive product {pid!r} is named twice")
+    return not bad and not twice
 
 
 def check_relationship(

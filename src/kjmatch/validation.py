@@ -246,6 +246,16 @@ def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
         return loc, f"expected text, but YAML read `{{source}}` as {what}; write it in quotes{hint}"
     if kind == "string_type" and value is None:
         return loc, "expected text, found nothing"
+    if kind in ("tuple_type", "list_type", "set_type"):
+        shown = (
+            f"text {value!r}"
+            if isinstance(value, str)
+            else "a mapping"
+            if isinstance(value, dict)
+            else "`{source}`"
+        )
+        example = f" ([{value}])" if isinstance(value, str) and len(value) < 40 else ""
+        return loc, f"expected a list{example}, got {shown}"
     if kind == "string_pattern_mismatch":
         pattern = err.get("ctx", {}).get("pattern", "")
         what = {
