@@ -89,10 +89,30 @@ def test_rows_for_a_known_firm_add_strengths_to_it(bundled: Dataset) -> None:
     assert done.players == []
     assert done.strengths[0]["player"] == "sk-hynix"
     clash = "name,products\nLG Energy Solution,pouch-cells\n"
-    with pytest.raises(DataError, match="already has a strength at batteries/cells"):
+    with pytest.raises(DataError, match="already has a strength at batteries/cells") as exc:
         import_rows(
             iter(rows_of(clash)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
         )
+    assert "name it in that strength's `products` in the players file" in str(exc.value)
+
+
+def test_a_product_name_with_commas_is_one_product(bundled: Dataset) -> None:
+    """The name `chain` prints is accepted as written, beside ids and `;` lists (QA 4)."""
+    text = (
+        'name,products,level\n"New Cobalt Co","Cobalt sulphate, oxides and hydroxides",2\n'
+        '"Two Things Co","nickel-sulphate, Cobalt sulphate, oxides and hydroxides; '
+        'lithium-hydroxide",2\n'
+    )
+    done = import_rows(
+        iter(rows_of(text)), bundled, file="f.csv", country="KR", sector="batteries", year=2026
+    )
+    made = {p["name"]: p["strengths"][0]["products"] for p in done.players}
+    assert made["New Cobalt Co"] == {"cobalt-chemicals": 2}
+    assert set(made["Two Things Co"]) == {
+        "nickel-sulphate",
+        "cobalt-chemicals",
+        "lithium-hydroxide",
+    }
 
 
 def test_wrong_country_sector_or_encoding_are_clear(bundled: Dataset, tmp_path: Path) -> None:

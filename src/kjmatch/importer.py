@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -48,6 +48,7 @@ HEADERS = {  # accepted header spellings → field
     "aliases": "aliases",
 }
 _SPLIT = re.compile(r"\s*[;,、，]\s*")
+_SEMICOLON = re.compile(r"\s*[;；]\s*")
 _SLUG = re.compile(r"[^a-z0-9]+")
 
 
@@ -353,10 +354,28 @@ def _years(row: dict[str, str], n: int, bad: Any) -> bool:
     return ok
 
 
+def _names(cell: str, index: Mapping[str, str]) -> list[str]:
+    """A products cell's items: split on `;` and commas, but a run of comma-separated
+    parts that together make a product's name ("Cobalt sulphate, oxides and hydroxides",
+    as `chain` prints it) stays one item, the longest such run first."""
+    out: list[str] = []
+    for group in _SEMICOLON.split(cell):
+        parts = [x for x in _SPLIT.split(group) if x]
+        i = 0
+        while i < len(parts):
+            for j in range(len(parts), i, -1):
+                joined = ", ".join(parts[i:j])
+                if j == i + 1 or joined.casefold() in index:
+                    out.append(joined)
+                    i = j
+                    break
+    return out
+
+
 def _products(sec: m.Sector, row: dict[str, str], n: int, bad: Any) -> list[str]:
     index = _product_index(sec)
     found: list[str] = []
-    for item in (x for x in _SPLIT.split(row.get("products", "")) if x):
+    for item in _names(row.get("products", ""), index):
         pid = index.get(item.casefold())
         if pid is None:
             # by any name (en, ko, ja) or id, so a Korean or Japanese name gets one too
@@ -436,7 +455,9 @@ def _add_strengths(
         if (sec.id, stage) in firm.get("taken", ()):
             return (
                 _TAKEN,
-                f"{firm['id']!r} already has a strength at {sec.id}/{stage} in the dataset",
+                f"{firm['id']!r} already has a strength at {sec.id}/{stage} in the dataset; "
+                "to add a product there, name it in that strength's `products` in the "
+                "players file (import adds strengths at stages where a firm has none)",
             )
     given = firm.setdefault(_GIVEN, {})
     for pid in products:
