@@ -79,3 +79,14 @@ def test_csv_is_one_row_per_strength_with_the_source_addresses() -> None:
     for row, s in zip(rows, doc["strengths"], strict=True):
         assert row["stage"] == s["stage"]
         assert row["source urls"].split(" ") == [x["url"] for x in s["sources"] if x["url"]]
+
+
+def test_csv_names_each_products_level_and_what_a_firm_makes_for_itself() -> None:
+    rows = list(csv.DictReader(io.StringIO(_ok("show", "company", "toyota", "-f", "csv"))))
+    cells = {(r["sector"], r["stage"]): r["products"] for r in rows}
+    assert cells[("hydrogen", "fuel-cell-components")] == (
+        "vehicle-fuel-cell-stacks 5; hydrogen-tanks 4 (own use)"
+    )
+    listed = _ok("companies", "--sector", "hydrogen", "--country", "JP", "-f", "csv")
+    toyota = [r for r in csv.DictReader(io.StringIO(listed)) if r["id"] == "toyota"]
+    assert "hydrogen-tanks 4 (own use)" in {r["products"].split("; ")[-1] for r in toyota}

@@ -92,6 +92,13 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
     }
 
 
+def products_cell(s: Strength) -> str:
+    """A strength's products in one cell: "hydrogen-tanks 4 (own use); …"."""
+    return "; ".join(
+        f"{pid} {lv}{' (own use)' if pid in s.captive else ''}" for pid, lv in s.products.items()
+    )
+
+
 def own_use(s: c.Strength) -> str:
     """The words that say which of a strength's products its firm makes for itself."""
     own = [p["name"] for p in s["products"] if p["captive"]]
@@ -207,6 +214,7 @@ def companies_output(
                     s.sector,
                     stage.name.en if stage else s.stage,
                     s.level,
+                    products_cell(s),
                     ", ".join(s.tags),
                     s.as_of,
                     "; ".join(x.label() for x in s.sources),
@@ -218,7 +226,7 @@ def companies_output(
         "companies": [player_doc(p, ds, strengths) for p, strengths in players],
     }
     columns = ["id", "name", "native name", "country", "sector", "stage", "level"]
-    columns += ["capabilities", "as of"]
+    columns += ["products", "capabilities", "as of"]
     return Output(
         kind="companies",
         data=doc,
@@ -463,6 +471,7 @@ def company_output(ds: Dataset, player: Player) -> Output:
             s.sector,
             s.stage,
             s.level,
+            products_cell(s),
             ", ".join(s.tags),
             s.as_of,
             s.note,
@@ -481,6 +490,7 @@ def company_output(ds: Dataset, player: Player) -> Output:
             "sector",
             "stage",
             "level",
+            "products",
             "capabilities",
             "as of",
             "note",
