@@ -166,9 +166,11 @@ def test_pair_scores_equal_the_full_ranking(bundled: Dataset) -> None:
     for sector in ("batteries", "semiconductors"):
         kr = [p.id for p in bundled.players_in(sector, "KR")]
         jp = [p.id for p in bundled.players_in(sector, "JP")]
-        scores, _ = pair_scores(bundled, sector, kr, jp)
-        full = {(p.korea.id, p.japan.id): p.score for p in match(bundled, sector, top=None).ranked}
-        assert scores == full
+        scores, _, rivalry = pair_scores(bundled, sector, kr, jp)
+        ranked = match(bundled, sector, top=None).ranked
+        assert scores == {(p.korea.id, p.japan.id): p.score for p in ranked}
+        rivals = {(p.korea.id, p.japan.id) for p in ranked if p.best.direction == "same-stage"}
+        assert rivalry == rivals and rivals
 
 
 def _level(inst: Instance, chosen: list[tuple[str, str]]) -> int:

@@ -40,20 +40,19 @@ class Reasons:
         korea_buys = link.direction == "jp-to-kr"
         buyer = "KR" if korea_buys else "JP"
         product = (link.japan_product if korea_buys else link.korea_product).id
-        level, who, _ = self._chain.best(buyer, product, prefer=buyer_id)
-        for p in self._chain.firms[buyer]:
-            if p.name != who:
-                continue
-            for s in p.strengths:
-                if s.sector == self.sector.id and s.products.get(product) == level and s.historical:
-                    name = self._chain.products[product].name.en
-                    return [
-                        {
-                            "component": "gap",
-                            "text": f"{p.name} at {name}, level {level} (as of {s.as_of}), sets "
-                            f"{COUNTRY[buyer]}'s best: {s.historical}",
-                        }
-                    ]
+        level, p, _ = self._chain.best(buyer, product, prefer=buyer_id)
+        if p is None:
+            return []
+        for s in p.strengths:
+            if s.sector == self.sector.id and s.products.get(product) == level and s.historical:
+                name = self._chain.products[product].name.en
+                return [
+                    {
+                        "component": "gap",
+                        "text": f"{p.name} at {name}, level {level} (as of {s.as_of}), sets "
+                        f"{COUNTRY[buyer]}'s best: {s.historical}",
+                    }
+                ]
         return []
 
 

@@ -379,16 +379,12 @@ def plan_event(
     kr = [p.id for p in event.side("KR")]
     jp = [p.id for p in event.side("JP")]
     w = resolve_weights(weights)
-    cooperative = tuple(d for d in DIRECTIONS if d != "same-stage")
-    dirs = DIRECTIONS if rivals else cooperative
-    scores, chain = pair_scores(ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs)
+    dirs = DIRECTIONS if rivals else tuple(d for d in DIRECTIONS if d != "same-stage")
+    # pairs booked on their rivalry (only with `rivals`) are no good meeting for `fair`
+    scores, chain, rivalry = pair_scores(
+        ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs
+    )
     linked = len(scores)
-    rivalry: set[Edge] = set()
-    if rivals:  # pairs whose best link is their rivalry: no good meeting for `fair`
-        plain, _ = pair_scores(
-            ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=cooperative
-        )
-        rivalry = {e for e, v in scores.items() if plain.get(e, -1.0) < v}
     scores = {e: v for e, v in scores.items() if v >= min_score}
     ties = ties_of(ds)
     for e in sorted(_asked(event) - set(scores)):  # asked for: their best link of any kind

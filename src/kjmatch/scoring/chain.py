@@ -134,25 +134,19 @@ class Chain:
             }
         return self._ranked
 
-    def best(self, country: str, product: str, prefer: str = "") -> tuple[int, str, bool]:
+    def best(self, country: str, product: str, prefer: str = "") -> tuple[int, Player | None, bool]:
         """The strongest level of `country` at `product`, a player at it and whether that
         is `prefer` (a buyer making the product in-house: named when it is one of them,
         else the first by id)."""
         groups = self.offers.levels.get((country, product))
         if not groups:
-            return 0, "", False
+            return 0, None, False
         top = max(groups)
         at = groups[top]
         i = bisect_left(at, prefer, key=_id) if prefer else len(at)
         if i < len(at) and at[i].id == prefer:
-            return top, at[i].name, True
-        return top, at[0].name, False
-
-    def for_itself(self, country: str, product: str, level: int, name: str) -> bool:
-        """Whether the maker named `name` at `level` (as `best` names it) makes the
-        product only for its own use."""
-        at = self.offers.levels.get((country, product), {}).get(level, [])
-        return any(p.name == name and (p.id, product) in self.captive for p in at)
+            return top, at[i], True
+        return top, at[0], False
 
     def in_sector(self, player_id: str) -> bool:
         """Whether a player has a strength in this sector."""

@@ -148,17 +148,18 @@ def gap(
     in the reason when it is the one at the top."""
     name = chain.products[product].name.en
     buyer = COUNTRY_NAME[buyer_country]
-    best, who, own = chain.best(buyer_country, product, prefer=buyer_id)
+    best, leader, own = chain.best(buyer_country, product, prefer=buyer_id)
     absence: list[Evidence] = []
-    if best:
+    if leader is not None:
         value = max(0.0, min(1.0, (level - best) / 4))
+        who = leader.name
         # a maker for its own use still counts as the country's capability; say so
-        itself = chain.for_itself(buyer_country, product, best, who)
         mine = ", made for its own use only, still counted as the country's capability"
+        mine = mine if (leader.id, product) in chain.captive else ""
         strongest = (
             f"{who} itself makes {name} in-house (level {best}, {buyer}'s strongest)"
             if own
-            else f"{buyer}'s strongest at {name} is {who} (level {best}{mine if itself else ''})"
+            else f"{buyer}'s strongest at {name} is {who} (level {best}{mine})"
         )
         why = f"{strongest}; {supplier_name} at level {level} " + (
             f"fills a gap of {level - best} level(s)."

@@ -342,21 +342,26 @@ def pair_scores(
     weights: Mapping[str, float] | None = None,
     as_of: int | None = None,
     directions: Sequence[str] = DIRECTIONS,
-) -> tuple[dict[tuple[str, str], float], Chain]:
+) -> tuple[dict[tuple[str, str], float], Chain, frozenset[tuple[str, str]]]:
     """The score of every linked pair of these firms (by its best link in `directions`),
-    without building their links (what the grouped ranking computes); `pair_links` on
-    the chain explains one."""
+    without building their links (what the grouped ranking computes), and the pairs
+    whose best link is a same-product rivalry; `pair_links` on the chain explains one."""
     w = resolve_weights(weights)
     ds = known_by(ds, as_of)
     chain = Chain(ds, ds.sectors[sector_id], as_of)
     kr = [ds.players[k] for k in korea]
     jp = [ds.players[j] for j in japan]
     scores: dict[tuple[str, str], float] = {}
-    for neg_score, _, kid, jid, *_ in heapq.merge(
+    rivalry: set[tuple[str, str]] = set()
+    rival = DIRECTIONS.index("same-stage")
+    for neg_score, _, kid, jid, order, *_ in heapq.merge(
         *streams(Scope(chain, kr, jp, ties_of(ds), w, tuple(directions)))
     ):
-        scores.setdefault((kid, jid), -neg_score)
-    return scores, chain
+        if (kid, jid) not in scores:  # the pair's best link comes first
+            scores[(kid, jid)] = -neg_score
+            if order == rival:
+                rivalry.add((kid, jid))
+    return scores, chain, frozenset(rivalry)
 
 
 def explain(
