@@ -220,12 +220,19 @@ def test_a_cylindrical_cell_deal_does_not_vouch_for_pouch_cells(ds: Dataset) -> 
     assert all(v == 0 for (k, _), v in credit.items() if k != "cylindrical-cells")
 
 
-def test_a_firm_supplies_nothing_it_makes_only_for_itself(ds: Dataset) -> None:
-    # Toyota's Type IV tanks go into its own cars: no tank link to Hyundai's FCEVs
+def test_a_firm_supplies_nothing_it_makes_only_for_itself_or_its_home_market(
+    ds: Dataset,
+) -> None:
+    # Toyota's Type IV tanks go into its own cars: no tank link to Hyundai's FCEVs; Mitsui
+    # E&S's MAN licence lets it sell engines in Japan only: no engine link to Korean yards
     captive = {
-        (p.id, s.sector, pid) for p in ds.players.values() for s in p.strengths for pid in s.captive
+        (p.id, s.sector, pid)
+        for p in ds.players.values()
+        for s in p.strengths
+        for pid in (*s.captive, *s.home_market)
     }
     assert ("toyota", "hydrogen", "hydrogen-tanks") in captive
+    assert ("mitsui-es", "shipbuilding", "two-stroke-engines") in captive
     for sector in sorted({s for _, s, _ in captive}):
         for p in match(ds, sector, top=None).pairings:
             for link in p.links:

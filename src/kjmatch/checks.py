@@ -291,15 +291,28 @@ def check_strength(
 
 
 def _captive_ok(rep: Reporter, file: str, path: Path_, s: m.Strength) -> bool:
-    """Whether every product named `captive` is one of the strength's own."""
-    bad = [pid for pid in s.captive if pid not in s.products]
-    for pid in bad:
-        where = "among this strength's products"
-        rep.add(file, (*path, "captive"), unknown("captive product", pid, s.products, where))
-    twice = sorted({pid for pid in s.captive if s.captive.count(pid) > 1})
-    for pid in twice:
-        rep.add(file, (*path, "captive"), f"captive product {pid!r} is named twice")
-    return not bad and not twice
+    """Whether every product named `captive` or `home_market` is one of the strength's
+    own, named once."""
+    ok = True
+    for key, what in (("captive", "captive product"), ("home_market", "home-market product")):
+        named: tuple[str, ...] = getattr(s, key)
+        for pid in named:
+            if pid not in s.products:
+                where = "among this strength's products"
+                rep.add(file, (*path, key), unknown(what, pid, s.products, where))
+                ok = False
+        for pid in sorted({pid for pid in named if named.count(pid) > 1}):
+            rep.add(file, (*path, key), f"{what} {pid!r} is named twice")
+            ok = False
+    for pid in sorted(set(s.captive) & set(s.home_market)):
+        rep.add(
+            file,
+            (*path, "home_market"),
+            f"{pid!r} is also captive, which already means no outside sales; "
+            "name it under one of the two",
+        )
+        ok = False
+    return ok
 
 
 def check_relationship(

@@ -320,7 +320,9 @@ class Strength(Record):
     `level` is the player's standing at the stage; `products` gives a level per product
     it makes there (filled from `level` when the stage has a single product). `captive`
     names the products it makes only for its own (or its group's) use: they make it a
-    buyer that makes them in-house and a rival of other makers, never a supplier."""
+    buyer that makes them in-house and a rival of other makers, never a supplier.
+    `home_market` names those it may sell only in its own country (a licence's
+    territory): it supplies its own country's buyers, never the other country's."""
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     sector: Slug
@@ -328,6 +330,7 @@ class Strength(Record):
     level: Level
     products: dict[Slug, Level] = field(default_factory=dict)
     captive: tuple[Slug, ...] = ()
+    home_market: tuple[Slug, ...] = ()
     tags: tuple[Text, ...] = ()
     note: Text
     as_of: Year

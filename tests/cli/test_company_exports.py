@@ -90,3 +90,24 @@ def test_csv_names_each_products_level_and_what_a_firm_makes_for_itself() -> Non
     listed = _ok("companies", "--sector", "hydrogen", "--country", "JP", "-f", "csv")
     toyota = [r for r in csv.DictReader(io.StringIO(listed)) if r["id"] == "toyota"]
     assert "hydrogen-tanks 4 (own use)" in {r["products"].split("; ")[-1] for r in toyota}
+
+
+def test_a_product_sold_at_home_only_is_marked_in_every_format() -> None:
+    # Mitsui E&S's MAN licence confines its engine sales to Japan; its MET turbochargers
+    # go on its own engines
+    rows = list(csv.DictReader(io.StringIO(_ok("show", "company", "mitsui-es", "-f", "csv"))))
+    cells = {r["sector"]: r["products"] for r in rows}
+    assert cells["shipbuilding"] == (
+        "two-stroke-engines 4 (home market only); turbochargers 2 (own use)"
+    )
+    doc = jrun("show", "company", "mitsui-es")
+    ships = next(s for s in doc["strengths"] if s["sector"] == "shipbuilding")
+    flags = {p["id"]: (p["captive"], p["home_market"]) for p in ships["products"]}
+    assert flags == {"two-stroke-engines": (False, True), "turbochargers": (True, False)}
+    md = _ok("show", "company", "mitsui-es", "-f", "markdown")
+    assert "sold in its home market only: Low-speed two-stroke main engines" in md
+    chain = jrun("chain", "--sector", "shipbuilding")
+    products = {p["id"]: p for st in chain["stages"] for p in st["products"]}
+    assert "mitsui-es" in products["two-stroke-engines"]["home_market"]
+    assert "mitsui-es" not in products["two-stroke-engines"]["captive"]
+    assert "mitsui-es" in products["turbochargers"]["captive"]

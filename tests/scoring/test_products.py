@@ -203,29 +203,39 @@ def test_an_activity_taking_its_inputs_whole_links_only_to_them(tmp_path: Path) 
     ]
 
 
-def test_a_product_made_for_own_use_supplies_no_one(tmp_path: Path) -> None:
-    """A carmaker's captive cells (made for its own cars) are no supply to a Korean
-    carmaker, while the carmaker still buys film for them and still rivals other cell
-    makers; a merchant cell maker at the same level still supplies."""
-    captive_cells = {**strength("cells", 4), "captive": ["cells"]}
+@pytest.mark.parametrize(
+    ("key", "strongest"),
+    [
+        ("captive", "Jp Limitco (level 4, made for its own use only"),
+        ("home_market", "Jp Limitco (level 4);"),
+    ],
+)
+def test_a_product_made_for_own_use_or_sold_at_home_only_supplies_no_one_abroad(
+    tmp_path: Path, key: str, strongest: str
+) -> None:
+    """A carmaker's captive cells (made for its own cars), like a licensee's cells it may
+    sell only at home (Mitsui E&S's engines), are no supply to a Korean carmaker, while
+    the maker still buys film for them and still rivals other cell makers; a merchant
+    cell maker at the same level still supplies."""
+    limited = {**strength("cells", 4), key: ["cells"]}
     ds = build(
         tmp_path,
         players=[
-            player("jp-ownco", "JP", captive_cells),
+            player("jp-limitco", "JP", limited),
             player("jp-sellco", "JP", strength("cells", 4)),
         ],
     )
-    assert pair(ds, "kr-carco", "jp-ownco") is None  # cells → cars would be its only link
+    assert pair(ds, "kr-carco", "jp-limitco") is None  # cells → cars would be its only link
     merchant = pair(ds, "kr-carco", "jp-sellco")
     assert merchant is not None and merchant.best.direction == "jp-to-kr"
-    buys = pair(ds, "kr-filmco", "jp-ownco")  # Korean film into its own cells
+    buys = pair(ds, "kr-filmco", "jp-limitco")  # Korean film into its own cells
     assert buys is not None and buys.best.direction == "kr-to-jp"
-    rival = pair(ds, "kr-cellco", "jp-ownco")
+    rival = pair(ds, "kr-cellco", "jp-limitco")
     assert rival is not None and rival.best.direction == "same-stage"
-    # it still counts as Japan's capability at cells, and the gap reason says it sells none
+    # it still counts as Japan's capability at cells; only a captive maker "sells none"
     sells = pair(ds, "kr-cellco", "jp-carco")
     assert sells is not None and sells.best.components["gap"] == 0.25  # 5 against 4
-    assert any("Jp Ownco (level 4, made for its own use only" in r for r in sells.best.reasons)
+    assert any(strongest in r for r in sells.best.reasons), sells.best.reasons
     for top in (1, 3, 10):
         fast = match(ds, "widgets", top=top)
         full = match(ds, "widgets", top=None, exhaustive=True)

@@ -231,8 +231,11 @@ def datasets(draw: st.DrawFn) -> Dataset:
                     st.lists(st.sampled_from(products[s]), min_size=1, max_size=2, unique=True)
                 )
                 levels = {p: draw(st.integers(1, 5)) for p in own}
-                # some products are made for the firm's own use only: it supplies no one
-                captive = tuple(p for p in own if draw(st.integers(0, 5)) == 0)
+                # some products are made for the firm's own use only, some sold at home
+                # only: neither supplies the other country
+                limit = {p: draw(st.integers(0, 5)) for p in own}
+                captive = tuple(p for p in own if limit[p] == 0)
+                home = tuple(p for p in own if limit[p] == 1)
                 strengths.append(
                     Strength(
                         sector="widgets",
@@ -240,6 +243,7 @@ def datasets(draw: st.DrawFn) -> Dataset:
                         level=max(levels.values()),
                         products=levels,
                         captive=captive,
+                        home_market=home,
                         note="n",
                         as_of=2024,
                         sources=(SRC,),

@@ -47,6 +47,7 @@ class ProductLevel(TypedDict):
     name: str
     level: int
     captive: bool  # made only for the firm's own use: it supplies no one with it
+    home_market: bool  # sold only in the firm's own country (a licence's territory)
 
 
 class Strength(TypedDict):
@@ -399,6 +400,7 @@ class ChainProduct(TypedDict):
     stronger: Literal["KR", "JP", "even", "none"]
     gap: Literal["KR", "JP"] | None
     captive: list[str]  # ids of its makers that make it only for their own use
+    home_market: list[str]  # ids of its makers that may sell it only in their own country
     absent: list[Absence]  # documented absences (a gap without one is a hole in the data)
 
 

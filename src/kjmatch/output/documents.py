@@ -81,6 +81,7 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
                 "name": _product_name(ds, s.sector, pid),
                 "level": lv,
                 "captive": pid in s.captive,
+                "home_market": pid in s.home_market,
             }
             for pid, lv in s.products.items()
         ],
@@ -94,15 +95,28 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
 
 def products_cell(s: Strength) -> str:
     """A strength's products in one cell: "hydrogen-tanks 4 (own use); …"."""
-    return "; ".join(
-        f"{pid} {lv}{' (own use)' if pid in s.captive else ''}" for pid, lv in s.products.items()
-    )
+    return "; ".join(f"{pid} {lv}{_limit(s, pid)}" for pid, lv in s.products.items())
+
+
+def _limit(s: Strength, pid: str) -> str:
+    if pid in s.captive:
+        return " (own use)"
+    return " (home market only)" if pid in s.home_market else ""
 
 
 def own_use(s: c.Strength) -> str:
-    """The words that say which of a strength's products its firm makes for itself."""
+    """The words that say which of a strength's products its firm makes for itself, and
+    which it may sell only at home."""
     own = [p["name"] for p in s["products"] if p["captive"]]
-    return f", for its own use only: {', '.join(own)}" if own else ""
+    home = [p["name"] for p in s["products"] if p["home_market"]]
+    words = f", for its own use only: {', '.join(own)}" if own else ""
+    sep = "; " if words else ", "
+    return words + (f"{sep}sold in its home market only: {', '.join(home)}" if home else "")
+
+
+def _makers(found: dict[tuple[str, str], list[tuple[Player, int]]], product: str) -> list[str]:
+    """The ids of a product's makers in `found`, both countries, sorted."""
+    return sorted(p.id for country in ("KR", "JP") for p, _ in found.get((country, product), []))
 
 
 def _product_name(ds: Dataset, sector: str, pid: str) -> str:
@@ -313,11 +327,8 @@ def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage
                     "japan": jp[:top],
                     "stronger": stronger,
                     "gap": gap,
-                    "captive": sorted(
-                        p.id
-                        for country in ("KR", "JP")
-                        for p, _ in chain.offers.captive.get((country, prod.id), [])
-                    ),
+                    "captive": _makers(chain.offers.captive, prod.id),
+                    "home_market": _makers(chain.offers.home, prod.id),
                     "absent": [
                         {
                             "country": a.country,

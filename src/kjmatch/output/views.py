@@ -28,6 +28,13 @@ V = TypeVar("V", bound=View)
 VIEWS: dict[str, View] = {}
 
 
+def _limit(prod: dict[str, Any], firm: str) -> str:
+    """What follows a maker's level when it sells the product to no one abroad."""
+    if firm in prod["captive"]:
+        return ", own use"
+    return ", home market only" if firm in prod["home_market"] else ""
+
+
 def view(kind: str) -> Callable[[V], V]:
     """Register the terminal picture of the `kind` document."""
 
@@ -116,7 +123,7 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
                     best = prod[key][0] if prod[key] else None
                     # a documented absence, or a side nobody has filled in yet
                     empty = "no maker (sourced)" if country in none else "—"
-                    own = ", own use" if best and best["id"] in prod["captive"] else ""
+                    own = _limit(prod, best["id"]) if best else ""
                     who = f"{best['name']} ({best['level']}{own})" if best else empty
                     line.append(f"{country} {who}  ", style=STYLE[country] if best else "dim")
                 body.append(line)

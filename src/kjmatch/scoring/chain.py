@@ -84,6 +84,10 @@ class Chain:
         self.captive = frozenset(
             (p.id, pid) for (_, pid), made in self.offers.captive.items() for p, _ in made
         )
+        # ... and those it may sell at home only: neither supplies the other country
+        self.closed = self.captive | frozenset(
+            (p.id, pid) for (_, pid), made in self.offers.home.items() for p, _ in made
+        )
         # the sector's leaders: firms rated 5 at some product of it, whom an analyst
         # names from memory (`--beyond-leaders` leaves out pairs of two of them)
         self.leaders = frozenset(
@@ -216,7 +220,8 @@ class Offers:
     makers among `tied` firms with their levels; how many firms of each country
     make each set of products (what `count_linked` needs); the firms that make both
     a product and one of its `upstream` inputs (buyers making an input in-house); and
-    the makers of a product for their own use only (`captive`: never suppliers)."""
+    the makers of a product for their own use only (`captive`) and for their home
+    market only (`home`): neither ever supplies the other country."""
 
     def __init__(
         self,
@@ -227,9 +232,10 @@ class Offers:
     ) -> None:
         self.levels: dict[tuple[str, str], dict[int, list[Player]]] = {}
         self.tied: dict[tuple[str, str], list[tuple[Player, int]]] = {}
-        # a firm's products, each with whether it makes it for its own use only
+        # a firm's products, each with whether it sells it to no one abroad (captive, home only)
         self.signatures: dict[str, dict[Signature, int]] = {"KR": {}, "JP": {}}
         self.captive: dict[tuple[str, str], list[tuple[Player, int]]] = {}
+        self.home: dict[tuple[str, str], list[tuple[Player, int]]] = {}
         # (country, a, b) → firms making both products, with their levels at a and at b
         self.both: dict[tuple[str, str, str], list[tuple[Player, int, int]]] = {}
         levels = self.levels
@@ -238,13 +244,16 @@ class Offers:
             made: list[tuple[str, bool]] = []
             at: dict[str, int] = {}
             mine = captive_products(p, sector)
+            home = home_products(p, sector)
             for s in p.strengths:
                 if s.sector != sector:
                     continue
                 for pid, level in s.products.items():
-                    own_use = pid in mine
-                    if own_use:
+                    own_use = pid in mine or pid in home  # sold to no one abroad
+                    if pid in mine:
                         self.captive.setdefault((country, pid), []).append((p, level))
+                    elif pid in home:
+                        self.home.setdefault((country, pid), []).append((p, level))
                     if level > at.get(pid, 0):
                         at[pid] = level
                     key = (country, pid)
@@ -280,6 +289,12 @@ def captive_products(p: Player, sector: str) -> frozenset[str]:
     """The products a firm makes only for its own use in a sector (named by any of its
     strengths there): it buys for them and rivals their makers, but supplies no one."""
     return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.captive)
+
+
+def home_products(p: Player, sector: str) -> frozenset[str]:
+    """The products a firm may sell only in its own country in a sector (a licence's
+    territory): like captive ones, they supply no buyer in the other country."""
+    return frozenset(pid for s in p.strengths if s.sector == sector for pid in s.home_market)
 
 
 def known_by(ds: Dataset, year: int | None) -> Dataset:

@@ -15,7 +15,7 @@ from typing import Any
 from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, scorer
 
-from .chain import Chain, Offers, Signature, captive_products
+from .chain import Chain, Offers, Signature, captive_products, home_products
 from .evidence import gap_value, joint_security, peer_value, security_value
 from .links import link_facts, offer_pairs
 
@@ -340,8 +340,9 @@ def _supplier_groups(
             )
         return (float(level), *by_level[level], 0.0)
 
-    captive = offers.captive.get((supplier_country, product), [])
-    own_use = {p.id for p, _ in captive}
+    key = (supplier_country, product)
+    captive = [*offers.captive.get(key, ()), *offers.home.get(key, ())]
+    own_use = {p.id for p, _ in captive}  # neither sells to the other country
 
     def odd(p: Player, level: int) -> GroupKey | None:
         if p.id in own_use:
@@ -382,7 +383,7 @@ def count_linked(scope: Scope, tied_heads: TiedHeads | None = None) -> int:
     offers, inside = offers_of(chain, scope.kr, scope.jp)
 
     def signature(p: Player) -> Signature:
-        own = captive_products(p, sector)
+        own = captive_products(p, sector) | home_products(p, sector)
         return frozenset(
             (pid, pid in own) for s in p.strengths if s.sector == sector for pid in s.products
         )
@@ -393,7 +394,7 @@ def count_linked(scope: Scope, tied_heads: TiedHeads | None = None) -> int:
                 r = chain.relation(a, b)
                 if r is None or r[0] not in dirs:
                     continue
-                # a product made for the maker's own use supplies no one
+                # a product made for the maker's own use or home market supplies no one here
                 if not ((a_own and r[0] == "kr-to-jp") or (b_own and r[0] == "jp-to-kr")):
                     return True
         return False

@@ -175,7 +175,7 @@ def link_facts(
         sup, sprod, slevel, buy, bprod, _ = _sides(
             direction, korea, kprod, klevel, japan, jprod, jlevel
         )
-        if (sup.id, sprod) in chain.captive:  # made for its own use: offered to no one
+        if (sup.id, sprod) in chain.closed:  # for its own use or home market: not offered here
             return None
         gap_v = gap_value(chain, sup.country, sprod, slevel, buy.country)
         in_house = (sprod, bprod) in chain.own_make and (
