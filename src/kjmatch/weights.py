@@ -95,7 +95,7 @@ _REGISTRY: dict[str, Component] = {
             "gap",
             "how far the supplier fills a gap in the buyer country's own chain",
             lambda f: f.gap,
-            detail="(supplier level − the buyer country's best level at the supplier's product, the buyer's own in-house level included: a firm that makes the input itself needs an outside supplier less)/4, clipped to [0, 1]; if the buyer country has nobody there, the level/4 where a source says it has no maker (the product's `absent` entry, aged × 0.5^(age/5 years) but never below half) and half of it where the data is merely silent (a hole, which `validate` lists). The supplier country's documented share of the buyer country's imports of that product raises it (the most recent figure per item, aged: × 0.5^(age/5 years)). 0 for horizontal and same-product links.",
+            detail="(supplier level − the buyer country's best level at the supplier's product among the makers that sell it, the buyer's own in-house level included: a firm that makes the input itself needs an outside supplier less; a maker for its own use only (`captive`) is left out, as it serves no other buyer)/4, clipped to [0, 1]; if the buyer country has nobody there that sells it, the level/4 where a source says it has no maker (the product's `absent` entry, aged × 0.5^(age/5 years) but never below half) and half of it where the data is merely silent (a hole, which `validate` lists). The supplier country's documented share of the buyer country's imports of that product raises it (the most recent figure per item, aged: × 0.5^(age/5 years)). 0 for horizontal and same-product links.",
         ),
         Component(
             "security",

@@ -10,7 +10,7 @@ import pytest
 
 from clirun import jrun, run
 from kjmatch.model import TIE_LABELS, Dataset, tie_dated, tie_label
-from kjmatch.scoring.evidence import confirmed
+from kjmatch.scoring.ties import confirmed
 
 
 def _ok(*args: str) -> str:

@@ -206,8 +206,8 @@ def test_an_activity_taking_its_inputs_whole_links_only_to_them(tmp_path: Path) 
 @pytest.mark.parametrize(
     ("key", "strongest"),
     [
-        ("captive", "Jp Limitco (level 4, made for its own use only"),
-        ("home_market", "Jp Limitco (level 4);"),
+        ("captive", "Japan's strongest at Cells is Jp Sellco (level 4);"),
+        ("home_market", "Japan's strongest at Cells is Jp Limitco (level 4);"),
     ],
 )
 def test_a_product_made_for_own_use_or_sold_at_home_only_supplies_no_one_abroad(
@@ -232,7 +232,7 @@ def test_a_product_made_for_own_use_or_sold_at_home_only_supplies_no_one_abroad(
     assert buys is not None and buys.best.direction == "kr-to-jp"
     rival = pair(ds, "kr-cellco", "jp-limitco")
     assert rival is not None and rival.best.direction == "same-stage"
-    # it still counts as Japan's capability at cells; only a captive maker "sells none"
+    # the gap is measured against Japan's best seller: a captive maker serves no other buyer
     sells = pair(ds, "kr-cellco", "jp-carco")
     assert sells is not None and sells.best.components["gap"] == 0.25  # 5 against 4
     assert any(strongest in r for r in sells.best.reasons), sells.best.reasons
@@ -243,6 +243,41 @@ def test_a_product_made_for_own_use_or_sold_at_home_only_supplies_no_one_abroad(
             (q.korea.id, q.japan.id, q.score) for q in full.pairings[:top]
         ]
         assert fast.candidates == full.candidates
+
+
+def test_the_gap_is_measured_against_makers_that_sell(tmp_path: Path) -> None:
+    """A maker for its own use only serves no other buyer, so the buyer country's gap is
+    measured against its best maker that sells (and the reason names the captive one it
+    leaves out); where only captive makers are known, the gap counts as a hole in the
+    data, half, and says why."""
+    captive = {**strength("cells", 5), "captive": ["cells"]}
+    ds = build(tmp_path / "a", players=[player("jp-limitco", "JP", captive)])
+    sells = pair(ds, "kr-cellco", "jp-carco")  # Korean cells at 5 for a Japanese carmaker
+    assert sells is not None and sells.best.components["gap"] == 0.5  # 5 against 3
+    assert any(
+        "Japan's strongest at Cells is Jp Cellco (level 3), not counting Jp Limitco (level 5), "
+        "made for own use only" in r
+        for r in sells.best.reasons
+    ), sells.best.reasons
+    # Korea has no toolmaker but one making tools for itself
+    own_tools = {**strength("tools", 3), "captive": ["tools"]}
+    only = build(tmp_path / "b", players=[player("kr-ownco", "KR", own_tools)])
+    buys = pair(only, "kr-cellco", "jp-toolco")
+    assert buys is not None and buys.best.components["gap"] == 0.5  # half of full credit
+    assert any(
+        r.startswith(
+            "Korea's only makers of Tools in the dataset make it for their own use "
+            "(Kr Ownco (level 3)), and no source says it has no maker that sells it: a hole "
+            "in the data, so the gap counts half (0.50)."
+        )
+        for r in buys.best.reasons
+    ), buys.best.reasons
+    for d in (ds, only):
+        fast = match(d, "widgets", top=3)
+        full = match(d, "widgets", top=None, exhaustive=True)
+        assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [
+            (q.korea.id, q.japan.id, q.score) for q in full.pairings[:3]
+        ]
 
 
 def test_a_captive_product_must_be_one_of_the_strengths_own(tmp_path: Path) -> None:
@@ -380,7 +415,7 @@ def test_ties_age_from_their_last_confirmation(tmp_path: Path) -> None:
         assert [r.id for r in rels] == ["old-tie"]
     # kr-carco (cars) and jp-toolco (tools) are three steps apart: no link; check the value
     from kjmatch.scoring.chain import Chain
-    from kjmatch.scoring.evidence import tie_value
+    from kjmatch.scoring.ties import tie_value
 
     chain_u = Chain(unconfirmed, unconfirmed.sectors["widgets"])
     chain_c = Chain(confirmed, confirmed.sectors["widgets"])

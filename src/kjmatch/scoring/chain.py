@@ -139,18 +139,23 @@ class Chain:
         return self._ranked
 
     def best(self, country: str, product: str, prefer: str = "") -> tuple[int, Player | None, bool]:
-        """The strongest level of `country` at `product`, a player at it and whether that
+        """The strongest level of `country` at `product` among the makers that sell it (a
+        maker for its own use only serves no other buyer), a player at it and whether that
         is `prefer` (a buyer making the product in-house: named when it is one of them,
         else the first by id)."""
         groups = self.offers.levels.get((country, product))
         if not groups:
             return 0, None, False
-        top = max(groups)
-        at = groups[top]
-        i = bisect_left(at, prefer, key=_id) if prefer else len(at)
-        if i < len(at) and at[i].id == prefer:
-            return top, at[i], True
-        return top, at[0], False
+        own = {p.id for p, _ in self.offers.captive.get((country, product), ())}
+        for top in sorted(groups, reverse=True):
+            at = [p for p in groups[top] if p.id not in own] if own else groups[top]
+            if not at:
+                continue
+            i = bisect_left(at, prefer, key=_id) if prefer else len(at)
+            if i < len(at) and at[i].id == prefer:
+                return top, at[i], True
+            return top, at[0], False
+        return 0, None, False
 
     def in_sector(self, player_id: str) -> bool:
         """Whether a player has a strength in this sector."""

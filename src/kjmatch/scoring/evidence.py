@@ -1,4 +1,4 @@
-"""The dated facts behind `gap`, `security` and `relationship`.
+"""The dated facts behind `gap` and `security` (ties are in `ties`).
 
 Facts attach to products (by id or HS code, see `checks.concerns`), never by words,
 and they age: a fact counts × 0.5^(age / half-life), age counted from the dataset's
@@ -8,19 +8,13 @@ evidence items that drove it.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
 from kjmatch.model import (
-    TIE_LABELS,
     ExportControl,
     ImportShare,
-    Relationship,
-    tie_dated,
-    tie_label,
-    tie_when,
 )
-from kjmatch.weights import TIE_VALUE
 
 from .chain import Chain
 
@@ -29,9 +23,7 @@ T = TypeVar("T")
 COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
 PAIR = ("KR", "JP")
 FACT_HALF_LIFE = 5.0  # years: a trade share or control is half as telling five years on
-TIE_HALF_LIFE = 8.0  # years since a tie was last confirmed (or ended)
 # a tie's type in a sentence: the label, but "an MoU / study tie" reads badly in prose
-TIE_WORDS = {**TIE_LABELS, "mou_study": "MoU or joint study"}
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
 # An empty side with no source saying the country has no maker is a hole in the data,
 # not a proven absence: its gap counts half. A documented absence counts in full, aged
@@ -64,7 +56,12 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def _age_words(age: int, discount: float, half_life: float) -> str:
+def _and(items: list[str]) -> str:
+    """ "A", "A and B", "A, B and C"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def age_words(age: int, discount: float, half_life: float) -> str:
     if age == 0:
         return "current"
     return f"{age} year{'s' if age > 1 else ''} old, counted at {discount:.2f}× (half-life {half_life:g} years)"
@@ -127,7 +124,7 @@ def _share_words(x: ImportShare, by: ImportShare | None, age: int, d: float) -> 
     if by is not None:
         return f"{superseded_words(by)}."
     kind = "computed from trade statistics; " if x.computed else ""
-    return f"{kind}{_age_words(age, d, FACT_HALF_LIFE)}."
+    return f"{kind}{age_words(age, d, FACT_HALF_LIFE)}."
 
 
 def gap(
@@ -141,33 +138,39 @@ def gap(
 ) -> tuple[float, list[str], list[Evidence]]:
     """How far a supplier at `product` (at `level`) fills a gap in the buyer country's chain.
 
-    Measured against the buyer country's best player at that product, the buyer
-    included (a buyer that makes the input in-house needs an outside supplier less),
-    then raised by the supplier country's aged share of the buyer country's imports
-    of it. The same for every buyer of the country: `buyer_id` only names the buyer
-    in the reason when it is the one at the top."""
+    Measured against the buyer country's best maker that sells the product, the buyer
+    included (a buyer that makes the input in-house needs an outside supplier less); a
+    maker for its own use only serves no other buyer, so it is left out (a buyer's own
+    captive make is judged by fit's in-house rule). Then raised by the supplier country's
+    aged share of the buyer country's imports of it. The same for every buyer of the
+    country: `buyer_id` only names the buyer in the reason when it is the one at the top."""
     name = chain.products[product].name.en
     buyer = COUNTRY_NAME[buyer_country]
     best, leader, own = chain.best(buyer_country, product, prefer=buyer_id)
     absence: list[Evidence] = []
+    # makers for their own use above the best seller: named, as they do not count
+    above = [
+        f"{p.name} (level {lv})"
+        for p, lv in chain.offers.captive.get((buyer_country, product), ())
+        if lv > best
+    ]
     if leader is not None:
         value = max(0.0, min(1.0, (level - best) / 4))
         who = leader.name
-        # a maker for its own use still counts as the country's capability; say so
-        mine = ", made for its own use only, still counted as the country's capability"
-        mine = mine if (leader.id, product) in chain.captive else ""
         strongest = (
             f"{who} itself makes {name} in-house (level {best}, {buyer}'s strongest)"
             if own
-            else f"{buyer}'s strongest at {name} is {who} (level {best}{mine})"
+            else f"{buyer}'s strongest at {name} is {who} (level {best})"
         )
+        if above:
+            strongest += f", not counting {_and(above)}, made for own use only"
         why = f"{strongest}; {supplier_name} at level {level} " + (
             f"fills a gap of {level - best} level(s)."
             if level > best
             else "adds no capability gap."
         )
     else:
-        value, why, absence = _absence(chain, supplier_name, product, level, buyer_country, name)
+        value, why, absence = _absence(chain, supplier_name, product, level, buyer_country, above)
     reasons = [why]
     shares = [
         x
@@ -194,28 +197,39 @@ def gap(
 
 
 def _absence(
-    chain: Chain, supplier_name: str, product: str, level: int, buyer_country: str, name: str
+    chain: Chain,
+    supplier_name: str,
+    product: str,
+    level: int,
+    buyer_country: str,
+    own_use: list[str],
 ) -> tuple[float, str, list[Evidence]]:
-    """`gap` where the buyer country has no player at `product` (named `name`): full
-    credit only when a source says it has no maker (`Product.absent`), aged; half when
-    the data is silent."""
+    """`gap` where the buyer country has no player that sells `product` (`own_use`: the
+    makers for their own use it does have): full credit only when a source says it has
+    no maker (`Product.absent`), aged; half when the data is silent."""
     buyer = COUNTRY_NAME[buyer_country]
+    name = chain.products[product].name.en
     full = min(1.0, level / 4)
     declared = chain.absent.get((buyer_country, product))
     if declared is None:
         value = full * UNDOCUMENTED
-        why = (
-            f"{buyer} has no player at {name} in the dataset, and no source says it has no "
-            f"maker: a hole in the data, so the gap counts half ({value:.2f})."
+        none = (
+            f"{buyer}'s only makers of {name} in the dataset make it for their own use "
+            f"({_and(own_use)}), and no source says it has no maker that sells it"
+            if own_use
+            else f"{buyer} has no player at {name} in the dataset, and no source says it "
+            "has no maker"
         )
+        why = f"{none}: a hole in the data, so the gap counts half ({value:.2f})."
         return value, why, []
     age, d = aged(declared.year, chain.as_of, FACT_HALF_LIFE)
     counted = max(UNDOCUMENTED, d)
     value = full * counted
     label = declared.source.label()
+    mine = f" that sells it ({_and(own_use)}: own use only)" if own_use else ""
     why = (
-        f"{buyer} has no maker of {name} ({declared.note.rstrip('.')}; {label}); "
-        f"{supplier_name} fills that gap. {_age_words(age, d, FACT_HALF_LIFE).capitalize()}"
+        f"{buyer} has no maker of {name}{mine} ({declared.note.rstrip('.')}; {label}); "
+        f"{supplier_name} fills that gap. {age_words(age, d, FACT_HALF_LIFE).capitalize()}"
         + (f", at least {UNDOCUMENTED}." if d < UNDOCUMENTED else ".")
     )
     return (
@@ -238,7 +252,7 @@ def _absence(
     )
 
 
-def _remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], T]) -> T:
+def remembered(chain: Chain, key: tuple[object, ...], compute: Callable[[], T]) -> T:
     """A value worked out once per ranking (`chain.memo`)."""
     memo = chain.memo
     if key not in memo:
@@ -252,7 +266,7 @@ def gap_value(
 ) -> float:
     """`gap`'s value alone (the same for every buyer), once per ranking: the fast
     ranking asks it per pair of products."""
-    return _remembered(
+    return remembered(
         chain,
         ("gap", supplier_country, product, level, buyer_country),
         lambda: gap(chain, "", supplier_country, product, level, buyer_country, "")[0],
@@ -263,7 +277,7 @@ def security_value(
     chain: Chain, product: str, level: int, buyer_country: str, supplier_country: str
 ) -> float:
     """`security`'s value alone, once per ranking."""
-    return _remembered(
+    return remembered(
         chain,
         ("security", product, level, buyer_country, supplier_country),
         lambda: security(chain, product, level, buyer_country, supplier_country)[0],
@@ -311,7 +325,7 @@ def _exposure(
         exposure = max(exposure, e.counted)
         reasons.append(
             f"{c.imposed_by} export controls on {c.item} ({c.year}, {status}) make a "
-            f"non-{c.imposed_by} source valuable; {_age_words(e.age, e.discount, FACT_HALF_LIFE)}."
+            f"non-{c.imposed_by} source valuable; {age_words(e.age, e.discount, FACT_HALF_LIFE)}."
         )
     return exposure, reasons, evidence
 
@@ -365,236 +379,3 @@ def joint_security(
             "No documented third-country dependence or export control at these products."
         )
     return round((weaker_level - 1) / 4 * exposure, 4), reasons, evidence
-
-
-def tie_applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> bool:
-    """Whether a tie concerns a link between these (Korean, Japanese) products: its
-    sector, and where it names products, at least one of the link's, and on each side
-    one the tie names if it names any that side's firm makes (a cylindrical-cell deal
-    does not vouch for the same firms' pouch cells, nor for a flow the other way)."""
-    if chain.sector.id not in r.sectors or r.type == "talks":
-        return False  # talks without an agreement document no cooperation or supply
-    if not r.products:
-        return True
-    if not any(p in r.products for p in products):
-        return False
-    for firm, country, product in ((r.korea, "KR", products[0]), (r.japan, "JP", products[1])):
-        if product not in r.products and any(chain.level(country, p, firm) for p in r.products):
-            return False
-    return True
-
-
-def _tie_rows(
-    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
-) -> Iterator[tuple[Relationship, int, float, float, float]]:
-    """(tie, age, discount, value, counted) for each tie about this sector and products."""
-    for r in relationships:
-        if tie_applies(chain, r, products):
-            age, d = _tie_age(chain, r)
-            value = TIE_VALUE[r.status]
-            yield r, age, d, value, round(value * d, 4)
-
-
-def tie_best(
-    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
-) -> float:
-    """`tie_value`'s value alone (the fast ranking scores tied pairs on it)."""
-    return max((row[-1] for row in _tie_rows(chain, relationships, products)), default=0.0)
-
-
-def tie_value(
-    chain: Chain, relationships: Iterable[Relationship], products: tuple[str, str]
-) -> tuple[float, list[Evidence]]:
-    """The best aged tie that concerns this sector and these products."""
-    evidence = [
-        Evidence(
-            "relationship",
-            "tie",
-            "",
-            f"{tie_label(r.type)} ({_when(r)}): {r.id}",
-            confirmed(r),
-            age,
-            d,
-            value,
-            counted,
-            r.sources[0].label(),
-            r.historical,
-        )
-        for r, age, d, value, counted in _tie_rows(chain, relationships, products)
-    ]
-    return max((e.counted for e in evidence), default=0.0), evidence
-
-
-def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
-    """The tie in words: counted at this link (aged), or documented but about other
-    products or another sector, so not counted here."""
-    kind = TIE_WORDS[r.type]
-    where = "" if chain.sector.id in r.sectors else f" [in {', '.join(r.sectors)}]"
-    if r.type == "talks":
-        return (
-            f"Talks reported{where} ({_when(r)}), no agreement found: recorded, so the pair "
-            f"is not new, but not counted as a tie: {r.summary}"
-        )
-    if not tie_applies(chain, r, products):
-        return (
-            f"Documented tie{where}, not counted at this link ({_not_here(chain, r, products)}): "
-            f"{kind} ({_when(r)}): {r.summary}"
-        )
-    age, d = _tie_age(chain, r)
-    return (
-        f"Existing tie{where}: {kind} ({_when(r)}): {r.summary} "
-        f"[{_age_words(age, d, TIE_HALF_LIFE)}]"
-    )
-
-
-def _not_here(chain: Chain, r: Relationship, products: tuple[str, str]) -> str:
-    """Why `tie_applies` is false for this link, in words: the sector, or the products
-    the tie names on the side that rules it out (other sectors' products unnamed)."""
-    if chain.sector.id not in r.sectors:
-        return "it concerns another sector"
-    names = [chain.products[p].name.en for p in r.products if p in chain.products]
-    elsewhere = " and products of other sectors" if len(names) < len(r.products) else ""
-    for firm, country, product in ((r.korea, "KR", products[0]), (r.japan, "JP", products[1])):
-        own = [chain.products[p].name.en for p in r.products if chain.level(country, p, firm)]
-        if product not in r.products and own:
-            return (
-                f"for {chain.name(firm)} it concerns {', '.join(own)}, "
-                f"not {chain.products[product].name.en}"
-            )
-    return f"it concerns {', '.join(names) or 'other products'}{elsewhere}"
-
-
-def confirmed(r: Relationship) -> int:
-    """The year a tie's evidence dates from (`model.tie_dated`)."""
-    return tie_dated(r.status, r.year, r.ended, r.last_confirmed)
-
-
-def _when(r: Relationship) -> str:
-    """A tie's status and year in a sentence (`model.tie_when`: with the confirmation a
-    running tie is aged from)."""
-    return tie_when(r.status, r.year, r.ended, r.last_confirmed)
-
-
-def _tie_age(chain: Chain, r: Relationship) -> tuple[int, float]:
-    return aged(confirmed(r), chain.as_of, TIE_HALF_LIFE)
-
-
-def peer_value(
-    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
-) -> float:
-    """`peer_ties`' value alone, once per firm and products in a ranking (the fast
-    ranking asks it for every tied firm at every pair of linked products)."""
-    if firm not in chain.ties or product not in _peer_products(chain, firm, firm_country):
-        return 0.0  # most firms have no tie with any maker of the product
-    return _remembered(
-        chain,
-        ("peer", firm, firm_country, other, product, products),
-        lambda: max(
-            (row[-1] for row in _peer_rows(chain, firm, firm_country, other, product, products)),
-            default=0.0,
-        ),
-    )
-
-
-def _peer_rows(
-    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
-) -> Iterator[tuple[Relationship, str, int, float, float]]:
-    """(tie, peer, age, discount, counted) for each tie of `firm` with another maker of
-    `product` in the other country than `other` that concerns these products."""
-    peer_country = "KR" if firm_country == "JP" else "JP"
-    for r, peer, age, d, counted in _firm_ties(chain, firm, firm_country):
-        if (
-            peer != other
-            and tie_applies(chain, r, products)
-            and chain.makes(peer_country, product, peer)
-            and not _same_deal(chain, r, firm, other, peer)
-        ):
-            yield r, peer, age, d, counted
-
-
-def _same_deal(chain: Chain, r: Relationship, firm: str, other: str, peer: str) -> bool:
-    """Whether `firm`'s tie `r` with `peer` is the pair's own deal recorded for a sister
-    company: `peer` is in `other`'s group and `firm` has a tie of the same type and year
-    with `other` (a group-wide agreement filed once per signatory). It counts once, as
-    the pair's `relationship`, not again as `peer`. Only a tied pair can meet this, so
-    the grouped ranking, which scores untied pairs, never needs it."""
-    group = chain.players[peer].group
-    if not group or other not in chain.players or chain.players[other].group != group:
-        return False
-    return any(
-        o is not r and o.type == r.type and o.year == r.year and other in (o.korea, o.japan)
-        for o in chain.ties.get(firm, ())
-    )
-
-
-def _firm_ties(
-    chain: Chain, firm: str, firm_country: str
-) -> list[tuple[Relationship, str, int, float, float]]:
-    """`firm`'s ties that concern the chain's sector, aged, once per ranking."""
-    side = "korea" if firm_country == "JP" else "japan"  # the peer's side of the tie
-
-    def rows() -> list[tuple[Relationship, str, int, float, float]]:
-        out = []
-        for r in chain.ties.get(firm, ()):
-            if chain.sector.id in r.sectors:
-                age, d = _tie_age(chain, r)
-                out.append((r, getattr(r, side), age, d, round(TIE_VALUE[r.status] * d, 4)))
-        return out
-
-    return _remembered(chain, ("firm-ties", firm), rows)
-
-
-def _peer_products(chain: Chain, firm: str, firm_country: str) -> frozenset[str]:
-    """Every product some partner of `firm` in this sector makes, once per ranking: a
-    cheap test that rules out most (firm, product) questions before the ties are read."""
-    sector = chain.sector.id
-    return _remembered(
-        chain,
-        ("peer-products", firm),
-        lambda: frozenset(
-            pid
-            for _, peer, _, _, _ in _firm_ties(chain, firm, firm_country)
-            if (p := chain.players.get(peer)) is not None
-            for s in p.strengths
-            if s.sector == sector
-            for pid in s.products
-        ),
-    )
-
-
-def peer_ties(
-    chain: Chain, firm: str, firm_country: str, other: str, product: str, products: tuple[str, str]
-) -> tuple[float, list[Evidence], list[str]]:
-    """The best aged tie between `firm` and a maker of `product` in the other country
-    other than `other` (the pair's own partner): `firm` already serves or buys from a
-    peer of `other`."""
-    best = 0.0
-    evidence: list[Evidence] = []
-    reasons: list[str] = []
-    name = chain.products[product].name.en
-    for r, peer, age, d, counted in _peer_rows(chain, firm, firm_country, other, product, products):
-        text = f"{tie_label(r.type)} ({_when(r)}): {r.id}"
-        evidence.append(
-            Evidence(
-                "peer",
-                "tie",
-                product,
-                text,
-                confirmed(r),
-                age,
-                d,
-                TIE_VALUE[r.status],
-                counted,
-                r.sources[0].label(),
-                r.historical,
-            )
-        )
-        kind = TIE_WORDS[r.type]
-        article = "an" if kind[0] in "aeiouAEIOU" or kind.startswith(("R&D", "MoU")) else "a"
-        reasons.append(
-            f"Peer tie: {chain.name(firm)} already has {article} {kind} tie "
-            f"({_when(r)}) with {chain.name(peer)}, another maker of "
-            f"{name}; {_age_words(age, d, TIE_HALF_LIFE)}."
-        )
-        best = max(best, counted)
-    return best, evidence, reasons

@@ -16,8 +16,9 @@ from kjmatch.model import Player, Relationship
 from kjmatch.weights import DIRECTIONS, Direction, LinkFacts, scorer
 
 from .chain import Chain, Offers, Signature, captive_products, home_products
-from .evidence import gap_value, joint_security, peer_value, security_value
+from .evidence import gap_value, joint_security, security_value
 from .links import link_facts, offer_pairs
+from .ties import peer_value
 
 Progress = Callable[[str, int, int], None]
 Rate = Callable[[LinkFacts], float]  # a link's score from its facts (`weights.scorer`)

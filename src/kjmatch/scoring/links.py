@@ -23,10 +23,12 @@ from .evidence import (
     gap,
     gap_value,
     joint_security,
-    peer_ties,
-    peer_value,
     security,
     security_value,
+)
+from .ties import (
+    peer_ties,
+    peer_value,
     tie_applies,
     tie_best,
     tie_reason,
