@@ -211,7 +211,7 @@ def test_rivals_are_not_booked_unless_asked_for() -> None:
     assert every["include_rivals"] is True
     assert "same-stage" in {m["direction"] for m in every["timetable"]}
     code, out, err = run(*base[:-1])
-    assert code == 0 and "Makers of one product with no cooperative tie left out" in out
+    assert code == 0 and "Rivals left out: makers of one product with no cooperative tie" in out
     assert "Traceback" not in err
 
 
@@ -250,3 +250,36 @@ def test_a_firm_whose_only_partner_is_never_free_is_told_so(tmp_path: Path) -> N
         assert "linked with only 1 participant" in texts
         assert not any("no linked pair with any" in t for t in texts)
         assert sum(r["count"] for r in lges["reasons"]) == lges["short_by"] == 3
+
+
+def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
+    tmp_path: Path,
+) -> None:
+    """SK IE Technology's base film "supplies" Asahi Kasei and Toray, who make separator
+    film as well: a rivalry by another name, so it is not booked unless asked for; the
+    firm is told it is linked with them only as rivals, a must-meet partner without
+    linked products is not counted as linked, and the counts add up (QA round 5)."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 6\nkorea_capacity: 4\njapan_capacity: 4\n"
+        "korea:\n  - firm: sk-ie-technology\n    must_meet: [kureha]\n"
+        "japan:\n  - firm: asahi-kasei\n  - firm: toray\n  - firm: kureha\n",
+        encoding="utf-8",
+    )
+    doc = jrun("assign", str(event), "--json")
+    booked = {(m["korea"]["id"], m["japan"]["id"]) for m in doc["timetable"]}
+    assert booked == {("sk-ie-technology", "kureha")}  # the must-meet, linked or not
+    for plan in doc["plans"]:
+        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+        texts = [r["text"] for r in sk["reasons"]]
+        assert texts == [
+            "no linked pair with any participant but rivals",
+            "2 participants linked only as rivals, left out (--include-rivals books them)",
+        ], texts
+        assert [r["reason"] for r in sk["reasons"]] == ["no linked pair", "rivals"]
+        assert sum(r["count"] for r in sk["reasons"]) == sk["short_by"] == 3
+    every = jrun("assign", str(event), "--include-rivals", "--json")
+    rivals = [m for m in every["timetable"] if m["japan"]["id"] != "kureha"]
+    assert {m["japan"]["id"] for m in rivals} == {"asahi-kasei", "toray"}
+    # the reason an agenda prints says they compete, whichever link it was booked on
+    assert all("compete" in m["reason"] for m in rivals), [m["reason"] for m in rivals]

@@ -169,8 +169,23 @@ def test_pair_scores_equal_the_full_ranking(bundled: Dataset) -> None:
         scores, _, rivalry = pair_scores(bundled, sector, kr, jp)
         ranked = match(bundled, sector, top=None).ranked
         assert scores == {(p.korea.id, p.japan.id): p.score for p in ranked}
-        rivals = {(p.korea.id, p.japan.id) for p in ranked if p.best.direction == "same-stage"}
+        rivals = {
+            (p.korea.id, p.japan.id)
+            for p in ranked
+            if p.best.direction == "same-stage" or p.best.in_house
+        }
         assert rivalry == rivals and rivals
+        assert any(p.best.in_house for p in ranked)  # both kinds of rivalry are checked
+        # without in-house supply links a pair is scored on its best other link, if any
+        kept, _, rivalry = pair_scores(bundled, sector, kr, jp, in_house=False)
+        for p in ranked:
+            e = (p.korea.id, p.japan.id)
+            others = [x for x in p.links if not x.in_house]
+            if others:
+                assert kept[e] == others[0].score
+                assert (e in rivalry) == (others[0].direction == "same-stage")
+            else:
+                assert e not in kept
 
 
 def _level(inst: Instance, chosen: list[tuple[str, str]]) -> int:

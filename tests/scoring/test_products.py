@@ -333,12 +333,14 @@ def test_a_buyer_making_the_input_in_house_closes_its_own_gap(tmp_path: Path) ->
     assert any("Kr Selfco itself makes Film in-house (level 5" in r for r in own.best.reasons)
     # at least as good as the supplier: they compete at film more than they trade it
     assert own.best.components["fit"] == pytest.approx(0.1)
-    assert any("makes Film in-house at level 5, at least" in r for r in own.best.reasons)
+    # the first reason (what an agenda prints) says so, and the link is marked
+    assert "but Kr Selfco makes it in-house at level 5, at least" in own.best.reasons[0]
+    assert own.best.in_house
     # the country's gap closes for every Korean buyer, in explain as in the fast ranking,
     # but a buyer that does not make film still fits as a buyer
     other = pair(ds, "kr-cellco", "jp-filmco")
     assert other is not None and other.best.components["gap"] == 0
-    assert other.best.components["fit"] == 1.0
+    assert other.best.components["fit"] == 1.0 and not other.best.in_house
     fast = match(ds, "widgets", top=3)
     full = match(ds, "widgets", top=None, exhaustive=True)
     assert [(q.korea.id, q.japan.id, q.score) for q in fast.pairings] == [

@@ -180,7 +180,11 @@ def _footer(
             f"{plan['unplaced']} meetings could not be given a slot (listed as not placed)"
         )
     side = "Korean" if result.proposing == "KR" else "Japanese"
-    booked = [] if result.rivals else ["makers of one product with no cooperative tie left out"]
+    rivals = (
+        "rivals left out: makers of one product with no cooperative tie, and supply links "
+        "whose buyer makes the product as well"
+    )
+    booked = [] if result.rivals else [rivals]
     if result.min_score:
         booked.append(f"pairs under {result.min_score:g} left out")
     if booked:

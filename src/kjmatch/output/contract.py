@@ -176,6 +176,7 @@ class Pairing(TypedDict):
     position: int  # place in this list (after filters)
     score: float
     direction: Direction
+    in_house: bool  # a supply link whose buyer makes the supplier's product as well: rivals
     korea: Side
     japan: Side
     components: dict[str, float]
@@ -312,6 +313,7 @@ class ImportDoc(TypedDict):
 
 class Link(TypedDict):
     direction: Direction
+    in_house: bool  # the buyer makes the supplier's product as well: rivals more than trade
     korea_stage: str
     japan_stage: str
     korea_product: str

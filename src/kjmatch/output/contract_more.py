@@ -29,7 +29,9 @@ class AssignMeeting(TypedDict):
 
 
 class AssignShortfall(TypedDict):
-    reason: Literal["capacity", "availability", "never-meet", "no linked pair", "timetable"]
+    reason: Literal[
+        "capacity", "availability", "never-meet", "rivals", "no linked pair", "timetable"
+    ]
     count: int
     text: str
 

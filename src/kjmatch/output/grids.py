@@ -169,7 +169,7 @@ LEGEND = (
     "◀ Japanese supplier → Korean buyer",
     "▶ Korean supplier → Japanese buyer",
     "⇄ documented cooperation",
-    "≈ same product (rivals)",
+    "≈ rivals (one product, or made in-house)",
     "3= shared rank",
 )  # the evidence year is in the footer (`pairings.py`), said once
 
@@ -199,7 +199,7 @@ def pairings_grid(
             row.append(cell(p["sector"]["id"]))
         row += [
             cell((k["name"], STYLE["KR"]), (f"\n{k['product_name']} · L{k['level']}", "dim")),
-            cell(ARROW[p["direction"]]),
+            cell(ARROW["same-stage"] if p["in_house"] else ARROW[p["direction"]]),
             cell((j["name"], STYLE["JP"]), (f"\n{j['product_name']} · L{j['level']}", "dim")),
             tuple(why),
         ]

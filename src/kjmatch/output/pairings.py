@@ -64,6 +64,7 @@ def pairing_doc(p: Pairing, position: int | None = None) -> c.Pairing:
         "position": position or p.position,
         "score": p.score,
         "direction": b.direction,
+        "in_house": b.in_house,
         "korea": _side(p.korea, b, korea=True),
         "japan": _side(p.japan, b, korea=False),
         "components": dict(b.components),
@@ -363,6 +364,7 @@ def link_doc(link: Link, ds: Dataset, firms: tuple[str, str], kept: Reasons) -> 
     buyer = firms[0] if link.direction == "jp-to-kr" else firms[1]
     return {
         "direction": link.direction,
+        "in_house": link.in_house,
         "korea_stage": link.korea_stage.id,
         "japan_stage": link.japan_stage.id,
         "korea_product": link.korea_product.id,

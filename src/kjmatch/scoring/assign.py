@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 
 from kjmatch.errors import KjmatchError
 from kjmatch.event import Event
-from kjmatch.model import Dataset
+from kjmatch.model import Dataset, Relationship
 from kjmatch.weights import DIRECTIONS, resolve_weights
 
+from .chain import Chain
 from .links import pair_links
 from .ranking import Pairing, pair_scores, ties_of
 from .timetable import Edge, Timetable, schedule, tables_for
@@ -283,7 +284,7 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    reason: str  # capacity, availability, never-meet, no linked pair, timetable
+    reason: str  # capacity, availability, never-meet, rivals, no linked pair, timetable
     count: int
     text: str
 
@@ -373,7 +374,8 @@ def plan_event(
     """Score every pair of participants, then build each plan and its timetable.
 
     A pair is booked on its best link that is no plain rivalry (two makers of one product
-    without a cooperative tie: an agenda would tell them they compete) unless `rivals`;
+    without a cooperative tie, or a supply link whose buyer makes the product as well: an
+    agenda would tell them they compete) unless `rivals`;
     pairs scoring under `min_score` are not booked. A must-meet or requested pair is
     booked whatever it scores, on its best link of any kind."""
     kr = [p.id for p in event.side("KR")]
@@ -382,7 +384,7 @@ def plan_event(
     dirs = DIRECTIONS if rivals else tuple(d for d in DIRECTIONS if d != "same-stage")
     # pairs booked on their rivalry (only with `rivals`) are no good meeting for `fair`
     scores, chain, rivalry = pair_scores(
-        ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs
+        ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs, in_house=rivals
     )
     linked = len(scores)
     scores = {e: v for e, v in scores.items() if v >= min_score}
@@ -391,6 +393,9 @@ def plan_event(
         links = pair_links(chain, ds.players[e[0]], ds.players[e[1]], ties.get(e, ()), w)
         if links:
             scores[e] = links[0].score
+    # firms whose only links with some participants are rivalries left out: counted for
+    # the shortfall reasons (a firm with enough other partners needs no count)
+    rival_only = {} if rivals else _rivals_left_out(event, set(scores), chain, ds, ties, w)
     inst, excluded = build_instance(event, scores, rivalry)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
@@ -404,12 +409,11 @@ def plan_event(
     for k, j in sorted({e for edges in chosen.values() for e in edges}):
         rels = ties.get((k, j), ())
         # the link the pair was booked on: an asked-for rival pair has only its rivalry
-        links = pair_links(chain, ds.players[k], ds.players[j], rels, w, dirs) or pair_links(
-            chain, ds.players[k], ds.players[j], rels, w
-        )
+        every = pair_links(chain, ds.players[k], ds.players[j], rels, w)
+        links = [x for x in every if x.direction in dirs and (rivals or not x.in_house)] or every
         if links:
             pairings[(k, j)] = Pairing(ds.players[k], ds.players[j], tuple(links), rels)
-    out = {kind: _plan(kind, event, inst, edges, pairings, excluded)
+    out = {kind: _plan(kind, event, inst, edges, pairings, excluded, rival_only)
            for kind, edges in chosen.items()}  # fmt: skip
     return AssignResult(
         event=event,
@@ -441,6 +445,7 @@ def _plan(
     chosen: list[Edge],
     pairings: Mapping[Edge, Pairing],
     excluded: Mapping[str, Mapping[str, int]],
+    rival_only: Mapping[str, int],
 ) -> Plan:
     people = event.participants
     available = {f: p.available for f, p in people.items()}
@@ -470,7 +475,10 @@ def _plan(
     for f, p in people.items():
         mine = [m for m in meetings if f in (m.korea, m.japan)]
         firms[f] = FirmPlan(f, p.country, p.capacity, mine, [])
-        firms[f].reasons = _shortfall(f, firms[f], event, prefs[f], full, excluded[f])
+        linked = [o for o in prefs[f] if inst.score[(f, o) if p.country == "KR" else (o, f)] > 0]
+        firms[f].reasons = _shortfall(
+            f, firms[f], event, (prefs[f], linked), full, excluded[f], rival_only.get(f, 0)
+        )
     total = round(sum(m.score for m in meetings if m.slot), 2)
     blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
     placed = [(m.korea, m.japan) for m in meetings if m.slot]
@@ -483,11 +491,15 @@ def _shortfall(
     f: str,
     fp: FirmPlan,
     event: Event,
-    acceptable: list[str],
+    acceptable: tuple[list[str], list[str]],
     full: set[str],
     excluded: Mapping[str, int],
+    rival_only: int,
 ) -> list[Shortfall]:
-    """Why a firm has fewer meetings than it asked for (empty when it has them all)."""
+    """Why a firm has fewer meetings than it asked for (empty when it has them all).
+    `acceptable`: the partners it may meet, and those of them it has linked products
+    with (a must-meet or requested partner may have none); `rival_only`: participants
+    it is linked with only as a rival, left out."""
     if fp.short_by == 0:
         return []
     out = []
@@ -505,19 +517,33 @@ def _shortfall(
     if excluded.get("never-meet"):
         n = excluded["never-meet"]
         out.append(Shortfall("never-meet", n, f"never-meet excludes {_n(n, 'linked partner')}"))
+    may, linked_now = acceptable
     partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
+    # partners it meets without linked products (asked for) fill places too
+    asked = len(set(may) - set(linked_now))
     # linked partners, those the two reasons above took out included; the places a
     # missing availability took away are counted there, not again here
-    linked = len(acceptable) + excluded.get("availability", 0) + excluded.get("never-meet", 0)
-    room = min(p.capacity, len(p.available))
+    linked = len(linked_now) + excluded.get("availability", 0) + excluded.get("never-meet", 0)
+    room = min(p.capacity, len(p.available)) - asked
     if linked < room:
-        text = (
-            "no linked pair with any participant"
-            if linked == 0
-            else f"linked with only {_n(linked, 'participant')}"
-        )
-        out.append(Shortfall("no linked pair", room - linked, text))
-    busy = [o for o in acceptable if o not in partners and o in full]
+        rivals = min(rival_only, room - linked)
+        if room - linked - rivals > 0:
+            if linked:
+                text = f"linked with only {_n(linked, 'participant')}"
+            else:
+                text = "no linked pair with any participant" + (" but rivals" if rivals else "")
+            out.append(Shortfall("no linked pair", room - linked - rivals, text))
+        if rivals:
+            out.append(
+                Shortfall(
+                    "rivals",
+                    rivals,
+                    f"{_n(rival_only, 'participant')} linked only as "
+                    f"{'a rival' if rival_only == 1 else 'rivals'}, left out (--include-rivals "
+                    "books them)",
+                )
+            )
+    busy = [o for o in linked_now if o not in partners and o in full]
     if busy:
         out.append(
             Shortfall(
@@ -531,6 +557,40 @@ def _shortfall(
         out.append(
             Shortfall("timetable", unplaced, f"{_n(unplaced, 'meeting')} found no common free slot")
         )
+    return out
+
+
+def _rivals_left_out(
+    event: Event,
+    linked: set[Edge],
+    chain: Chain,
+    ds: Dataset,
+    ties: Mapping[Edge, tuple[Relationship, ...]],
+    w: Mapping[str, float],
+) -> dict[str, int]:
+    """Per firm with fewer linked partners than places, how many participants it is
+    linked with only as a rival (its pairs missing from `linked` that have a link)."""
+    people = event.participants
+    count = dict.fromkeys(people, 0)
+    for k, j in linked:
+        count[k] += 1
+        count[j] += 1
+    short = {f for f, p in people.items() if count[f] < min(p.capacity, len(p.available))}
+    out: dict[str, int] = {}
+    seen: dict[Edge, bool] = {}
+    for f in sorted(short):
+        country = people[f].country
+        n = 0
+        for o in event.side("JP" if country == "KR" else "KR"):
+            e = (f, o.id) if country == "KR" else (o.id, f)
+            if e in linked:
+                continue
+            if e not in seen:
+                kp, jp = ds.players[e[0]], ds.players[e[1]]
+                seen[e] = bool(pair_links(chain, kp, jp, ties.get(e, ()), w))
+            n += seen[e]
+        if n:
+            out[f] = n
     return out
 
 

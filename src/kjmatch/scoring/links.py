@@ -49,6 +49,7 @@ _FIELDS = (
     "components",
     "contributions",
     "score",
+    "in_house",
 )
 
 
@@ -72,6 +73,7 @@ class Link:
     components: dict[str, float]  # each component's value in [0, 1]
     contributions: dict[str, float]  # each component's points; they add up to `score`
     score: float
+    in_house: bool  # a supply link whose buyer makes the supplier's product as well: rivals
 
     def __init__(
         self,
@@ -152,6 +154,15 @@ def _sides(
     return korea, kprod, klevel, japan, jprod, jlevel
 
 
+def makes_in_house(chain: Chain, buyer: Player, sprod: str, bprod: str, slevel: int) -> bool:
+    """Whether a buyer makes its supplier's product itself, at least at the supplier's
+    level, for a product that does not resell its inputs: they compete at it more than
+    they would trade it (fit counts as for rivals)."""
+    return (sprod, bprod) in chain.own_make and chain.level(
+        buyer.country, sprod, buyer.id
+    ) >= slevel
+
+
 def link_facts(
     chain: Chain,
     korea: Player,
@@ -180,9 +191,7 @@ def link_facts(
         if (sup.id, sprod) in chain.closed:  # for its own use or home market: not offered here
             return None
         gap_v = gap_value(chain, sup.country, sprod, slevel, buy.country)
-        in_house = (sprod, bprod) in chain.own_make and (
-            chain.level(buy.country, sprod, buy.id) >= slevel
-        )
+        in_house = makes_in_house(chain, buy, sprod, bprod, slevel)
         security_v = security_value(chain, sprod, slevel, buy.country, sup.country)
     if direction != "same-stage":  # rivals earn no peer credit
         peer_v = max(
@@ -240,6 +249,7 @@ def score_link(
         components=vals,
         contributions=contributions,
         score=score,
+        in_house=facts.in_house,
     )
 
 
@@ -290,20 +300,24 @@ def _explain(
             direction, korea, kprod, klevel, japan, jprod, jlevel
         )
         how = "is a direct input to" if facts.hops == 1 else "is two steps upstream of"
+        own = chain.level(buy.country, sprod, buy.id)
+        # the first reason is what an agenda prints: it says when they compete
+        rival = (
+            f", but {buy.name} makes it in-house at level {own}, at least "
+            f"{possessive(sup.name)} {slevel}: they compete at it more than they would trade "
+            "it, so fit counts as for rivals"
+            if facts.in_house
+            else ""
+        )
         reasons.append(
             f"{possessive(sup.name)} {chain.products[sprod].name.en} (level {slevel}) {how} "
-            f"{possessive(buy.name)} {chain.products[bprod].name.en} (level {blevel})."
+            f"{possessive(buy.name)} {chain.products[bprod].name.en} (level {blevel}){rival}."
         )
         _, why, ev = gap(chain, sup.name, sup.country, sprod, slevel, buy.country, buy.id)
         reasons += why
-        own = chain.level(buy.country, sprod, buy.id)
-        if facts.in_house:
-            reasons.append(
-                f"{buy.name} makes {chain.products[sprod].name.en} in-house at level {own}, "
-                f"at least {possessive(sup.name)} {slevel}: they compete at it more than they would trade "
-                "it, so fit counts as for rivals."
-            )
-        elif own >= slevel:  # only where the buyer's product resells its inputs
+        if (
+            not facts.in_house and own >= slevel
+        ):  # only where the buyer's product resells its inputs
             reasons.append(
                 f"{buy.name} also makes {chain.products[sprod].name.en} (level {own}), but "
                 f"{chain.products[bprod].name.en} resells what it buys from many producers, "

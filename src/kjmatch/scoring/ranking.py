@@ -25,7 +25,7 @@ from kjmatch.weights import DIRECTIONS, resolve_weights
 
 from .chain import Chain, known_by
 from .groups import Scope, TiedHeads, count_linked, streams
-from .links import Link, pair_links
+from .links import Link, makes_in_house, pair_links
 
 if TYPE_CHECKING:  # stability is imported only when asked for (start-up)
     from .stability import PairStability, StabilitySummary
@@ -342,26 +342,55 @@ def pair_scores(
     weights: Mapping[str, float] | None = None,
     as_of: int | None = None,
     directions: Sequence[str] = DIRECTIONS,
+    in_house: bool = True,
 ) -> tuple[dict[tuple[str, str], float], Chain, frozenset[tuple[str, str]]]:
-    """The score of every linked pair of these firms (by its best link in `directions`),
+    """The score of every linked pair of these firms (by its best link in `directions`,
+    leaving out supply links whose buyer makes the product as well unless `in_house`),
     without building their links (what the grouped ranking computes), and the pairs
-    whose best link is a same-product rivalry; `pair_links` on the chain explains one."""
+    whose best link is a rivalry (the same product, or such a supply link); `pair_links`
+    on the chain explains one."""
     w = resolve_weights(weights)
     ds = known_by(ds, as_of)
     chain = Chain(ds, ds.sectors[sector_id], as_of)
     kr = [ds.players[k] for k in korea]
     jp = [ds.players[j] for j in japan]
+    players = chain.players
     scores: dict[tuple[str, str], float] = {}
     rivalry: set[tuple[str, str]] = set()
     rival = DIRECTIONS.index("same-stage")
-    for neg_score, _, kid, jid, order, *_ in heapq.merge(
+    for neg_score, _, kid, jid, order, kprod, jprod in heapq.merge(
         *streams(Scope(chain, kr, jp, ties_of(ds), w, tuple(directions)))
     ):
-        if (kid, jid) not in scores:  # the pair's best link comes first
-            scores[(kid, jid)] = -neg_score
-            if order == rival:
-                rivalry.add((kid, jid))
+        if (kid, jid) in scores:  # the pair's best link came first
+            continue
+        competes = order == rival or _in_house(
+            chain, DIRECTIONS[order], players, kid, kprod, jid, jprod
+        )
+        if competes and order != rival and not in_house:
+            continue  # a supply link at rivals' fit: the pair's next link may be no rivalry
+        scores[(kid, jid)] = -neg_score
+        if competes:
+            rivalry.add((kid, jid))
     return scores, chain, frozenset(rivalry)
+
+
+def _in_house(
+    chain: Chain,
+    direction: str,
+    players: Mapping[str, Player],
+    kid: str,
+    kprod: str,
+    jid: str,
+    jprod: str,
+) -> bool:
+    """Whether a streamed supply link's buyer makes the supplier's product as well."""
+    if direction == "jp-to-kr":
+        sup, sprod, buyer, bprod = players[jid], jprod, players[kid], kprod
+    elif direction == "kr-to-jp":
+        sup, sprod, buyer, bprod = players[kid], kprod, players[jid], jprod
+    else:
+        return False
+    return makes_in_house(chain, buyer, sprod, bprod, chain.level(sup.country, sprod, sup.id))
 
 
 def explain(

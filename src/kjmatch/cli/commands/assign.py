@@ -129,8 +129,9 @@ def assign(
         bool,
         typer.Option(
             "--include-rivals",
-            help="Also book makers of one product with no cooperative tie on their rivalry "
-            "(left out by default: their agendas would say they compete).",
+            help="Also book rivals: makers of one product with no cooperative tie, and "
+            "supply links whose buyer makes the product as well (left out by default: "
+            "their agendas would say they compete).",
         ),
     ] = False,
     scenario: ScenarioOpt = None,
