@@ -32,8 +32,15 @@ def test_the_shipped_example_imports_validates_and_matches(tmp_path: Path) -> No
     # the HS code column placed Lithium Plus at lithium hydroxide
     lp = next(f for f in doc["firms"] if f["id"] == "lithium-plus")
     assert lp["strengths"] == [
-        {"sector": "batteries", "stage": "minerals", "products": {"lithium-hydroxide": 2}}
+        {
+            "sector": "batteries",
+            "stage": "minerals",
+            "products": {"lithium-hydroxide": 2},
+            "captive": [],
+            "home_market": [],
+        }
     ]
+    assert doc["ignored_columns"] == []
     assert any("unrated" in d["default"] for d in doc["defaults"])
     assert "next: kjmatch partners" in err
     written = yaml.safe_load((target / "players" / "korean-battery-materials.yaml").read_text())
@@ -246,3 +253,59 @@ def test_summary_counts_real_defaults_and_names_the_earlier_sheet(tmp_path: Path
     assert {d["default"]: d["rows"] for d in doc["defaults"]}[
         "as_of and source year = --year, or this year (no year or as_of given)"
     ] == 1
+
+
+def test_a_misspelt_column_is_refused_and_an_unknown_one_left_out_with_a_warning(
+    tmp_path: Path,
+) -> None:
+    """A `levle` column holding levels must not be dropped in silence (the firm would be
+    saved as unrated); a column import has no use for is left out, and said so."""
+    with pytest.raises(DataError) as exc:
+        rows_of("name,products,levle,captve\nFoo,binders,3,\n")
+    problems = exc.value.problems
+    assert [(p.line, p.col) for p in problems] == [(1, 3), (1, 4)]
+    assert "unknown column 'levle'; did you mean 'level'?" in problems[0].message
+    assert "did you mean 'captive'?" in problems[1].message
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text("name,products,level,phone,contact name\nFoo,binders,3,+82 2,Kim\n")
+    code, out, err = run(
+        "import", str(sheet), "--country", "KR", "--sector", "batteries",
+        "--into", str(tmp_path / "mine"), "--format", "json",
+    )  # fmt: skip
+    assert code == 0, err
+    assert json.loads(out)["ignored_columns"] == ["phone", "contact name"]
+    assert "warning: firms.csv: columns not read: phone, contact name" in err
+
+
+def test_a_sheet_can_say_what_a_firm_makes_for_itself_or_sells_at_home_only(
+    tmp_path: Path,
+) -> None:
+    """A licensee whose engines may be sold in Japan only (home_market) supplies no
+    Korean yard, as it would from the bundled data; a product outside the row's is an
+    error at its cell."""
+    sheet = tmp_path / "engines.csv"
+    sheet.write_text(
+        "name,products,level,home_market,own_use\n"
+        "Foo Marine Engines,two-stroke-engines; turbochargers,3,two-stroke-engines,turbochargers\n",
+        encoding="utf-8",
+    )
+    target = tmp_path / "mine"
+    args = ("import", str(sheet), "--country", "JP", "--sector", "shipbuilding", "--into")
+    code, out, err = run(*args, str(target), "--format", "json")
+    assert code == 0, err
+    (firm,) = json.loads(out)["firms"]
+    (s,) = firm["strengths"]
+    assert s["home_market"] == ["two-stroke-engines"] and s["captive"] == ["turbochargers"]
+    ranked = jrun(
+        "match", "--sector", "shipbuilding", "--japan", firm["id"], "--top", "500",
+        "--data-dir", str(target),
+    )  # fmt: skip
+    assert ranked["pairings"]  # still a buyer and a rival
+    for p in ranked["pairings"]:
+        assert p["direction"] != "jp-to-kr", p  # it supplies no Korean firm
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,products,captive\nBar,turbochargers,propellers\n", encoding="utf-8")
+    code, _, err = run("import", str(bad), "--country", "JP", "--sector", "shipbuilding",
+                       "--into", str(tmp_path / "b"))  # fmt: skip
+    assert code == 1
+    assert "bad.csv:2:3: captive: captive product 'propellers' is not among this row's" in err

@@ -21,6 +21,7 @@ LAYERS = {
     "kjmatch.validation": 1,
     "kjmatch.checks": 1,
     "kjmatch.importer": 1,
+    "kjmatch.import_file": 1,
     "kjmatch.sheets": 1,
     "kjmatch.event": 1,
     "kjmatch.schema": 1,

@@ -8,6 +8,7 @@ its row number and the nearest valid products, all at once.
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
@@ -46,7 +47,13 @@ HEADERS = {  # accepted header spellings → field
     "year": "year",
     "as_of": "as_of",
     "aliases": "aliases",
+    "captive": "captive",
+    "own_use": "captive",
+    "home_market": "home_market",
+    "home_market_only": "home_market",
 }
+# a header this close to an accepted one is a typo, refused with the nearest (difflib ratio)
+_TYPO = 0.75
 _SPLIT = re.compile(r"\s*[;,、，]\s*")
 _SEMICOLON = re.compile(r"\s*[;；]\s*")
 _SLUG = re.compile(r"[^a-z0-9]+")
@@ -73,12 +80,40 @@ class Imported:
     # `strengths[2]` → its sheet row; and each field's column
     origins: dict[str, int] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)
+    ignored: list[str] = field(default_factory=list)  # headers import does not read
 
 
-def read_rows(path: Path, data: bytes) -> Iterator[tuple[int, dict[str, str]]]:
-    """(row number as a spreadsheet shows it, {field: text}) for each non-empty row."""
+def read_rows(
+    path: Path, data: bytes, ignored: list[str] | None = None
+) -> Iterator[tuple[int, dict[str, str]]]:
+    """(row number as a spreadsheet shows it, {field: text}) for each non-empty row.
+
+    A header that is a near miss of an accepted column (`levle`) is an error naming
+    the nearest; other columns import does not know (a contact, a phone number) are
+    left out and their headers added to `ignored`, for a warning."""
     table = read_table(path, data, _label)
     header = [_field(h) for h in table[0]]
+    typos: list[Problem] = []
+    for col, (text, got) in enumerate(zip(table[0], header, strict=True), 1):
+        key = _SLUG.sub("_", text.strip().lower()).strip("_")
+        if got or not key:
+            continue
+        close = difflib.get_close_matches(key, sorted(HEADERS), n=1, cutoff=_TYPO)
+        if close:
+            typos.append(
+                Problem(
+                    str(path),
+                    1,
+                    col,
+                    "",
+                    f"unknown column {text.strip()[:40]!r}; did you mean {close[0]!r}? "
+                    f"(accepted columns: {', '.join(sorted(set(HEADERS)))})",
+                )
+            )
+        elif ignored is not None:
+            ignored.append(text.strip()[:40])
+    if typos:
+        raise DataError(typos)
     if "name" not in header:
         raise DataError(
             [
@@ -201,6 +236,9 @@ def import_rows(
         products = _products(sec, row, n, bad)
         if not products:
             continue
+        limits = _limits(sec, row, products, n, bad)
+        if limits is None:
+            continue
         pid = row.get("id") or _known(ds, name) or slug(name) or name_id(name)
         if pid in ds.players:
             known = ds.players[pid]
@@ -228,7 +266,7 @@ def import_rows(
         if firm["country"] != ctry:
             bad(n, "country", f"{pid!r} was {firm['country']} on an earlier row")
             continue
-        clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took)
+        clash = _add_strengths(firm, sec, products, levels, row, n, file, year, took, limits)
         if clash:
             bad(n, "level" if clash[0] == _LEVEL else "products", clash[1])
     if not count and not problems:  # a header alone: nothing to import, nothing written
@@ -292,6 +330,8 @@ _SHEET_FIELDS = {
     "url": ("url", "publisher"),
     "publisher": ("publisher", "url"),
     "title": ("publisher", "url"),
+    "captive": ("captive", "products"),
+    "home_market": ("home_market", "products"),
 }
 _PART = re.compile(r"\[\d+\]|[^.\[]+")
 
@@ -396,6 +436,32 @@ def _products(sec: m.Sector, row: dict[str, str], n: int, bad: Any) -> list[str]
     return list(dict.fromkeys(found))
 
 
+def _limits(
+    sec: m.Sector, row: dict[str, str], products: list[str], n: int, bad: Any
+) -> dict[str, list[str]] | None:
+    """The row's `captive` and `home_market` products (ids or names, as in `products`),
+    each one of the row's own products and named under one of the two, or None when
+    one is not (reported)."""
+    index = _product_index(sec)
+    out: dict[str, list[str]] = {}
+    ok = True
+    for key, what in (("captive", "captive"), ("home_market", "home-market")):
+        for item in _names(row.get(key, ""), index):
+            pid = index.get(item.casefold())
+            if pid not in products:
+                bad(n, key, f"{what} product {item!r} is not among this row's products "
+                            f"({', '.join(products)})")  # fmt: skip
+                ok = False
+            elif pid not in out.setdefault(key, []):
+                out[key].append(pid)
+    both = sorted(set(out.get("captive", ())) & set(out.get("home_market", ())))
+    if both:
+        bad(n, "home_market", f"{', '.join(both)} is also captive, which already means no "
+                              "outside sales; name it under one of the two")  # fmt: skip
+        ok = False
+    return out if ok else None
+
+
 def _firm(pid: str, name: str, country: str, row: dict[str, str], took: Any) -> dict[str, Any]:
     native = row.get("native_name", "")
     if not native:
@@ -422,8 +488,10 @@ def _add_strengths(
     file: str,
     year: int,
     took: Any,
+    limits: Mapping[str, list[str]],
 ) -> tuple[str, str] | None:
-    """Add the row's products to the firm's strengths. Refused, as (what, message): a
+    """Add the row's products to the firm's strengths (with the `captive` and
+    `home_market` ones among them marked). Refused, as (what, message): a
     stage the dataset already rates for an existing firm, or a product an earlier row
     gave another level (the row is not merged: one of the two is wrong)."""
     from .errors import printable
@@ -488,52 +556,12 @@ def _add_strengths(
             firm.setdefault(_ROWS, []).append(n)
         for pid in pids:
             entry["products"][pid] = max(entry["products"].get(pid, 0), rated)
+            for key, named in limits.items():
+                if pid in named and pid not in entry.setdefault(key, []):
+                    entry[key].append(pid)
         entry["level"] = max(entry["level"], rated)
     return None
 
 
 def _said(level: int) -> str:
     return f"level {level}" if level else "no level (unrated)"
-
-
-def players_path(target: Path, stem: str) -> Path:
-    """Where an import of a file named `stem` goes in the dataset folder `target`."""
-    return target / "players" / f"{slug(stem) or 'imported'}.yaml"
-
-
-_FROM = "# kjmatch import of "  # the players file's second line names the sheet it came from
-
-
-def imported_from(path: Path) -> str:
-    """The name of the sheet whose import wrote the players file at `path` ('' if it
-    does not say: written by hand, or by an older kjmatch)."""
-    from .safeio import UnreadableError, read_data_file
-
-    try:
-        head = read_data_file(path, str(path), limit=1 << 20)[:4096].decode("utf-8", "replace")
-    except UnreadableError:
-        return ""
-    for line in head.splitlines()[:3]:
-        if line.startswith(_FROM):
-            return line[len(_FROM) :].strip()
-    return ""
-
-
-def write_players(imported: Imported, path: Path, source: str = "") -> Path:
-    """Write the players (and strengths of known players) as one players file; `source`
-    (the sheet's file name) is noted in it, for `imported_from`."""
-    import yaml
-
-    from .safeio import atomic_write
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    doc: dict[str, Any] = {"players": imported.players}
-    if imported.strengths:
-        doc["strengths"] = imported.strengths
-    body = yaml.safe_dump(doc, allow_unicode=True, sort_keys=False, width=100)
-    text = "# yaml-language-server: $schema=../schema/players.schema.json\n"
-    if source and source.isprintable():
-        text += f"{_FROM}{source}\n"
-    text += body
-    atomic_write(path, text.encode("utf-8"))
-    return path

@@ -200,7 +200,13 @@ def import_output(
                 "name": player.name,
                 "country": player.country,
                 "strengths": [
-                    {"sector": s.sector, "stage": s.stage, "products": dict(s.products)}
+                    {
+                        "sector": s.sector,
+                        "stage": s.stage,
+                        "products": dict(s.products),
+                        "captive": list(s.captive),
+                        "home_market": list(s.home_market),
+                    }
                     for s in player.strengths
                 ],
             }
@@ -213,6 +219,7 @@ def import_output(
         "rows": imported.rows,
         "firms": firms,
         "defaults": [{"default": k, "rows": v} for k, v in imported.defaults.items()],
+        "ignored_columns": list(imported.ignored),
     }
     rows = [
         [
@@ -221,7 +228,7 @@ def import_output(
             f["country"],
             "; ".join(
                 f"{s['sector']}/{s['stage']}: "
-                + ", ".join(f"{k} {v}" for k, v in s["products"].items())
+                + ", ".join(f"{k} {v}{_limit(s, k)}" for k, v in s["products"].items())
                 for s in f["strengths"]
             ),
         ]
@@ -234,5 +241,16 @@ def import_output(
         columns=["id", "name", "country", "products (level)"],
         rows=rows,
         title=f"Imported from {file.name} into {written}",
-        footer=[f"default used: {d['default']} — {d['rows']} row(s)" for d in data["defaults"]],
+        footer=[f"default used: {d['default']} — {d['rows']} row(s)" for d in data["defaults"]]
+        + (
+            [f"columns not read: {', '.join(data['ignored_columns'])}"]
+            if data["ignored_columns"]
+            else []
+        ),
     )
+
+
+def _limit(s: c.ImportedStrength, pid: str) -> str:
+    if pid in s["captive"]:
+        return " (own use)"
+    return " (home market only)" if pid in s["home_market"] else ""

@@ -287,6 +287,8 @@ class ImportedStrength(TypedDict):
     sector: str
     stage: str
     products: dict[str, int]
+    captive: list[str]  # of its products, those made only for the firm's own use
+    home_market: list[str]  # those it may sell only in its own country
 
 
 class ImportedFirm(TypedDict):
@@ -309,6 +311,7 @@ class ImportDoc(TypedDict):
     rows: int
     firms: list[ImportedFirm]
     defaults: list[DefaultUsed]
+    ignored_columns: list[str]  # headers import does not read (a contact, a phone number)
 
 
 class Link(TypedDict):

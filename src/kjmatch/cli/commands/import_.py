@@ -62,7 +62,9 @@ def import_firms(
     Columns (header row, any order, case ignored): name; products (ids or names,
     separated by ; or ,) or hs_codes; and optionally native_name, id, country,
     sector, level (1-5; empty = unrated, counted as 3 and tagged), note, source,
-    source_url, year, aliases. Every row that cannot be placed is reported with
+    source_url, year, aliases, captive (products made only for the firm's own use),
+    home_market (products it may sell only in its own country). A header close to one
+    of these (levle) is an error; other columns are left out, with a warning. Every row that cannot be placed is reported with
     its row number and the nearest valid products.
 
     \b
@@ -73,7 +75,8 @@ def import_firms(
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
     from kjmatch.errors import DataError, OutputError
-    from kjmatch.importer import import_rows, locate, players_path, read_rows, write_players
+    from kjmatch.import_file import players_path, write_players
+    from kjmatch.importer import import_rows, locate, read_rows
     from kjmatch.loader import load_dataset
     from kjmatch.output.analysis import import_output
     from kjmatch.safeio import read_data_file
@@ -90,14 +93,16 @@ def import_firms(
         os.replace(out, aside)  # the earlier import must not count as the base
     try:
         base = load_dataset(None if created else target, use_cache=False)
+        ignored: list[str] = []
         imported = import_rows(
-            read_rows(file, data),
+            read_rows(file, data, ignored),
             base,
             file=str(file),
             country=country,
             sector=sector,
             year=year or datetime.date.today().year,
         )
+        imported.ignored = ignored
         if created:
             init_dataset(target)
         written = write_players(imported, out, file.name)
@@ -111,6 +116,11 @@ def import_firms(
             os.replace(aside, out)
         raise
     aside.unlink(missing_ok=True)
+    if ignored:
+        err(
+            f"kjmatch: warning: {file.name}: columns not read: {', '.join(ignored)} "
+            "(see `kjmatch import --help` for the columns it reads)"
+        )
     io.emit(import_output(imported, file, target, written, ds))
     first = (imported.players or imported.strengths or [{"id": "FIRM"}])[0]
     err(
@@ -127,7 +137,7 @@ def _count(n: int, what: str) -> str:
 def _imported_before(out: Path, file: Path) -> str:
     """Why the import stops: the players file for this sheet's name is there already,
     from this sheet or from another of the same name (`firms.csv` saved as `firms.xlsx`)."""
-    from kjmatch.importer import imported_from
+    from kjmatch.import_file import imported_from
 
     earlier = imported_from(out)
     if earlier == file.name:
