@@ -266,13 +266,18 @@ class _Untrusted(PermissionError):
     pass
 
 
-def _mine(st: os.stat_result, private: bool = False) -> None:
-    """Refuse what another user owns or could have written (or, for the key, read)."""
+def _mine(st: os.stat_result, path: Path, private: bool = False) -> None:
+    """Refuse what another user owns or could have written (or, for the key, read),
+    naming the file or folder and the fix."""
     uid = os.getuid()
     if st.st_uid != uid:
-        raise _Untrusted(f"owned by uid {st.st_uid}, not {uid}")
+        raise _Untrusted(f"{path} is owned by uid {st.st_uid}, not by you (uid {uid})")
     if st.st_mode & (0o077 if private else 0o022):
-        raise _Untrusted(f"mode {stat.S_IMODE(st.st_mode):o} lets others in")
+        fix = "600" if private else "700"
+        raise _Untrusted(
+            f"{path} has mode {stat.S_IMODE(st.st_mode):o}, which lets others in "
+            f"(chmod {fix} {path})"
+        )
 
 
 def _private_key(folder: Path) -> bytes:
@@ -284,7 +289,7 @@ def _private_key(folder: Path) -> bytes:
                 path,
                 _KEY_BYTES,
                 follow_symlinks=False,
-                check=lambda st: _mine(st, private=True),
+                check=lambda st: _mine(st, path, private=True),
             )
         except FileNotFoundError:
             # an O_EXCL temp file and a no-clobber link: racing writers cannot mix keys
@@ -307,7 +312,7 @@ def _open_cache(base: Path) -> tuple[Path, bytes]:
     st = os.lstat(base)
     if not stat.S_ISDIR(st.st_mode):
         raise _Untrusted("not a folder")
-    _mine(st)
+    _mine(st, base)
     return base, _private_key(base)
 
 
@@ -387,7 +392,9 @@ def _hold(ds: m.Dataset) -> m.Dataset:
 
 def _read_cache(path: Path, secret: bytes, key: str) -> m.Dataset | None:
     try:
-        blob = read_regular(path, _MAX_ENTRY, follow_symlinks=False, check=_mine)
+        blob = read_regular(
+            path, _MAX_ENTRY, follow_symlinks=False, check=lambda st: _mine(st, path)
+        )
         # the payload is read in place (a view, a stream over the same buffer), never
         # copied: a copy would add the entry's size to the peak memory
         end = blob.find(b"\n")

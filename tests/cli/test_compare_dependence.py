@@ -37,8 +37,25 @@ def test_compare_picks_each_pairs_best_sector_and_prints_a_table() -> None:
 
 
 def test_compare_refuses_unlinked_or_unknown_pairs() -> None:
+    # no link is no usage error (exit 1, not 2), and the words are explain's
     code, out, err = run("compare", "sk-hynix", "namics", "sk-hynix", "toyota")
-    assert code == 2 and out == "" and "no linked products" in err
+    assert code == 1 and out == "" and "no linked products" in err
+
+
+def test_a_link_a_rule_cut_is_named_by_explain_and_compare() -> None:
+    """Mitsui E&S's engines feed Hanwha Ocean's ships, but its licence lets it sell them
+    in Japan only: both commands say so, not just "no link" (QA round 5)."""
+    line = (
+        "Low-speed two-stroke main engines (Mitsui E&S) → Gas carriers and FSRUs; "
+        "Container ships, tankers and bulk carriers"
+    )
+    code, out, err = run("explain", "hanwha-ocean", "mitsui-es")
+    assert code == 0 and "No linked products between these players" in out
+    assert "hanwha-ocean and mitsui-es have no linked products in any shared sector" in err
+    assert line in err and "Mitsui E&S may sell it only in Japan (home_market)" in err
+    assert "Turbochargers (Mitsui E&S) →" in err and "its own use (captive)" in err
+    code, out, err2 = run("compare", "hanwha-ocean", "mitsui-es", "hanwha-ocean", "japan-engine")
+    assert code == 1 and out == "" and line in err2
     code, out, err = run("compare", "sk-hynixx", "namics", "sk-hynix", "namics")
     assert code == 2 and out == "" and "sk-hynix" in err
 

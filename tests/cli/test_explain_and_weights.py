@@ -77,7 +77,7 @@ def test_explain_wrong_sides_and_unlinked(tiny: Path) -> None:
     assert code == 2 and "give the Korean firm first (kr-cellco jp-filmco)" in err and out == ""
     code, out, err = run("explain", "kr-carco", "jp-oreco", "--data-dir", str(tiny), "--json")
     assert code == 0 and json.loads(out)["sectors"] == []
-    assert "no linked stages" in err
+    assert "no linked products" in err
 
 
 def test_explain_shows_an_unlinked_pairs_documented_ties(tmp_path: Path) -> None:
@@ -98,7 +98,7 @@ def test_explain_shows_an_unlinked_pairs_documented_ties(tmp_path: Path) -> None
     files["relationships/all.yaml"]["relationships"].append(tie)
     data = str(write_dataset(tmp_path / "d", files))
     code, out, err = run("explain", "kr-carco", "jp-oreco", "--data-dir", data, "-s", "widgets")
-    assert code == 0 and "no linked stages in sector widgets" in err
+    assert code == 0 and "no linked products in sector widgets" in err
     assert "Documented ties" in out and "A study of ore supply." in out
     assert "https://example.org/t" in out
     doc = jrun("explain", "kr-carco", "jp-oreco", "--data-dir", data)

@@ -40,7 +40,9 @@ def test_closed_stdout_is_an_error_not_a_crash(tiny: Path, args: str) -> None:
 
 
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
-@pytest.mark.parametrize("args", ["sectors --json", "sectors", "match -s widgets"])
+@pytest.mark.parametrize(
+    "args", ["sectors --json", "sectors", "match -s widgets", "match -s widgets -f xlsx"]
+)
 def test_full_stdout_is_an_error_not_lost_output(tiny: Path, args: str) -> None:
     proc = _sh(f"{args} >/dev/full", tiny)
     assert proc.returncode == 1

@@ -90,6 +90,8 @@ def test_one_helper_words_the_filters_for_every_renderer() -> None:
 
     plain = shaped_by(Filters(shown=3, candidates=9, where="shown", as_of=2026))
     assert plain == "3 of 9 linked pairs shown; evidence aged from 2026."
+    big = shaped_by(Filters(shown=3, candidates=1176105, where="shown", as_of=2026))
+    assert big.startswith("3 of 1,176,105 linked pairs shown")  # grouped, as elsewhere
     both = shaped_by(
         Filters(shown=1, candidates=2, where="shown", korea=("A", "B"), japan=("C",), as_of=2024)
     )

@@ -23,6 +23,7 @@ from kjmatch.cli.commands import COMMANDS
         (["match", "-s", "batteries", "--nope"], "kjmatch: error: no such option: --nope"),
         (["show", "company"], "kjmatch: error: missing argument 'PLAYER' (see 'kjmatch show company -h')"),
         (["nosuch"], "kjmatch: error: no such command 'nosuch'"),
+        (["match", "-s", "batteries", "--debug"], "kjmatch: error: no such option: --debug; it goes before the command: kjmatch --debug match …"),
         (["companies", "--country", "XX"], "kjmatch: error: --country: 'XX' is not one of"),
     ],
 )  # fmt: skip

@@ -819,3 +819,17 @@ def test_a_tie_not_counted_says_which_side_rules_it_out(tmp_path: Path) -> None:
     why = [r for r in link.reasons if r.startswith("Documented tie")]
     assert len(why) == 1
     assert "(for " in why[0] and "it concerns Salt, not Cells)" in why[0]
+
+
+def test_why_unlinked_names_the_rule_that_cut_each_supply(tmp_path: Path) -> None:
+    from kjmatch.scoring.empty import no_link, why_unlinked
+
+    ds = build(tmp_path, local=frozenset({"cells"}))
+    assert pair(ds, "kr-cellco", "jp-carco") is None  # cells are sold only where made
+    assert why_unlinked(ds, "kr-cellco", "jp-carco", ["widgets"]) == [
+        "Cells (Kr Cellco) → Cars (Jp Carco): it is sold only where it is made (tradable: false)"
+    ]
+    assert no_link(ds, "kr-cellco", "jp-carco", None).startswith(
+        "kr-cellco and jp-carco have no linked products in any shared sector\n  Cells"
+    )
+    assert why_unlinked(ds, "kr-filmco", "jp-toolco", ["widgets"]) == []  # simply unlinked

@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from kjmatch.errors import DataError, RequestError
 from kjmatch.model import Dataset
@@ -169,3 +171,32 @@ def test_country_file_alone_is_not_enough(tmp_path: Path, bundled: Dataset) -> N
     files = write_baci(tmp_path)
     with pytest.raises(RequestError, match="no trade file"):
         import_files(bundled, files[1:])
+
+
+@given(
+    st.lists(st.text(alphabet='ab,"= 1', max_size=6), min_size=1, max_size=6).filter(
+        lambda fs: fs != [""]
+    )
+)
+def test_split_finds_each_fields_own_column(fields: list[str]) -> None:
+    """Whatever the quoting, each field is read back and its column is where it starts
+    in the line: right after the delimiter before it (QA round 5: quoted cells were
+    located at the wrong column)."""
+    import csv
+    import io
+
+    from kjmatch.trade.files import split
+
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(fields)
+    line = buf.getvalue()
+    got, cols = split(line, ",")
+    assert got == fields
+    assert cols[0] == 1
+    for c in cols[1:]:
+        assert line[c - 2] == ","
+    # each field's raw text, from its column to the next one's delimiter, reads back alone
+    ends = [c - 1 for c in cols[1:]] + [len(line) + 1]
+    for f, c, e in zip(fields, cols, ends, strict=True):
+        raw = line[c - 1 : e - 1]
+        assert next(csv.reader([raw])) == [f] if raw else f == ""

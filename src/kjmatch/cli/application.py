@@ -178,7 +178,13 @@ def usage_message(exc: Exception) -> str:
         message = re.sub(pattern, words, message)
     message = message[:1].lower() + message[1:] if message[:2] != message[:2].upper() else message
     where = f" (see '{ctx.command_path} -h')" if ctx is not None else ""
+    if getattr(exc, "option_name", "") in _GLOBAL and ctx is not None and ctx.parent:
+        # an option of kjmatch itself, given after the command
+        where = f"; it goes before the command: kjmatch {exc.option_name} {ctx.info_name} …"  # type: ignore[attr-defined]
     return f"kjmatch: error: {message.rstrip('.')}{where}"
+
+
+_GLOBAL = ("--debug", "--version")  # options of `kjmatch` itself, not of a command
 
 
 # metavars by parameter name, for `-h`: what to type, not the Python type

@@ -193,7 +193,7 @@ def _footer(
             + " (must-meet and requested pairs excepted; --include-rivals, --min-score)."
         )
     lines.append(
-        f"{result.acceptable} pairs may meet ({result.linked} linked); stable plan: {side} "
+        f"{result.acceptable:,} pairs may meet ({result.linked:,} linked); stable plan: {side} "
         f"firms propose; `--plan stable` or `--plan fair` shows its timetable; `--export DIR` "
         "writes the files."
     )

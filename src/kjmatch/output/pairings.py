@@ -102,7 +102,7 @@ class Filters(NamedTuple):
 def shaped_by(f: Filters) -> str:
     """One sentence naming every filter that shaped a ranked list, said the same way in
     the table footer and in Markdown (`match`, `partners`)."""
-    parts = [f"{f.shown} of {f.candidates} linked pairs {f.where}"]
+    parts = [f"{f.shown:,} of {f.candidates:,} linked pairs {f.where}"]
     dirs = [d for d in DIRECTIONS if d in set(f.directions)]
     if dirs != list(DIRECTIONS):
         label = "direction" if len(dirs) == 1 else "directions"

@@ -7,6 +7,7 @@ that a spreadsheet would run as a formula neutralised as in CSV (a leading ').""
 
 from __future__ import annotations
 
+import io
 import unicodedata
 from typing import IO, Any
 
@@ -87,4 +88,8 @@ def write_xlsx(out: Output, stream: IO[bytes]) -> None:
     sheet.freeze_panes = "A2"
     if out.columns:
         sheet.auto_filter.ref = f"A1:{get_column_letter(len(out.columns))}{len(out.rows) + 1}"
-    book.save(stream)
+    # built in memory, then written at once: a failing stream (a full disk) then fails
+    # one write, not a zip file half written that complains again when collected
+    buf = io.BytesIO()
+    book.save(buf)
+    stream.write(buf.getvalue())

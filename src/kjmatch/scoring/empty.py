@@ -179,3 +179,54 @@ def why_no_dependence(
         )
     ]
     return why
+
+
+def why_unlinked(ds: Dataset, korea: str, japan: str, sectors: Iterable[str]) -> list[str]:
+    """For two firms with no link in `sectors`: each of one firm's products that feeds
+    the other's but that a rule keeps from supplying it (a product made for its maker's
+    own use, one it may sell only at home, one sold only where it is made), and why."""
+    from .chain import Chain
+
+    out: list[str] = []
+    kp, jp = ds.players[korea], ds.players[japan]
+    for sid in sectors:
+        chain = Chain(ds, ds.sectors[sid])
+        mine = {
+            p.id: sorted({x for s in p.strengths if s.sector == sid for x in s.products})
+            for p in (kp, jp)
+        }
+        fed: dict[tuple[str, str], list[str]] = {}  # (supplier, its product) → buyer's
+        for a in mine[kp.id]:
+            for b in mine[jp.id]:
+                if (b, a) in chain.hops:
+                    fed.setdefault((japan, b), []).append(a)
+                elif (a, b) in chain.hops:
+                    fed.setdefault((korea, a), []).append(b)
+        for (sid_, sprod), bought in fed.items():
+            sup, buy = (kp, jp) if sid_ == korea else (jp, kp)
+            if (sup.id, sprod) in chain.captive:
+                rule = f"{sup.name} makes it only for its own use (captive)"
+            elif (sup.id, sprod) in chain.closed:
+                home = "Korea" if sup.country == "KR" else "Japan"
+                rule = f"{sup.name} may sell it only in {home} (home_market)"
+            elif sprod in chain.local:
+                rule = "it is sold only where it is made (tradable: false)"
+            else:
+                continue
+            names = "; ".join(chain.products[b].name.en for b in bought)
+            out.append(
+                f"{chain.products[sprod].name.en} ({sup.name}) → {names} ({buy.name}): {rule}"
+            )
+    return out
+
+
+def no_link(ds: Dataset, korea: str, japan: str, sector: str | None) -> str:
+    """Why two firms have no link, for `explain` and `compare`: the words, then each
+    supply relation a rule cut, one per line."""
+    where = f"sector {sector}" if sector else "any shared sector"
+    theirs = [{s.sector for s in ds.players[f].strengths} for f in (korea, japan)]
+    sectors = [sector] if sector else sorted(theirs[0] & theirs[1])
+    cut = why_unlinked(ds, korea, japan, sectors)
+    return f"{korea} and {japan} have no linked products in {where}" + "".join(
+        f"\n  {line}" for line in cut
+    )

@@ -219,15 +219,26 @@ def lines(path: Path, misfits: Misfits | None = None) -> Iterator[tuple[int, str
 
 
 def split(text: str, delim: str) -> tuple[list[str], list[int]]:
-    """A CSV line's fields and the 1-based column where each starts."""
+    """A CSV line's fields and the 1-based column where each starts (a quoted field at
+    its opening quote, wherever its doubled quotes put the next one)."""
     if '"' not in text:
         fields = text.split(delim)
-    else:
-        fields = next(csv.reader(io.StringIO(text), delimiter=delim), [])
-    cols, at = [], 1
-    for f in fields:
-        cols.append(at)
-        at += len(f) + 1 + (2 if '"' in text else 0)
+        cols, at = [], 1
+        for f in fields:
+            cols.append(at)
+            at += len(f) + 1
+        return fields, cols
+    fields = next(csv.reader(io.StringIO(text), delimiter=delim), [])
+    cols, i, n = [], 0, len(text)
+    for _ in fields:
+        cols.append(i + 1)
+        if i < n and text[i] == '"':  # past the closing quote ("" is a quote inside)
+            i += 1
+            while i < n and not (text[i] == '"' and text[i + 1 : i + 2] != '"'):
+                i += 2 if text[i] == '"' else 1
+            i += 1
+        end = text.find(delim, i)
+        i = (end if end >= 0 else n) + 1
     return fields, cols
 
 

@@ -15,7 +15,6 @@ from kjmatch.cli.options import (
     WeightsFileOpt,
     with_io,
 )
-from kjmatch.errors import RequestError
 
 
 @app.command()
@@ -64,9 +63,11 @@ def compare(
     ):
         kid, jid = lookup.pair(ds, k, j, (kf, jf))
         p = best_pairing(ds, kid, jid, sector=sector, weights=w, as_of=as_of)
-        if p is None:
-            where = f"sector {sector}" if sector else "any shared sector"
-            raise RequestError(f"{kid} and {jid} have no linked products in {where}", kf)
+        if p is None:  # nothing to compare: no usage error, the data has no link
+            from kjmatch.errors import KjmatchError
+            from kjmatch.scoring.empty import no_link
+
+            raise KjmatchError(no_link(ds, kid, jid, sector))
         pairs.append(p)
     result = run_compare(pairs[0], pairs[1])
     io.emit(compare_output(ds, result, w, as_of or ds.as_of))

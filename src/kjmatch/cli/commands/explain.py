@@ -43,6 +43,7 @@ def explain(
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
     if not pairings:
-        where = f"sector {sector}" if sector else "any shared sector"
-        err(f"kjmatch: {korea} and {japan} have no linked stages in {where}")
+        from kjmatch.scoring.empty import no_link
+
+        err(f"kjmatch: {no_link(ds, korea, japan, sector)}")
     io.emit(explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario, as_of))
