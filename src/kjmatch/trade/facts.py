@@ -328,7 +328,13 @@ def _facts(
             if o.kind == "product" and o.products[0][:2] == (sector, stage) and o.codes == b.codes
         ]
         names = ds.sectors[sector].products()
-        item = f"{' / '.join(names[p][1].name.en for p in same)} (HS {', '.join(b.codes)})"
+        # a line the sector notes as broader than the product (a catch-all heading) says
+        # so wherever the figure is read
+        notes = [
+            f"{names[p][1].name.en}: {names[p][1].hs_note}" for p in same if names[p][1].hs_note
+        ]
+        broad = ": a line broader than the product, see its hs_note" if notes else ""
+        item = f"{' / '.join(names[p][1].name.en for p in same)} (HS {', '.join(b.codes)}{broad})"
         for row in fig["imports"]:
             src = by_year.get(row["year"])
             if src is None:
@@ -351,6 +357,7 @@ def _facts(
                             f"US${p['value_usd'] / 1e6:,.1f} m of US${row['total_usd'] / 1e6:,.1f} m "
                             f"of {row['importer']}'s imports of HS {', '.join(b.codes)} in "
                             f"{row['year']}; computed by kjmatch trade import"
+                            + "".join(f". {n}" for n in notes)
                         ),
                     }
                 )
