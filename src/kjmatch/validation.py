@@ -22,6 +22,7 @@ from pydantic import TypeAdapter, ValidationError
 from . import checks
 from . import model as m
 from .errors import DataError, Problem, nearest
+from .salvage import items, salvage
 from .yamlio import YamlProblem, decode, parse, parse_json
 
 KINDS: dict[str, type] = {
@@ -468,6 +469,10 @@ def build(
                 parsed[kind].append((name, obj))
             else:
                 _shadow_ids(checker, kind, data)
+                # its records that validate alone are still cross-checked
+                part = salvage(kind, data, lambda t, x: adapter(t).validate_python(x))
+                if part is not None:
+                    parsed[kind].append((name, part))
 
     sectors: dict[str, m.Sector] = {}
     for file, sector in parsed["sectors"]:
@@ -496,7 +501,7 @@ def build(
         return True
 
     for file, pf in parsed["players"]:
-        for i, p in enumerate(pf.players):
+        for i, p in items(pf, "players"):
             if p.id in players:
                 checker.add(file, ("players", i, "id"), f"duplicate player id {p.id!r}")
                 continue
@@ -519,7 +524,7 @@ def build(
             ):  # products were filled in (or a strength dropped): a new player object
                 players[p.id] = dataclasses.replace(p, strengths=tuple(filled))
     for file, pf in parsed["players"]:
-        for i, e in enumerate(pf.strengths):
+        for i, e in items(pf, "strengths"):
             loc = ("strengths", i)
             if e.player not in players:
                 if not checker.known("players", e.player):
@@ -536,7 +541,7 @@ def build(
     relationships: list[m.Relationship] = []
     rel_ids: set[str] = set()
     for file, rf in parsed["relationships"]:
-        for i, r in enumerate(rf.relationships):
+        for i, r in items(rf, "relationships"):
             loc = ("relationships", i)
             ok = r.id not in rel_ids
             if not ok:
