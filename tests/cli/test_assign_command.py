@@ -283,3 +283,23 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     assert {m["japan"]["id"] for m in rivals} == {"asahi-kasei", "toray"}
     # the reason an agenda prints says they compete, whichever link it was booked on
     assert all("compete" in m["reason"] for m in rivals), [m["reason"] for m in rivals]
+
+
+def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:
+    """--min-score leaves out linked pairs that score too little: they are no rivals,
+    and the shortfall reasons must not say so."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 6\nkorea_capacity: 4\njapan_capacity: 4\n"
+        "korea:\n  - firm: sk-ie-technology\n"
+        "japan:\n  - firm: asahi-kasei\n  - firm: toyota\n",
+        encoding="utf-8",
+    )
+    doc = jrun("assign", str(event), "--min-score", "99", "--json")
+    for plan in doc["plans"]:
+        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+        rivals = [r for r in sk["reasons"] if r["reason"] == "rivals"]
+        # Asahi Kasei only as a rival; Toyota is linked (cells) but under the floor
+        assert [r["text"] for r in rivals] == [
+            "1 participant linked only as a rival, left out (--include-rivals books them)"
+        ]

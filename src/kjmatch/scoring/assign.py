@@ -387,6 +387,7 @@ def plan_event(
         ds, event.sector, kr, jp, weights=w, as_of=as_of, directions=dirs, in_house=rivals
     )
     linked = len(scores)
+    unrivalled = set(scores)  # linked on no rivalry, whatever they score
     scores = {e: v for e, v in scores.items() if v >= min_score}
     ties = ties_of(ds)
     for e in sorted(_asked(event) - set(scores)):  # asked for: their best link of any kind
@@ -395,7 +396,7 @@ def plan_event(
             scores[e] = links[0].score
     # firms whose only links with some participants are rivalries left out: counted for
     # the shortfall reasons (a firm with enough other partners needs no count)
-    rival_only = {} if rivals else _rivals_left_out(event, set(scores), chain, ds, ties, w)
+    rival_only = {} if rivals else _rivals_left_out(event, unrivalled, chain, ds, ties, w)
     inst, excluded = build_instance(event, scores, rivalry)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
