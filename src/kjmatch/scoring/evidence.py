@@ -23,7 +23,6 @@ T = TypeVar("T")
 COUNTRY_NAME = {"KR": "Korea", "JP": "Japan"}
 PAIR = ("KR", "JP")
 FACT_HALF_LIFE = 5.0  # years: a trade share or control is half as telling five years on
-# a tie's type in a sentence: the label, but "an MoU / study tie" reads badly in prose
 CONTROL_VALUE = {"in_force": 0.6, "suspended": 0.45, "lifted": 0.2}
 # An empty side with no source saying the country has no maker is a hole in the data,
 # not a proven absence: its gap counts half. A documented absence counts in full, aged
@@ -57,7 +56,7 @@ def _pct(x: float) -> str:
 
 
 def _and(items: list[str]) -> str:
-    """ "A", "A and B", "A, B and C"."""
+    """Names in prose: A; A and B; A, B and C."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
 
 

@@ -14,6 +14,7 @@ from .chain import Chain
 from .evidence import Evidence, age_words, aged, remembered
 
 TIE_HALF_LIFE = 8.0  # years since a tie was last confirmed (or ended)
+# a tie's type in a sentence: the label, but "an MoU / study tie" reads badly in prose
 TIE_WORDS = {**TIE_LABELS, "mou_study": "MoU or joint study"}
 
 
