@@ -23,6 +23,24 @@ def test_beyond_leaders_and_new_only_are_recorded() -> None:
     assert all(p["relationships"] == [] for p in doc["pairings"])
 
 
+def test_beyond_leaders_says_so_when_one_side_has_no_leader() -> None:
+    """No Korean carmaker is rated 5, so no pair of two leaders exists to leave out: the
+    list says that instead of claiming a filter that removed nothing (QA round 6)."""
+    plain = jrun("match", "-s", "automobiles", "-n", "1")
+    doc = jrun("match", "-s", "automobiles", "-n", "1", "--beyond-leaders")
+    assert doc["leaders"]["korea"] == [] and doc["leaders"]["japan"]
+    assert doc["candidates"] == plain["candidates"]
+    code, out, _ = run("match", "-s", "automobiles", "-n", "1", "--beyond-leaders")
+    assert code == 0
+    assert "no pair of two sector leaders to leave out (no Korean firm ranked here" in out
+    # where both sides have leaders, their pairs go and the list says so
+    both = jrun("match", "-s", "batteries", "-n", "1", "--beyond-leaders")
+    assert both["leaders"]["korea"] and both["leaders"]["japan"]
+    assert both["candidates"] < jrun("match", "-s", "batteries", "-n", "1")["candidates"]
+    code, out, _ = run("match", "-s", "batteries", "-n", "1", "--beyond-leaders")
+    assert "pairs of two sector leaders left out" in out
+
+
 def test_directions_and_firms_are_recorded_as_ids_in_a_fixed_order() -> None:
     doc = jrun(
         "match", "-s", "batteries", "-n", "3",
@@ -54,7 +72,8 @@ def test_the_table_footer_names_direction_and_firms() -> None:
 def test_markdown_of_match_states_every_filter() -> None:
     code, out, _ = run(
         "match", "-s", "batteries", "--scenario", "new-partners", "--as-of", "2020",
-        "--direction", "kr-to-jp", "--beyond-leaders", "--new-only", "--korea", "sk-on",
+        "--direction", "kr-to-jp", "--beyond-leaders", "--new-only",
+        "--korea", "lg-energy-solution",
         "--min-score", "10", "-n", "2", "-f", "markdown",
     )  # fmt: skip
     assert code == 0
@@ -62,7 +81,7 @@ def test_markdown_of_match_states_every_filter() -> None:
     for said in (
         "linked pairs shown",
         "direction kr-to-jp only",
-        "Korean firm SK On only",
+        "Korean firm LG Energy Solution only",
         "new partners only",
         "pairs of two sector leaders left out",
         "scores of 10 and above",

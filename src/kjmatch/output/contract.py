@@ -187,6 +187,11 @@ class Pairing(TypedDict):
     stability: NotRequired[PairStability]
 
 
+class Leaders(TypedDict):
+    korea: list[str]
+    japan: list[str]
+
+
 class MatchDoc(TypedDict):
     kjmatch: Meta
     sector: Ref
@@ -200,6 +205,7 @@ class MatchDoc(TypedDict):
     japan: list[str] | None  # --japan firm ids, null when every Japanese firm is ranked
     candidates: int
     more_tied: int  # pairs --top left out that share the last shown pair's score
+    leaders: Leaders  # the sector leaders (rated 5) among the firms ranked
     pairings: list[Pairing]
     stability: NotRequired[StabilitySummary]
 

@@ -94,9 +94,15 @@ class Filters(NamedTuple):
     japan: tuple[str, ...] = ()
     new_only: bool = False
     beyond_leaders: bool = False
+    no_leader: str = ""  # "Korean" or "Japanese": a side with no sector leader ranked
     min_score: float = 0.0
     scenario: str | None = None
     as_of: int = 0
+
+
+def _no_leader(leaders: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
+    """The side with no sector leader among the firms ranked ("" if both have one)."""
+    return "Korean" if not leaders[0] else "Japanese" if not leaders[1] else ""
 
 
 def shaped_by(f: Filters) -> str:
@@ -113,7 +119,13 @@ def shaped_by(f: Filters) -> str:
             parts.append(f"{country} {label} {', '.join(names)} only")
     if f.new_only:
         parts.append("new partners only")
-    if f.beyond_leaders:
+    if f.beyond_leaders and f.no_leader:
+        # the filter removed nothing: say why rather than claim it did
+        parts.append(
+            f"no pair of two sector leaders to leave out (no {f.no_leader} firm ranked here "
+            "is rated 5)"
+        )
+    elif f.beyond_leaders:
         parts.append("pairs of two sector leaders left out")
     if f.min_score:
         parts.append(f"scores of {f.min_score:g} and above")
@@ -173,6 +185,7 @@ def match_output(
         "japan": list(dict.fromkeys(japan)) if japan is not None else None,
         "candidates": result.candidates,
         "more_tied": result.more_tied,
+        "leaders": {"korea": list(result.leaders[0]), "japan": list(result.leaders[1])},
         "pairings": [pairing_doc(p) for p in result.pairings],
     }
     if result.stability is not None:
@@ -205,6 +218,7 @@ def match_output(
                 japan=_names(ds, japan),
                 new_only=result.new_only,
                 beyond_leaders=result.beyond_leaders,
+                no_leader=_no_leader(result.leaders),
                 min_score=min_score,
                 scenario=result.scenario,
                 as_of=result.as_of,

@@ -82,6 +82,8 @@ class MatchResult:
     beyond_leaders: bool = False  # pairs of two sector leaders were left out
     new_only: bool = False  # pairs with a documented tie (any sector) were left out
     more_tied: int = 0  # pairs `top` left out with the last shown score (up to TIED_LIMIT)
+    # the sector leaders (rated 5 somewhere in it) among the firms ranked, Korean then Japanese
+    leaders: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
 
 def ties_of(ds: Dataset) -> dict[tuple[str, str], tuple[Relationship, ...]]:
@@ -219,6 +221,10 @@ def _match(
         beyond_leaders=beyond_leaders,
         new_only=new_only,
         more_tied=more_tied,
+        leaders=(
+            tuple(p.id for p in kr if p.id in chain.leaders),
+            tuple(p.id for p in jp if p.id in chain.leaders),
+        ),
     )
 
 
