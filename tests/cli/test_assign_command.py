@@ -273,7 +273,7 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
         sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
         texts = [r["text"] for r in sk["reasons"]]
         assert texts == [
-            "no linked pair with any participant but rivals",
+            "no other linked pair",
             "2 participants linked only as rivals, left out (--include-rivals books them)",
         ], texts
         assert [r["reason"] for r in sk["reasons"]] == ["no linked pair", "rivals"]
@@ -303,3 +303,23 @@ def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:
         assert [r["text"] for r in rivals] == [
             "1 participant linked only as a rival, left out (--include-rivals books them)"
         ]
+        low = [r for r in sk["reasons"] if r["reason"] == "min-score"]
+        assert [r["text"] for r in low] == ["1 linked partner under --min-score 99, left out"]
+        assert sum(r["count"] for r in sk["reasons"]) == sk["short_by"]
+
+
+def test_a_request_the_plan_does_not_meet_is_listed() -> None:
+    """A request comes first in its firm's preferences but is no must-meet: the example
+    day's LG Energy Solution asks for Panasonic Energy, is full, and the plan says so
+    (QA round 6)."""
+    example = Path(__file__).resolve().parents[2] / "data" / "examples" / "battery-day.csv"
+    doc = jrun("assign", str(example), "--json")
+    best = next(p for p in doc["plans"] if p["plan"] == "best-total")
+    unmet = {(r["firm"], r["requested"]) for r in best["unmet_requests"]}
+    assert ("lg-energy-solution", "panasonic-energy") in unmet
+    booked = {(m["korea"]["id"], m["japan"]["id"]) for m in best["timetable"]}
+    assert ("lg-energy-solution", "panasonic-energy") not in booked
+    assert all((k, j) in booked for k, j in {("lg-energy-solution", "toyota")} - unmet)
+    code, out, _ = run("assign", str(example))
+    assert code == 0
+    assert "Requests this plan does not meet: LG Energy Solution → Panasonic Energy" in out

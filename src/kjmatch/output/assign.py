@@ -74,6 +74,7 @@ def _plan_doc(ds: Dataset, result: AssignResult, plan: Plan) -> cm.AssignPlan:
         "fewest": plan.fewest,
         "floor": plan.floor,
         "firms": firms,
+        "unmet_requests": [{"firm": f, "requested": o} for f, o in plan.unmet],
         "timetable": [meeting_doc(ds, result, plan.kind, m) for m in plan.meetings],
     }
 
@@ -126,7 +127,7 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         columns=COLUMNS,
         rows=rows,
         title=title,
-        footer=_footer(plans, diff, fair_diff, chosen, result),
+        footer=_footer(ds, plans, diff, fair_diff, chosen, result),
         numeric=frozenset({"slot", "table", "score"}),
         # compact on a terminal: the reasons are in the JSON, the CSV and each agenda
         constant=frozenset({"reason"}),
@@ -147,6 +148,7 @@ def _row(m: cm.AssignMeeting) -> list[Any]:
 
 
 def _footer(
+    ds: Dataset,
     plans: list[cm.AssignPlan],
     diff: float | None,
     fair_diff: float | None,
@@ -179,6 +181,13 @@ def _footer(
         lines.append(
             f"{plan['unplaced']} meetings could not be given a slot (listed as not placed)"
         )
+    if plan["unmet_requests"]:
+        name = {p.id: p.name for p in ds.players.values()}
+        asked = ", ".join(
+            f"{name.get(r['firm'], r['firm'])} → {name.get(r['requested'], r['requested'])}"
+            for r in plan["unmet_requests"]
+        )
+        lines.append(f"Requests this plan does not meet: {asked}")
     side = "Korean" if result.proposing == "KR" else "Japanese"
     rivals = (
         "rivals left out: makers of one product with no cooperative tie, and supply links "
@@ -190,7 +199,8 @@ def _footer(
     if booked:
         lines.append(
             "; ".join(booked).capitalize()
-            + " (must-meet and requested pairs excepted; --include-rivals, --min-score)."
+            + " (must-meet and requested pairs excepted, though a full firm may miss a request;"
+            " --include-rivals, --min-score)."
         )
     lines.append(
         f"{result.acceptable:,} pairs may meet ({result.linked:,} linked); stable plan: {side} "

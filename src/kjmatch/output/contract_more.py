@@ -30,7 +30,13 @@ class AssignMeeting(TypedDict):
 
 class AssignShortfall(TypedDict):
     reason: Literal[
-        "capacity", "availability", "never-meet", "rivals", "no linked pair", "timetable"
+        "capacity",
+        "availability",
+        "never-meet",
+        "min-score",
+        "rivals",
+        "no linked pair",
+        "timetable",
     ]
     count: int
     text: str
@@ -45,6 +51,11 @@ class AssignFirm(TypedDict):
     short_by: int
     partners: list[str]  # ids, in slot order
     reasons: list[AssignShortfall]  # why it has fewer than asked; empty when it has them all
+
+
+class UnmetRequest(TypedDict):
+    firm: str  # the firm that asked
+    requested: str  # the firm it asked to meet
 
 
 class AssignPlan(TypedDict):
@@ -62,6 +73,7 @@ class AssignPlan(TypedDict):
     # level the fair plan maximises
     floor: int
     firms: list[AssignFirm]
+    unmet_requests: list[UnmetRequest]  # requests this plan does not place
     timetable: list[AssignMeeting]
 
 

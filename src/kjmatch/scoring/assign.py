@@ -284,7 +284,7 @@ class Meeting:
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    reason: str  # capacity, availability, never-meet, rivals, no linked pair, timetable
+    reason: str  # capacity, availability, never-meet, min-score, rivals, no linked pair, timetable
     count: int
     text: str
 
@@ -312,6 +312,9 @@ class Plan:
     blocking_pairs: int  # pairs that would both rather meet (0 for the stable plan)
     fewest: int | None  # fewest placed good meetings of a firm that could have one
     floor: int  # every firm has min(floor, its reach) placed good meetings or more
+    # (asker, asked) requests this plan does not place: a request comes first in its
+    # firm's preferences, but a firm's capacity may still leave it out
+    unmet: list[tuple[str, str]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -394,9 +397,14 @@ def plan_event(
         links = pair_links(chain, ds.players[e[0]], ds.players[e[1]], ties.get(e, ()), w)
         if links:
             scores[e] = links[0].score
-    # firms whose only links with some participants are rivalries left out: counted for
-    # the shortfall reasons (a firm with enough other partners needs no count)
+    # firms whose only links with some participants are rivalries left out, and those
+    # whose linked partners scored under --min-score: counted for the shortfall reasons
     rival_only = {} if rivals else _rivals_left_out(event, unrivalled, chain, ds, ties, w)
+    under: dict[str, int] = {}
+    for e in unrivalled - set(scores):  # linked, but under the floor (and not asked for)
+        for f in e:
+            under[f] = under.get(f, 0) + 1
+    left_out = {f: (rival_only.get(f, 0), under.get(f, 0)) for f in event.participants}
     inst, excluded = build_instance(event, scores, rivalry)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
@@ -414,7 +422,7 @@ def plan_event(
         links = [x for x in every if x.direction in dirs and (rivals or not x.in_house)] or every
         if links:
             pairings[(k, j)] = Pairing(ds.players[k], ds.players[j], tuple(links), rels)
-    out = {kind: _plan(kind, event, inst, edges, pairings, excluded, rival_only)
+    out = {kind: _plan(kind, event, inst, edges, pairings, excluded, left_out, min_score)
            for kind, edges in chosen.items()}  # fmt: skip
     return AssignResult(
         event=event,
@@ -446,7 +454,8 @@ def _plan(
     chosen: list[Edge],
     pairings: Mapping[Edge, Pairing],
     excluded: Mapping[str, Mapping[str, int]],
-    rival_only: Mapping[str, int],
+    left_out: Mapping[str, tuple[int, int]],
+    min_score: float,
 ) -> Plan:
     people = event.participants
     available = {f: p.available for f, p in people.items()}
@@ -478,13 +487,24 @@ def _plan(
         firms[f] = FirmPlan(f, p.country, p.capacity, mine, [])
         linked = [o for o in prefs[f] if inst.score[(f, o) if p.country == "KR" else (o, f)] > 0]
         firms[f].reasons = _shortfall(
-            f, firms[f], event, (prefs[f], linked), full, excluded[f], rival_only.get(f, 0)
+            f, firms[f], event, (prefs[f], linked), full, excluded[f], left_out[f], min_score
         )
     total = round(sum(m.score for m in meetings if m.slot), 2)
     blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
     placed = [(m.korea, m.japan) for m in meetings if m.slot]
+    met = set(placed)
+    unmet = [(f, o) for f, p in people.items() for o in p.requests
+             if ((f, o) if p.country == "KR" else (o, f)) not in met]  # fmt: skip
     return Plan(
-        kind, meetings, total, firms, table, blocking, fewest(inst, placed), fairness(inst, placed)
+        kind,
+        meetings,
+        total,
+        firms,
+        table,
+        blocking,
+        fewest(inst, placed),
+        fairness(inst, placed),
+        unmet,
     )
 
 
@@ -495,12 +515,15 @@ def _shortfall(
     acceptable: tuple[list[str], list[str]],
     full: set[str],
     excluded: Mapping[str, int],
-    rival_only: int,
+    left_out: tuple[int, int],
+    min_score: float,
 ) -> list[Shortfall]:
     """Why a firm has fewer meetings than it asked for (empty when it has them all).
     `acceptable`: the partners it may meet, and those of them it has linked products
-    with (a must-meet or requested partner may have none); `rival_only`: participants
-    it is linked with only as a rival, left out."""
+    with (a must-meet or requested partner may have none); `left_out`: how many
+    participants it is linked with only as a rival, and how many linked partners scored
+    under `min_score`, both left out."""
+    rival_only, under = left_out
     if fp.short_by == 0:
         return []
     out = []
@@ -527,13 +550,24 @@ def _shortfall(
     linked = len(linked_now) + excluded.get("availability", 0) + excluded.get("never-meet", 0)
     room = min(p.capacity, len(p.available)) - asked
     if linked < room:
-        rivals = min(rival_only, room - linked)
-        if room - linked - rivals > 0:
+        low = min(under, room - linked)
+        rivals = min(rival_only, room - linked - low)
+        if low:
+            out.append(
+                Shortfall(
+                    "min-score",
+                    low,
+                    f"{_n(under, 'linked partner')} under --min-score {min_score:g}, left out",
+                )
+            )
+        if room - linked - low - rivals > 0:
             if linked:
                 text = f"linked with only {_n(linked, 'participant')}"
+            elif low or rivals:
+                text = "no other linked pair"
             else:
-                text = "no linked pair with any participant" + (" but rivals" if rivals else "")
-            out.append(Shortfall("no linked pair", room - linked - rivals, text))
+                text = "no linked pair with any participant"
+            out.append(Shortfall("no linked pair", room - linked - low - rivals, text))
         if rivals:
             out.append(
                 Shortfall(
