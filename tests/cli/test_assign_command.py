@@ -283,6 +283,11 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     assert {m["japan"]["id"] for m in rivals} == {"asahi-kasei", "toray"}
     # the reason an agenda prints says they compete, whichever link it was booked on
     assert all("compete" in m["reason"] for m in rivals), [m["reason"] for m in rivals]
+    # and its JSON and timetable say which kind of rivalry
+    assert all(m["in_house"] or m["direction"] == "same-stage" for m in rivals)
+    assert any(m["in_house"] for m in rivals)
+    code, out, _ = run("assign", str(event), "--include-rivals", "-f", "csv")
+    assert code == 0 and "(in-house)" in out
 
 
 def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from clirun import run, runner
+from clirun import jrun, run, runner
 from kjmatch.cli import app
 
 openpyxl = pytest.importorskip("openpyxl")
@@ -190,3 +190,27 @@ def test_csv_xlsx_and_markdown_carry_product_ids_beside_names(
     cells = [[c.strip() for c in line.strip("|").split("|")] for line in lines[2:]]
     k, j = head.index("korea_product_id"), head.index("japan_product_id")
     assert [(r[k], r[j]) for r in cells] == want
+
+
+def _ok(*args: str) -> str:
+    code, out, err = run(*args)
+    assert code == 0, err
+    return out
+
+
+def test_an_in_house_rivalry_is_marked_in_every_flat_format() -> None:
+    """Hyundai's engines "supply" Honda, which builds its own as well: a rivalry, which the
+    table marks ≈ and which CSV, Markdown, explain's CSV and a matching day's timetable
+    must mark too, or a spreadsheet reads it as a supply lead (QA round 6)."""
+    pair = ("match", "-s", "automobiles", "--korea", "hyundai-motor", "--japan", "honda")
+    (row,) = list(csv.DictReader(io.StringIO(_ok(*pair, "-f", "csv"))))
+    assert row["direction"] == "kr-to-jp" and row["in_house"] == "yes"
+    assert jrun(*pair)["pairings"][0]["in_house"] is True
+    assert "| yes |" in _ok(*pair, "-f", "markdown").splitlines()[4]
+    plain = ("match", "-s", "automobiles", "--korea", "hankook-tire", "--japan", "toyota")
+    (row,) = list(csv.DictReader(io.StringIO(_ok(*plain, "-f", "csv"))))
+    assert row["in_house"] == ""
+    explained = _ok("explain", "hyundai-motor", "honda", "-s", "automobiles", "-f", "csv")
+    links = list(csv.DictReader(io.StringIO(explained)))
+    assert links[0]["in_house"] == "yes"
+    assert all(x["in_house"] in ("yes", "") for x in links)

@@ -36,6 +36,7 @@ def meeting_doc(ds: Dataset, result: AssignResult, kind: str, m: Meeting) -> cm.
         "japan": {"id": m.japan, "name": ds.players[m.japan].name},
         "score": m.score,
         "direction": link.direction if link else None,
+        "in_house": bool(link and link.in_house),
         "korea_product": link.korea_product.id if link else None,
         "japan_product": link.japan_product.id if link else None,
         "reason": reason,
@@ -142,7 +143,8 @@ def _row(m: cm.AssignMeeting) -> list[Any]:
         m["korea"]["name"],
         m["japan"]["name"],
         f"{m['score']:.2f}",
-        m["direction"] or "",
+        # a supply link whose buyer makes the product as well is a rivalry: said here too
+        (m["direction"] or "") + (" (in-house)" if m["in_house"] else ""),
         m["reason"],
     ]
 

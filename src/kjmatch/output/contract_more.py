@@ -21,6 +21,7 @@ class AssignMeeting(TypedDict):
     japan: Ref
     score: float
     direction: Direction | None  # None: a must-meet or requested pair with no linked products
+    in_house: bool  # booked on a supply link whose buyer makes the product as well
     korea_product: str | None
     japan_product: str | None
     reason: str  # the pairing's first reason

@@ -260,6 +260,7 @@ def _columns() -> list[str]:
         *(f"contribution_{c.name}" for c in components()),
         "relationships",
         *PRODUCT_ID_COLUMNS,
+        "in_house",  # "yes": a supply link whose buyer makes the product as well (rivals)
     ]
 
 
@@ -296,6 +297,7 @@ def pairing_row(
         + (", not counted here" if p.relationships and not b.components["relationship"] else ""),
         b.korea_product.id,
         b.japan_product.id,
+        "yes" if b.in_house else "",
     ]
 
 
@@ -431,6 +433,7 @@ def explain_output(
                     *(f"{link['contributions'][name]:.2f}" for name in weights),
                     " | ".join(link["reasons"]),
                     " | ".join(evidence_line(e) for e in link["evidence"]),
+                    "yes" if link["in_house"] else "",
                 ]
             )
         sectors.append(
@@ -463,7 +466,8 @@ def explain_output(
         records="sectors",
         columns=EXPLAIN_COLUMNS[:-2]
         + [f"contribution_{n}" for n in weights]
-        + EXPLAIN_COLUMNS[-2:],
+        + EXPLAIN_COLUMNS[-2:]
+        + ["in_house"],
         rows=rows,
         title=f"{korea.name} × {japan.name}",
         numeric=frozenset(
