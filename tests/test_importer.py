@@ -309,3 +309,23 @@ def test_a_sheet_can_say_what_a_firm_makes_for_itself_or_sells_at_home_only(
                        "--into", str(tmp_path / "b"))  # fmt: skip
     assert code == 1
     assert "bad.csv:2:3: captive: captive product 'propellers' is not among this row's" in err
+
+
+@pytest.mark.parametrize(
+    ("header", "col", "message"),
+    [
+        ("name,products,level,Level", 4,
+         "column 'Level' repeats column 3 ('level'): both give the level; keep one"),
+        ("company,name,products", 2,
+         "column 'name' repeats column 1 ('company'): both give the name; keep one"),
+    ],
+)  # fmt: skip
+def test_a_column_given_twice_is_refused_not_silently_merged(
+    header: str, col: int, message: str
+) -> None:
+    """Two columns for one field (an old and a new level; `company` beside `name`): one
+    would silently win, so the sheet is refused at the second (QA round 6)."""
+    with pytest.raises(DataError) as exc:
+        rows_of(f"{header}\nFoo,binders,3,4\n")
+    (p,) = exc.value.problems
+    assert (p.line, p.col, p.message) == (1, col, message)

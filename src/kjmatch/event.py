@@ -518,7 +518,12 @@ def _sheet_document(
     columns: dict[int, str] = {}
     for c, name in enumerate(table[head]):
         key = _key(name)
-        if key in COLUMNS:
+        if key in COLUMNS and key in columns.values():  # one would silently win
+            first = next(i for i, k in columns.items() if k == key)
+            checker.at(
+                head + 1, c + 1, name, f"column {key!r} is given twice (also column {first + 1})"
+            )
+        elif key in COLUMNS:
             columns[c] = key
         elif key:
             close = nearest(key, COLUMNS, n=1)

@@ -94,8 +94,18 @@ def read_rows(
     table = read_table(path, data, _label)
     header = [_field(h) for h in table[0]]
     typos: list[Problem] = []
+    first: dict[str, tuple[int, str]] = {}  # field → its first column and header
     for col, (text, got) in enumerate(zip(table[0], header, strict=True), 1):
         key = _SLUG.sub("_", text.strip().lower()).strip("_")
+        if got in first:  # `level` twice, or `company` beside `name`: one would win
+            at, said = first[got]
+            typos.append(
+                Problem(str(path), 1, col, "", f"column {text.strip()[:40]!r} repeats column "
+                        f"{at} ({said!r}): both give the {got}; keep one")
+            )  # fmt: skip
+            continue
+        if got:
+            first[got] = (col, text.strip()[:40])
         if got or not key:
             continue
         close = difflib.get_close_matches(key, sorted(HEADERS), n=1, cutoff=_TYPO)

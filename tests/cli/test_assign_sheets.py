@@ -89,7 +89,7 @@ def test_bad_sheet_gets_every_problem_located_by_row_and_column(tmp_path: Path) 
     bad = tmp_path / "day.csv"
     bad.write_text(
         "sector,batteries\nslots,8\nslot_minute,20\n\n"
-        "country,firm,capacity,available,must_meet,never_meet,request\n"
+        "country,firm,capacity,available,must_meet,never_meet,request,Capacity\n"
         "KR,LG Energy Solutoin,,,,,\n"  # row 6
         "KR,sk-on,0,,nissan,,\n"
         "KR,samsung-sdi,,,toyota,toyota,\n"
@@ -105,6 +105,7 @@ def test_bad_sheet_gets_every_problem_located_by_row_and_column(tmp_path: Path) 
     for expected in [
         "3:1: slot_minute: unknown setting 'slot_minute'; did you mean 'slot_minutes'?",
         "5:7: request: unknown column 'request'; did you mean 'requests'?",
+        "5:8: Capacity: column 'capacity' is given twice (also column 3)",
         "6:2: firm: unknown player 'LG Energy Solutoin'; did you mean 'lg-energy-solution'?",
         "7:3: capacity: capacity 0 but must meet nissan",
         "8:2: firm: 'samsung-sdi' must meet and never meet 'toyota'",
