@@ -47,21 +47,22 @@ def test_dependence_shows_computed_figures_and_what_they_supersede(evidence: Pat
     assert not any(r["computed"] for r in plain)
 
 
-def test_a_figure_on_a_line_broader_than_its_product_says_so(evidence: Path) -> None:
+def test_a_figure_on_a_line_with_an_hs_note_points_to_it(evidence: Path) -> None:
     """Ammonia crackers enter under a catch-all machinery line (its hs_note says so): a
-    share computed on it is no share of crackers alone, and every view of it says so
-    (QA round 5, doubt D)."""
+    share computed on it is no share of crackers alone, so every view of it points to
+    the note and the fact quotes it (QA round 5, doubt D; round 6: without claiming
+    breadth for lines whose note says something else)."""
     rows = jrun("dependence", "--evidence", str(evidence), "--sector", "ammonia")["dependence"]
     crackers = [r for r in rows if r["computed"] and r["item"].startswith("Ammonia crackers")]
     assert crackers
     for r in crackers:
-        assert r["item"].endswith("(HS 8419.89: a line broader than the product, see its hs_note)")
+        assert r["item"].endswith("(HS 8419.89, see its HS note)")
     facts = json.loads((evidence / "trade-facts.json").read_text("utf-8"))
     notes = [x["note"] for f in facts["facts"] for x in f["import_shares"]
              if x["item"].startswith("Ammonia crackers")]  # fmt: skip
     assert notes and all("Ammonia crackers: Indicative: cracking units" in n for n in notes)
-    # a product whose line fits it has no such words
-    assert any(r["computed"] and "broader" not in r["item"] for r in rows)
+    # a product without an HS note has no such words
+    assert any(r["computed"] and "HS note" not in r["item"] for r in rows)
 
 
 def test_explain_counts_the_computed_figure_and_cites_file_and_hash(evidence: Path) -> None:

@@ -833,3 +833,14 @@ def test_why_unlinked_names_the_rule_that_cut_each_supply(tmp_path: Path) -> Non
         "kr-cellco and jp-carco have no linked products in any shared sector\n  Cells"
     )
     assert why_unlinked(ds, "kr-filmco", "jp-toolco", ["widgets"]) == []  # simply unlinked
+
+
+def test_why_unlinked_names_a_step_the_whole_input_rule_cut(tmp_path: Path) -> None:
+    from kjmatch.scoring.empty import why_unlinked
+
+    ds = build(tmp_path, whole=frozenset({"cars"}))  # cars take cells whole, not their film
+    assert pair(ds, "kr-filmco", "jp-carco") is None
+    assert why_unlinked(ds, "kr-filmco", "jp-carco", ["widgets"]) == [
+        "Film (Kr Filmco) → Cars (Jp Carco): two steps apart, and the buyer's product takes "
+        "its inputs whole (whole_inputs), not what they are made of"
+    ]

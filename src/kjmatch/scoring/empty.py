@@ -9,12 +9,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from math import floor
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kjmatch.model import Dataset
 from kjmatch.weights import DIRECTIONS
 
 from .ranking import Pairing
+
+if TYPE_CHECKING:
+    from .chain import Chain
 
 # rerun(min_score=..., new_only=..., directions=..., beyond_leaders=...) → the pairings found
 Rerun = Callable[..., list[Pairing]]
@@ -196,12 +199,25 @@ def why_unlinked(ds: Dataset, korea: str, japan: str, sectors: Iterable[str]) ->
             for p in (kp, jp)
         }
         fed: dict[tuple[str, str], list[str]] = {}  # (supplier, its product) → buyer's
+        whole: dict[tuple[str, str], list[str]] = {}  # two steps up of a whole-input taker
         for a in mine[kp.id]:
             for b in mine[jp.id]:
                 if (b, a) in chain.hops:
                     fed.setdefault((japan, b), []).append(a)
                 elif (a, b) in chain.hops:
                     fed.setdefault((korea, a), []).append(b)
+                elif _through(chain, b, a):
+                    whole.setdefault((japan, b), []).append(a)
+                elif _through(chain, a, b):
+                    whole.setdefault((korea, a), []).append(b)
+        for (firm, sprod), bought in whole.items():
+            sup, buy = (kp, jp) if firm == korea else (jp, kp)
+            names = "; ".join(chain.products[b].name.en for b in bought)
+            out.append(
+                f"{chain.products[sprod].name.en} ({sup.name}) → {names} ({buy.name}): two "
+                "steps apart, and the buyer's product takes its inputs whole (whole_inputs), "
+                "not what they are made of"
+            )
         for (sid_, sprod), bought in fed.items():
             sup, buy = (kp, jp) if sid_ == korea else (jp, kp)
             if (sup.id, sprod) in chain.captive:
@@ -218,6 +234,13 @@ def why_unlinked(ds: Dataset, korea: str, japan: str, sectors: Iterable[str]) ->
                 f"{chain.products[sprod].name.en} ({sup.name}) → {names} ({buy.name}): {rule}"
             )
     return out
+
+
+def _through(chain: Chain, up: str, down: str) -> bool:
+    """Whether `up` feeds `down` two steps away, a step the whole-input rule cut."""
+    return chain.products[down].whole_inputs and any(
+        down in chain.feeds[mid] for mid in chain.feeds[up]
+    )
 
 
 def no_link(ds: Dataset, korea: str, japan: str, sector: str | None) -> str:

@@ -328,12 +328,12 @@ def _facts(
             if o.kind == "product" and o.products[0][:2] == (sector, stage) and o.codes == b.codes
         ]
         names = ds.sectors[sector].products()
-        # a line the sector notes as broader than the product (a catch-all heading) says
-        # so wherever the figure is read
+        # a line the sector has a note on (a catch-all heading, a renumbered code) points
+        # to it wherever the figure is read, and the fact quotes the note
         notes = [
             f"{names[p][1].name.en}: {names[p][1].hs_note}" for p in same if names[p][1].hs_note
         ]
-        broad = ": a line broader than the product, see its hs_note" if notes else ""
+        broad = ", see its HS note" if notes else ""
         item = f"{' / '.join(names[p][1].name.en for p in same)} (HS {', '.join(b.codes)}{broad})"
         for row in fig["imports"]:
             src = by_year.get(row["year"])
