@@ -218,8 +218,8 @@ def why_unlinked(ds: Dataset, korea: str, japan: str, sectors: Iterable[str]) ->
                 "steps apart, and the buyer's product takes its inputs whole (whole_inputs), "
                 "not what they are made of"
             )
-        for (sid_, sprod), bought in fed.items():
-            sup, buy = (kp, jp) if sid_ == korea else (jp, kp)
+        for (firm, sprod), bought in fed.items():
+            sup, buy = (kp, jp) if firm == korea else (jp, kp)
             if (sup.id, sprod) in chain.captive:
                 rule = f"{sup.name} makes it only for its own use (captive)"
             elif (sup.id, sprod) in chain.closed:
