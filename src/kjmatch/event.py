@@ -491,6 +491,7 @@ def _sheet_document(
         checker.problems.append(Problem(file, 1, 1, "", f"no participants; {SHEET_HINT}"))
         return checker, None, None
     data: dict[str, Any] = {}
+    seen: dict[str, int] = {}  # setting → its row: a second row would silently win
     for n, row in enumerate(table[:head], 1):
         texts = [c.strip() for c in row]
         if not any(texts):
@@ -502,6 +503,10 @@ def _sheet_document(
             checker.at(n, 1, texts[0], f"unknown setting {texts[0]!r}{hint} "
                        f"(settings: {', '.join(SETTINGS)})")  # fmt: skip
             continue
+        if key in seen:
+            checker.at(n, 1, texts[0], f"setting {key!r} is given twice (also row {seen[key]})")
+            continue
+        seen[key] = n
         value = next((c for c in texts[1:] if c), "")
         if key == "start":
             value = _SECONDS.sub(r"\1", value)

@@ -287,7 +287,10 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     assert all(m["in_house"] or m["direction"] == "same-stage" for m in rivals)
     assert any(m["in_house"] for m in rivals)
     code, out, _ = run("assign", str(event), "--include-rivals", "-f", "csv")
-    assert code == 0 and "(in-house)" in out
+    assert code == 0
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert {r["in_house"] for r in rows} == {"yes", ""}
+    assert {r["direction"] for r in rows} <= {"kr-to-jp", "jp-to-kr", "same-stage", ""}
 
 
 def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:
@@ -328,3 +331,23 @@ def test_a_request_the_plan_does_not_meet_is_listed() -> None:
     code, out, _ = run("assign", str(example))
     assert code == 0
     assert "Requests this plan does not meet: LG Energy Solution → Panasonic Energy" in out
+
+
+def test_a_rival_booked_as_asked_is_not_called_left_out(tmp_path: Path) -> None:
+    """SK IE Technology must meet Asahi Kasei, a rival: booked, so only Toray is a rival
+    left out, and the text's count and the reason's agree (QA round 7)."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 6\nkorea_capacity: 3\njapan_capacity: 3\n"
+        "korea:\n  - firm: sk-ie-technology\n    must_meet: [asahi-kasei]\n"
+        "japan:\n  - firm: asahi-kasei\n  - firm: toray\n",
+        encoding="utf-8",
+    )
+    doc = jrun("assign", str(event), "--json")
+    for plan in doc["plans"]:
+        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+        rivals = [r for r in sk["reasons"] if r["reason"] == "rivals"]
+        assert [(r["count"], r["text"]) for r in rivals] == [
+            (1, "1 participant linked only as a rival, left out (--include-rivals books them)")
+        ]
+        assert sum(r["count"] for r in sk["reasons"]) == sk["short_by"]

@@ -169,3 +169,16 @@ def test_an_event_without_slots_still_reports_its_participants_problems(
 def test_firm_flags_are_refused_with_an_event_file() -> None:
     code, out, err = run("assign", str(CSV), "--korea", "sk-on")
     assert code == 2 and out == "" and err.startswith("kjmatch: error: --korea: ")
+
+
+def test_a_setting_given_twice_is_refused(tmp_path: Path) -> None:
+    """A sheet copied from an earlier day keeps an old `slots` row: refused at the second
+    row, as a YAML event's duplicate key is (QA round 7)."""
+    sheet = tmp_path / "day.csv"
+    sheet.write_text(
+        "sector,batteries\nslots,4\nSlots,6\ncountry,firm\nKR,sk-on\nJP,toyota\n",
+        encoding="utf-8",
+    )
+    code, out, err = run("assign", str(sheet))
+    assert code == 1 and out == ""
+    assert f"{sheet}:3:1: Slots: setting 'slots' is given twice (also row 2)" in err

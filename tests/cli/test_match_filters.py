@@ -115,3 +115,15 @@ def test_one_helper_words_the_filters_for_every_renderer() -> None:
         Filters(shown=1, candidates=2, where="shown", korea=("A", "B"), japan=("C",), as_of=2024)
     )
     assert "Korean firms A, B only; Japanese firm C only" in both
+
+
+def test_partners_beyond_leaders_says_so_when_nothing_goes() -> None:
+    """Hyundai Motor is no automobiles leader (none Korean is): nothing to leave out, and
+    the partners list says so as `match` does (QA round 7)."""
+    args = ("partners", "hyundai-motor", "-s", "automobiles", "-n", "2")
+    plain, beyond = jrun(*args), jrun(*args, "--beyond-leaders")
+    assert beyond["candidates"] == plain["candidates"]
+    code, out, _ = run(*args, "--beyond-leaders")
+    assert code == 0 and "no pair of two sector leaders to leave out" in " ".join(out.split())
+    code, out, _ = run("partners", "toyota", "-s", "batteries", "-n", "2", "--beyond-leaders")
+    assert "pairs of two sector leaders left out" in out

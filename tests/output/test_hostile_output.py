@@ -229,7 +229,7 @@ def test_markdown_heading_and_cells_cannot_be_forged() -> None:
         "| a | b |",
         "|---|---|",
         "| x \\| forged \\| row \\| | &lt;img src=x onerror=alert(1)&gt; |",
-        "| \\[click\\](javascript:alert(1)) | a\\\\\\|b \\`code\\` \\x1b\\[2J &amp; \\u202e |",
+        "| \\[click\\](javascript:alert(1)) | a\\\\\\|b \\`code\\` \\x1b\\[2J & \\u202e |",
     ]
 
 
@@ -253,3 +253,11 @@ def test_no_home_folder_means_no_cache_and_a_warning(
     assert r.stderr == "kjmatch: warning: no home folder for the cache; loading without it\n"
     r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "--json", "--no-cache"])
     assert r.exit_code == 0 and r.stderr == ""
+
+
+def test_markdown_keeps_a_plain_ampersand_but_not_an_entity() -> None:
+    """ "R&D" reads as written (QA round 7); "&lt;" cannot turn into a tag."""
+    from kjmatch.output.formats import _md
+
+    assert _md("R&D active 2024") == "R&D active 2024"
+    assert _md("&lt;script&gt; &#60;b&#62;") == "&amp;lt;script&amp;gt; &amp;#60;b&amp;#62;"

@@ -16,7 +16,9 @@ from .formats import Target, write
 if TYPE_CHECKING:
     from . import contract_more as cm
 
-COLUMNS = ["slot", "time", "table", "korea", "japan", "score", "direction", "reason"]
+COLUMNS = [
+    "slot", "time", "table", "korea", "japan", "score", "direction", "in_house", "reason",
+]  # fmt: skip
 LABEL = {"best-total": "best total", "stable": "stable", "fair": "fair"}
 
 
@@ -143,8 +145,9 @@ def _row(m: cm.AssignMeeting) -> list[Any]:
         m["korea"]["name"],
         m["japan"]["name"],
         f"{m['score']:.2f}",
+        m["direction"] or "",
         # a supply link whose buyer makes the product as well is a rivalry: said here too
-        (m["direction"] or "") + (" (in-house)" if m["in_house"] else ""),
+        "yes" if m["in_house"] else "",
         m["reason"],
     ]
 

@@ -7,6 +7,7 @@ from the file's extension (see `for_path`)."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -133,7 +134,6 @@ _MD_ESCAPES = str.maketrans(
         "`": "\\`",
         "[": "\\[",
         "]": "\\]",
-        "&": "&amp;",
         "<": "&lt;",
         ">": "&gt;",
         "\n": " ",
@@ -145,7 +145,11 @@ _MD_ESCAPES = str.maketrans(
 def _md(value: Any) -> str:
     """Text for one Markdown line: no line breaks (a row or heading cannot be split or
     forged), no raw HTML or links, no table pipes, no terminal controls."""
-    return printable(_cell(value).translate(_MD_ESCAPES))
+    # `&` only where it would start an entity (`&lt;`, `&#60;`): "R&D" stays as written
+    return printable(_ENTITY.sub("&amp;", _cell(value)).translate(_MD_ESCAPES))
+
+
+_ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
 
 
 def _markdown(out: Output, stream: IO[str], target: Target) -> None:

@@ -94,15 +94,17 @@ class Filters(NamedTuple):
     japan: tuple[str, ...] = ()
     new_only: bool = False
     beyond_leaders: bool = False
-    no_leader: str = ""  # "Korean" or "Japanese": a side with no sector leader ranked
+    no_leader: str = ""  # why --beyond-leaders left nothing out ("" when it may have)
     min_score: float = 0.0
     scenario: str | None = None
     as_of: int = 0
 
 
 def _no_leader(leaders: tuple[tuple[str, ...], tuple[str, ...]]) -> str:
-    """The side with no sector leader among the firms ranked ("" if both have one)."""
-    return "Korean" if not leaders[0] else "Japanese" if not leaders[1] else ""
+    """Why no pair of two leaders is left out: a side with no sector leader among the
+    firms ranked ("" if both have one)."""
+    side = "Korean" if not leaders[0] else "Japanese" if not leaders[1] else ""
+    return f"no {side} firm ranked here is rated 5" if side else ""
 
 
 def shaped_by(f: Filters) -> str:
@@ -121,10 +123,7 @@ def shaped_by(f: Filters) -> str:
         parts.append("new partners only")
     if f.beyond_leaders and f.no_leader:
         # the filter removed nothing: say why rather than claim it did
-        parts.append(
-            f"no pair of two sector leaders to leave out (no {f.no_leader} firm ranked here "
-            "is rated 5)"
-        )
+        parts.append(f"no pair of two sector leaders to leave out ({f.no_leader})")
     elif f.beyond_leaders:
         parts.append("pairs of two sector leaders left out")
     if f.min_score:
@@ -353,6 +352,9 @@ def partners_output(
                 directions=tuple(directions),
                 new_only=result.new_only,
                 beyond_leaders=result.beyond_leaders,
+                no_leader=""
+                if result.leaders_met
+                else "no searched sector has leaders on both sides of these pairs",
                 min_score=min_score,
                 scenario=result.scenario,
                 as_of=result.as_of,

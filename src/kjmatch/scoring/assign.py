@@ -392,7 +392,10 @@ def plan_event(
             scores[e] = links[0].score
     # firms whose only links with some participants are rivalries left out, and those
     # whose linked partners scored under --min-score: counted for the shortfall reasons
-    rival_only = {} if rivals else rivals_left_out(event, unrivalled, chain, ds, ties, w)
+    # (a pair booked as asked, on its rivalry, is not left out)
+    rival_only = (
+        {} if rivals else rivals_left_out(event, unrivalled | set(scores), chain, ds, ties, w)
+    )
     under: dict[str, int] = {}
     for e in unrivalled - set(scores):  # linked, but under the floor (and not asked for)
         for f in e:

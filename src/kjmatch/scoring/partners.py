@@ -24,6 +24,8 @@ class PartnersResult:
     candidates: int  # linked pairs found before --top and --min-score
     inactive: dict[str, list[str]]  # firm → its sectors, for firms with none searched
     more_tied: int = 0  # pairs `top` left out with the last shown score (up to TIED_LIMIT)
+    # a sector searched had sector leaders on both sides (else --beyond-leaders took nothing)
+    leaders_met: bool = False
 
 
 def sector_of(p: Pairing) -> str:
@@ -55,6 +57,7 @@ def partners(
     searched: list[str] = []
     inactive: dict[str, list[str]] = {}
     candidates = 0
+    leaders_met = False
     newest = as_of or ds.as_of
     for fid in firms:
         player = ds.players[fid]
@@ -82,6 +85,7 @@ def partners(
                 japan=jp,
             )
             found += result.pairings
+            leaders_met = leaders_met or all(result.leaders)
             if result.pairings and top is not None and len(result.pairings) == top:
                 cut.append((result.pairings[-1].score, result.more_tied))
             candidates += result.candidates
@@ -113,6 +117,7 @@ def partners(
         beyond_leaders=beyond_leaders,
         pairings=shown,
         candidates=candidates,
+        leaders_met=leaders_met,
         inactive=inactive,
         more_tied=more,
     )

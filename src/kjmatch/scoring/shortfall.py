@@ -75,7 +75,8 @@ def shortfall(
                 Shortfall(
                     "min-score",
                     low,
-                    f"{_n(under, 'linked partner')} under --min-score {min_score:g}, left out",
+                    f"{_n(under, 'linked partner')} under --min-score {min_score:g}, left out"
+                    + ("" if low == under else f" ({_n(low, 'missing place')})"),
                 )
             )
         if room - linked - low - rivals > 0:
@@ -87,13 +88,15 @@ def shortfall(
                 text = "no linked pair with any participant"
             out.append(Shortfall("no linked pair", room - linked - low - rivals, text))
         if rivals:
+            # the count is the places it explains; the text says how many rivals there are
+            places = "" if rivals == rival_only else f" ({_n(rivals, 'missing place')})"
             out.append(
                 Shortfall(
                     "rivals",
                     rivals,
                     f"{_n(rival_only, 'participant')} linked only as "
-                    f"{'a rival' if rival_only == 1 else 'rivals'}, left out (--include-rivals "
-                    "books them)",
+                    f"{'a rival' if rival_only == 1 else 'rivals'}, left out{places} "
+                    "(--include-rivals books them)",
                 )
             )
     busy = [o for o in linked_now if o not in partners and o in full]
