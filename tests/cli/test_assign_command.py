@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -232,19 +233,34 @@ def test_min_score_books_no_pair_below_it_but_asked_ones(tmp_path: Path) -> None
     assert booked == {("sk-on", "resonac")}
 
 
+def _day(tmp_path: Path, capacity: int, korea: str, japan: str) -> Path:
+    """A batteries day of 6 slots with one capacity for every firm; `korea` and `japan`
+    are the YAML items under each side."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        f"sector: batteries\nslots: 6\nkorea_capacity: {capacity}\njapan_capacity: {capacity}\n"
+        f"korea:\n{korea}japan:\n{japan}",
+        encoding="utf-8",
+    )
+    return event
+
+
+def _in_each_plan(doc: dict[str, Any], firm: str) -> list[dict[str, Any]]:
+    """The firm's entry in each plan of an `assign` document."""
+    return [next(f for f in plan["firms"] if f["id"] == firm) for plan in doc["plans"]]
+
+
 def test_a_firm_whose_only_partner_is_never_free_is_told_so(tmp_path: Path) -> None:
     """Its one linked partner is out by availability: the reasons say it is linked with
     one participant (not with none), and their counts add up to what it is short by."""
-    event = tmp_path / "day.yaml"
-    event.write_text(
-        "sector: batteries\nslots: 6\nkorea_capacity: 3\njapan_capacity: 3\n"
-        "korea:\n  - firm: lg-energy-solution\n    available: ['4-6']\n"
-        "japan:\n  - firm: toyota\n    available: ['1-2']\n",
-        encoding="utf-8",
+    event = _day(
+        tmp_path,
+        3,
+        "  - firm: lg-energy-solution\n    available: ['4-6']\n",
+        "  - firm: toyota\n    available: ['1-2']\n",
     )
     doc = jrun("assign", str(event), "--json")
-    for plan in doc["plans"]:
-        lges = next(f for f in plan["firms"] if f["id"] == "lg-energy-solution")
+    for lges in _in_each_plan(doc, "lg-energy-solution"):
         texts = [r["text"] for r in lges["reasons"]]
         assert "no available slot in common with 1 linked partner" in texts
         assert "linked with only 1 participant" in texts
@@ -259,18 +275,16 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     film as well: a rivalry by another name, so it is not booked unless asked for; the
     firm is told it is linked with them only as rivals, a must-meet partner without
     linked products is not counted as linked, and the counts add up (QA round 5)."""
-    event = tmp_path / "day.yaml"
-    event.write_text(
-        "sector: batteries\nslots: 6\nkorea_capacity: 4\njapan_capacity: 4\n"
-        "korea:\n  - firm: sk-ie-technology\n    must_meet: [kureha]\n"
-        "japan:\n  - firm: asahi-kasei\n  - firm: toray\n  - firm: kureha\n",
-        encoding="utf-8",
+    event = _day(
+        tmp_path,
+        4,
+        "  - firm: sk-ie-technology\n    must_meet: [kureha]\n",
+        "  - firm: asahi-kasei\n  - firm: toray\n  - firm: kureha\n",
     )
     doc = jrun("assign", str(event), "--json")
     booked = {(m["korea"]["id"], m["japan"]["id"]) for m in doc["timetable"]}
     assert booked == {("sk-ie-technology", "kureha")}  # the must-meet, linked or not
-    for plan in doc["plans"]:
-        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+    for sk in _in_each_plan(doc, "sk-ie-technology"):
         texts = [r["text"] for r in sk["reasons"]]
         assert texts == [
             "no other linked pair",
@@ -296,16 +310,11 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
 def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:
     """--min-score leaves out linked pairs that score too little: they are no rivals,
     and the shortfall reasons must not say so."""
-    event = tmp_path / "day.yaml"
-    event.write_text(
-        "sector: batteries\nslots: 6\nkorea_capacity: 4\njapan_capacity: 4\n"
-        "korea:\n  - firm: sk-ie-technology\n"
-        "japan:\n  - firm: asahi-kasei\n  - firm: toyota\n",
-        encoding="utf-8",
+    event = _day(
+        tmp_path, 4, "  - firm: sk-ie-technology\n", "  - firm: asahi-kasei\n  - firm: toyota\n"
     )
     doc = jrun("assign", str(event), "--min-score", "99", "--json")
-    for plan in doc["plans"]:
-        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+    for sk in _in_each_plan(doc, "sk-ie-technology"):
         rivals = [r for r in sk["reasons"] if r["reason"] == "rivals"]
         # Asahi Kasei only as a rival; Toyota is linked (cells) but under the floor
         assert [r["text"] for r in rivals] == [
@@ -336,16 +345,14 @@ def test_a_request_the_plan_does_not_meet_is_listed() -> None:
 def test_a_rival_booked_as_asked_is_not_called_left_out(tmp_path: Path) -> None:
     """SK IE Technology must meet Asahi Kasei, a rival: booked, so only Toray is a rival
     left out, and the text's count and the reason's agree (QA round 7)."""
-    event = tmp_path / "day.yaml"
-    event.write_text(
-        "sector: batteries\nslots: 6\nkorea_capacity: 3\njapan_capacity: 3\n"
-        "korea:\n  - firm: sk-ie-technology\n    must_meet: [asahi-kasei]\n"
-        "japan:\n  - firm: asahi-kasei\n  - firm: toray\n",
-        encoding="utf-8",
+    event = _day(
+        tmp_path,
+        3,
+        "  - firm: sk-ie-technology\n    must_meet: [asahi-kasei]\n",
+        "  - firm: asahi-kasei\n  - firm: toray\n",
     )
     doc = jrun("assign", str(event), "--json")
-    for plan in doc["plans"]:
-        sk = next(f for f in plan["firms"] if f["id"] == "sk-ie-technology")
+    for sk in _in_each_plan(doc, "sk-ie-technology"):
         rivals = [r for r in sk["reasons"] if r["reason"] == "rivals"]
         assert [(r["count"], r["text"]) for r in rivals] == [
             (1, "1 participant linked only as a rival, left out (--include-rivals books them)")

@@ -13,7 +13,7 @@ from kjmatch.scoring.dependence import Dependence
 from kjmatch.scoring.partners import sector_of
 from kjmatch.scoring.ranking import Pairing
 
-from .documents import Output, meta, source_doc
+from .documents import Output, meta, sale_limit, source_doc
 from .pairings import evidence_doc, pairing_doc
 
 if TYPE_CHECKING:
@@ -228,7 +228,10 @@ def import_output(
             f["country"],
             "; ".join(
                 f"{s['sector']}/{s['stage']}: "
-                + ", ".join(f"{k} {v}{_limit(s, k)}" for k, v in s["products"].items())
+                + ", ".join(
+                    f"{k} {v}{sale_limit(k in s['captive'], k in s['home_market'], ' ({})')}"
+                    for k, v in s["products"].items()
+                )
                 for s in f["strengths"]
             ),
         ]
@@ -248,9 +251,3 @@ def import_output(
             else []
         ),
     )
-
-
-def _limit(s: c.ImportedStrength, pid: str) -> str:
-    if pid in s["captive"]:
-        return " (own use)"
-    return " (home market only)" if pid in s["home_market"] else ""

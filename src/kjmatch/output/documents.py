@@ -95,13 +95,17 @@ def strength_doc(s: Strength, ds: Dataset) -> c.Strength:
 
 def products_cell(s: Strength) -> str:
     """A strength's products in one cell: "hydrogen-tanks 4 (own use); …"."""
-    return "; ".join(f"{pid} {lv}{_limit(s, pid)}" for pid, lv in s.products.items())
+    return "; ".join(
+        f"{pid} {lv}{sale_limit(pid in s.captive, pid in s.home_market, ' ({})')}"
+        for pid, lv in s.products.items()
+    )
 
 
-def _limit(s: Strength, pid: str) -> str:
-    if pid in s.captive:
-        return " (own use)"
-    return " (home market only)" if pid in s.home_market else ""
+def sale_limit(captive: bool, home_market: bool, form: str) -> str:
+    """The words after a maker's level when it sells the product to no one abroad, put
+    in `form` (" ({})" in a cell, ", {}" inside parentheses); "" when it does."""
+    words = "own use" if captive else "home market only" if home_market else ""
+    return form.format(words) if words else ""
 
 
 def own_use(s: c.Strength) -> str:

@@ -19,20 +19,13 @@ from rich.text import Text
 from kjmatch.weights import DIRECTION_LABELS
 
 from .console import hanging, print_notes, rich_table
-from .documents import own_use
+from .documents import own_use, sale_limit
 from .grids import STYLE, Grid, Segment, grid_widths, match_grid, partners_grid, text_of
 from .ties import tie_label, when
 
 View = Callable[[Console, dict[str, Any]], None]
 V = TypeVar("V", bound=View)
 VIEWS: dict[str, View] = {}
-
-
-def _limit(prod: dict[str, Any], firm: str) -> str:
-    """What follows a maker's level when it sells the product to no one abroad."""
-    if firm in prod["captive"]:
-        return ", own use"
-    return ", home market only" if firm in prod["home_market"] else ""
 
 
 def view(kind: str) -> Callable[[V], V]:
@@ -123,7 +116,13 @@ def draw_chain(con: Console, doc: dict[str, Any]) -> None:
                     best = prod[key][0] if prod[key] else None
                     # a documented absence, or a side nobody has filled in yet
                     empty = "no maker (sourced)" if country in none else "—"
-                    own = _limit(prod, best["id"]) if best else ""
+                    own = (
+                        sale_limit(
+                            best["id"] in prod["captive"], best["id"] in prod["home_market"], ", {}"
+                        )
+                        if best
+                        else ""
+                    )
                     who = f"{best['name']} ({best['level']}{own})" if best else empty
                     line.append(f"{country} {who}  ", style=STYLE[country] if best else "dim")
                 body.append(line)
