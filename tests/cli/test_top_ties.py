@@ -56,12 +56,17 @@ def test_partners_counts_pairs_with_the_last_score() -> None:
 
 def test_partners_counts_the_cut_tie_as_the_uncut_list_shows_it(bundled: Dataset) -> None:
     """Each sector's list is cut by --top too: the count adds each sector's own uncounted
-    tail of the last score, and equals what the whole list shows, for every cut."""
+    tail of the last score, and equals what the whole list shows, for every cut that falls
+    inside a run of equal scores and for the first cut after each run (an untied cut)."""
     from kjmatch.scoring.partners import partners
 
     for firm in ("toyota", "lg-energy-solution", "samsung-electronics", "mol"):
         whole = partners(bundled, [firm], top=None).pairings
-        for top in range(1, min(len(whole), 40)):
+        scores = [p.score for p in whole]
+        inside = [t for t in range(1, len(whole)) if scores[t] == scores[t - 1]][:12]
+        assert inside, firm  # the bundled lists have ties to cut
+        after = [t + 1 for t in inside if t + 1 < len(whole) and scores[t + 1] != scores[t]]
+        for top in sorted({1, *inside, *after}):
             cut = partners(bundled, [firm], top=top)
             last = whole[top - 1].score
             assert [p.score for p in cut.pairings] == [p.score for p in whole[:top]]
