@@ -307,6 +307,94 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     assert {r["direction"] for r in rows} <= {"kr-to-jp", "jp-to-kr", "same-stage", ""}
 
 
+@pytest.mark.parametrize(
+    ("korea", "japan"),
+    [
+        ("  - firm: sk-ie-technology\n    never_meet: [asahi-kasei]\n", "  - firm: asahi-kasei\n"),
+        (
+            "  - firm: sk-ie-technology\n    available: ['1-2']\n",
+            "  - firm: asahi-kasei\n    available: ['5-6']\n",
+        ),
+    ],
+    ids=["never-meet", "no-common-slot"],
+)
+def test_a_rival_the_event_keeps_apart_is_not_called_left_out(
+    tmp_path: Path, korea: str, japan: str
+) -> None:
+    """A rival pair that never-meet or availability keeps apart would not be booked by
+    --include-rivals either: the reasons must not send the organiser there (QA round 8)."""
+    event = _day(tmp_path, 2, korea, japan)
+    for flags in ([], ["--include-rivals"]):
+        doc = jrun("assign", str(event), *flags, "--json")
+        assert doc["timetable"] == []
+        for firm in ("sk-ie-technology", "asahi-kasei"):
+            for entry in _in_each_plan(doc, firm):
+                assert "rivals" not in [r["reason"] for r in entry["reasons"]], entry
+                assert sum(r["count"] for r in entry["reasons"]) == entry["short_by"]
+    code, out, _ = run("assign", str(event))
+    assert code == 0 and "--include-rivals books them" not in out
+
+
+@pytest.mark.parametrize(
+    "flags",
+    [[], ["--tables", "2"], ["--tables", "3", "--include-rivals"], ["--min-score", "60"]],
+    ids=["plain", "two-tables", "three-tables-rivals", "min-score"],
+)
+def test_every_firms_reasons_add_up_to_what_it_is_short_by(flags: list[str]) -> None:
+    """Each reason counts the places it explains: Honda, free in 4 of 8 slots, is not
+    also told a full partner or a missing common slot cost it places (QA round 8)."""
+    doc = jrun("assign", "data/examples/battery-day.csv", *flags, "--json")
+    for plan in doc["plans"]:
+        for firm in plan["firms"]:
+            counts = [r["count"] for r in firm["reasons"]]
+            assert sum(counts) == firm["short_by"] and all(n > 0 for n in counts), firm
+
+
+def test_plans_fit_the_venue_when_tables_are_limited() -> None:
+    """--tables 2 over 8 slots gives 16 places: the best-total and fair plans are chosen
+    within them (none left unplaced), so the best total is at least the stable plan's
+    and the fair plan's floor at least the others'; a firm the venue had no place for
+    is told so (QA round 8: 28 meetings booked for 16 places, a negative stability cost,
+    a fair plan with a floor of 0)."""
+    base = ("assign", "data/examples/battery-day.csv", "--json")
+    doc = jrun(*base, "--tables", "2")
+    plans = {p["plan"]: p for p in doc["plans"]}
+    for kind in ("best-total", "fair"):
+        assert plans[kind]["meetings"] <= 16 and plans[kind]["unplaced"] == 0
+    assert plans["stable"]["meetings"] <= 16
+    assert plans["best-total"]["total"] >= plans["stable"]["total"]
+    assert plans["fair"]["floor"] >= max(p["floor"] for p in plans.values())
+    assert plans["fair"]["floor"] > 0
+    reasons = {r["reason"] for p in plans.values() for f in p["firms"] for r in f["reasons"]}
+    assert "tables" in reasons
+    assert any(
+        r["text"] == "the venue's 16 places (2 tables × 8 slots) went to other meetings"
+        for f in plans["best-total"]["firms"]
+        for r in f["reasons"]
+    )
+    # with room for every meeting the limit changes nothing
+    roomy = jrun(*base, "--tables", "20")
+    plain = jrun(*base)
+    for a, b in zip(roomy["plans"], plain["plans"], strict=True):
+        assert (a["meetings"], a["total"]) == (b["meetings"], b["total"])
+
+
+def test_must_meets_beyond_the_venue_are_one_clear_error(tmp_path: Path) -> None:
+    event = _day(
+        tmp_path,
+        2,
+        "  - firm: sk-on\n    must_meet: [resonac]\n"
+        "  - firm: lg-energy-solution\n    must_meet: [toyota]\n",
+        "  - firm: resonac\n  - firm: toyota\n",
+    )
+    code, out, err = run("assign", str(event), "--tables", "1", "--slots", "1")
+    assert code == 1 and out == ""
+    assert err == (
+        "kjmatch: error: 2 must-meet pairs need more places than the venue has: "
+        "1 table × 1 slot = 1\n"
+    )
+
+
 def test_a_pair_under_min_score_is_not_called_a_rival(tmp_path: Path) -> None:
     """--min-score leaves out linked pairs that score too little: they are no rivals,
     and the shortfall reasons must not say so."""

@@ -82,3 +82,19 @@ def test_an_impossible_meeting_is_reported_not_dropped() -> None:
                  "k1": frozenset({1})}  # fmt: skip
     t = schedule(edges, 2, available)
     assert t.unplaced == [("k0", "j0")] and len(t.slot) == 2 and t.method == "ilp" and t.proven
+
+
+@settings(max_examples=150, deadline=None)
+@given(meetings(max_firms=5), st.integers(1, 4), st.integers(1, 3), st.data())
+def test_must_meet_pairs_are_placed_first(
+    edges: list[Edge], slots: int, tables: int, data: st.DataObject
+) -> None:
+    """A must-meet pair keeps its place however many others a table limit pushes out,
+    whenever the must-meet pairs alone fit (QA round 8: a cut stable plan lost one)."""
+    must = frozenset(data.draw(st.sets(st.sampled_from(edges)) if edges else st.just(set())))
+    alone = schedule(sorted(must), slots, {}, tables=tables)
+    weight = {e: (0.0 if e in must else 100.0) for e in edges}  # the others score higher
+    t = schedule(edges, slots, {}, tables=tables, weight=weight, must=must)
+    _no_double_booking(t.slot)
+    if not alone.unplaced:
+        assert must <= set(t.slot), (must, t.slot)

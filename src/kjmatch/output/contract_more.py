@@ -38,6 +38,7 @@ class AssignShortfall(TypedDict):
         "rivals",
         "no linked pair",
         "timetable",
+        "tables",
     ]
     count: int
     text: str

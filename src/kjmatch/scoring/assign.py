@@ -62,6 +62,8 @@ class Instance:
     # pairs booked on their rivalry (`--include-rivals`): they may meet, but a meeting
     # whose agenda says the two compete is no good meeting for the fair plan's floor
     rivalry: frozenset[Edge] = frozenset()
+    # the venue's places (tables × slots) when tables are limited: no plan books more
+    places: int | None = None
 
     def good(self, e: Edge) -> bool:
         """A meeting with linked products (score above 0) that is no plain rivalry."""
@@ -95,7 +97,9 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
     """The most summed score under the capacities with, per firm, at least `floors[f]`
     good meetings (None when no plan has them). The constraint rows (each firm's
     meetings, and its good meetings among them) form two laminar families, so the
-    matrix is totally unimodular and HiGHS's answer is the exact integer optimum."""
+    matrix is totally unimodular and HiGHS's answer is the exact integer optimum. The
+    venue's places add one row over every pair, which joins either family and keeps
+    it laminar."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
@@ -115,6 +119,8 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
         g = coo_array((np.ones(len(g_rows)), (g_rows, good * 2)), shape=(len(firms), len(edges)))
         low = np.array([floors.get(f, 0) for f in firms], dtype=float)
         constraints.append(LinearConstraint(g, low, np.inf))
+    if inst.places is not None:
+        constraints.append(LinearConstraint(np.ones((1, len(edges))), 0, inst.places))
     bonus = {(k, j) for k, wants in inst.requests.items() for j in wants}
     bonus |= {(k, j) for j, wants in inst.requests.items() for k in wants}
     cost = -np.array([inst.score[e] + (REQUEST_BONUS if e in bonus else 0.0) for e in edges])
@@ -172,7 +178,8 @@ def fair(inst: Instance, start: Iterable[list[Edge]] = ()) -> list[Edge]:
     could = reach(inst)
     lo, hi = 0, max(could.values(), default=0)
     for plan in start:
-        lo = max(lo, fairness(inst, plan))
+        if inst.places is None or len(plan) <= inst.places:  # a plan the venue holds
+            lo = max(lo, fairness(inst, plan))
 
     def floors(t: int) -> dict[str, int]:
         return {f: min(t, r) for f, r in could.items()}
@@ -353,7 +360,9 @@ def build_instance(
     capacity = {f: min(p.capacity, len(p.available)) for f, p in people.items()}
     requests = {f: p.requests for f, p in people.items() if p.requests}
     rivals = frozenset(e for e in rivalry if e in score)
-    return Instance(korea, japan, capacity, score, frozenset(forced), requests, rivals), excluded
+    places = None if event.tables is None else event.tables * event.slots
+    inst = Instance(korea, japan, capacity, score, frozenset(forced), requests, rivals, places)
+    return inst, excluded
 
 
 def plan_event(
@@ -402,6 +411,11 @@ def plan_event(
             under[f] = under.get(f, 0) + 1
     left_out = {f: (rival_only.get(f, 0), under.get(f, 0)) for f in event.participants}
     inst, excluded = build_instance(event, scores, rivalry)
+    if inst.places is not None and len(inst.forced) > inst.places:
+        raise KjmatchError(
+            f"{len(inst.forced)} must-meet pairs need more places than the venue has: "
+            f"{_count(event.tables, 'table')} × {_count(event.slots, 'slot')} = {inst.places}"
+        )
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
         if kind == "best-total" and kind in plans:
@@ -433,6 +447,28 @@ def plan_event(
     )
 
 
+def _tableless(
+    table: Timetable, event: Event, available: Mapping[str, frozenset[int]]
+) -> set[Edge]:
+    """Unplaced meetings whose two firms were both free in a slot they share: only the
+    tables (all taken in that slot) kept them out."""
+    if event.tables is None or not table.unplaced:
+        return set()
+    busy: dict[str, set[int]] = {}
+    for (k, j), s in table.slot.items():
+        busy.setdefault(k, set()).add(s)
+        busy.setdefault(j, set()).add(s)
+    return {
+        (k, j)
+        for k, j in table.unplaced
+        if (available[k] & available[j]) - busy.get(k, set()) - busy.get(j, set())
+    }
+
+
+def _count(n: int | None, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def _asked(event: Event) -> set[Edge]:
     """The must-meet and requested pairs of an event, as (korea, japan)."""
     people = event.participants
@@ -455,8 +491,12 @@ def _plan(
 ) -> Plan:
     people = event.participants
     available = {f: p.available for f, p in people.items()}
-    table = schedule(chosen, event.slots, available, tables=event.tables, weight=inst.score)
+    table = schedule(
+        chosen, event.slots, available, tables=event.tables, weight=inst.score, must=inst.forced
+    )
     seats = tables_for(table.slot, event.tables)
+    no_table = _tableless(table, event, available)
+    venue_full = inst.places is not None and len(table.slot) >= inst.places
     requested = {(k, j) for k in inst.korea for j in people[k].requests}
     requested |= {(k, j) for j in inst.japan for k in people[j].requests}
     meetings = [
@@ -483,11 +523,21 @@ def _plan(
         firms[f] = FirmPlan(f, p.country, p.capacity, mine, [])
         linked = [o for o in prefs[f] if inst.score[(f, o) if p.country == "KR" else (o, f)] > 0]
         firms[f].reasons = shortfall(
-            f, firms[f], event, (prefs[f], linked), full, excluded[f], left_out[f], min_score
+            f,
+            firms[f],
+            event,
+            (prefs[f], linked),
+            full,
+            excluded[f],
+            left_out[f],
+            min_score,
+            no_table,
+            venue_full,
         )
     total = round(sum(m.score for m in meetings if m.slot), 2)
-    blocking = 0 if kind == "stable" else len(blocking_pairs(inst, chosen))
     placed = [(m.korea, m.japan) for m in meetings if m.slot]
+    # what the venue held is what counts: a stable plan cut by the tables may be blocked
+    blocking = 0 if kind == "stable" and not table.unplaced else len(blocking_pairs(inst, placed))
     met = set(placed)
     unmet = [(f, o) for f, p in people.items() for o in p.requests
              if ((f, o) if p.country == "KR" else (o, f)) not in met]  # fmt: skip

@@ -4,11 +4,11 @@ partners, no common slot) with the places it took, so the counts add up."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from kjmatch.event import Event
+from kjmatch.event import Event, Participant
 from kjmatch.model import Dataset, Relationship
 
 from .chain import Chain
@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class Shortfall:
-    reason: str  # capacity, availability, never-meet, min-score, rivals, no linked pair, timetable
+    # capacity, availability, never-meet, min-score, rivals, no linked pair, timetable, tables
+    reason: str
     count: int
     text: str
 
@@ -35,32 +36,37 @@ def shortfall(
     excluded: Mapping[str, int],
     left_out: tuple[int, int],
     min_score: float,
+    no_table: Collection[Edge] = (),
+    venue_full: bool = False,
 ) -> list[Shortfall]:
     """Why a firm has fewer meetings than it asked for (empty when it has them all).
     `acceptable`: the partners it may meet, and those of them it has linked products
     with (a must-meet or requested partner may have none); `left_out`: how many
     participants it is linked with only as a rival, and how many linked partners scored
-    under `min_score`, both left out."""
-    rival_only, under = left_out
+    under `min_score`, both left out; `no_table`: unplaced meetings whose two firms were
+    both free in a common slot whose tables were all taken; `venue_full`: the plan
+    filled every place the tables give.
+
+    Each reason counts the places it explains, so the counts add up to what the firm is
+    short by: the places its plan booked but could not place go to the timetable
+    reasons, the rest to the others in turn (a cause that took no place is left out)."""
     if fp.short_by == 0:
         return []
-    out = []
+    rival_only, under = left_out
     p = event.participants[f]
+    unplaced = [(m.korea, m.japan) for m in fp.meetings if not m.slot]
+    budget = _Budget(min(fp.short_by, max(0, p.capacity - len(fp.meetings))))
     if p.capacity > len(p.available):
-        out.append(Shortfall("availability", p.capacity - len(p.available),
-                             f"available in {len(p.available)} of {event.slots} slots"))  # fmt: skip
-    if excluded.get("availability"):
-        n = excluded["availability"]
-        out.append(
-            Shortfall(
-                "availability", n, f"no available slot in common with {_n(n, 'linked partner')}"
-            )
-        )
-    if excluded.get("never-meet"):
-        n = excluded["never-meet"]
-        out.append(Shortfall("never-meet", n, f"never-meet excludes {_n(n, 'linked partner')}"))
+        budget.take("availability", p.capacity - len(p.available),
+                    f"available in {len(p.available)} of {event.slots} slots")  # fmt: skip
+    for why, words in (
+        ("availability", "no available slot in common with {}"),
+        ("never-meet", "never-meet excludes {}"),
+    ):
+        if excluded.get(why):
+            who = _n(excluded[why], "linked partner")
+            budget.take(why, excluded[why], words.format(who), partners=True)
     may, linked_now = acceptable
-    partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
     # partners it meets without linked products (asked for) fill places too
     asked = len(set(may) - set(linked_now))
     # linked partners, those the two reasons above took out included; the places a
@@ -71,13 +77,13 @@ def shortfall(
         low = min(under, room - linked)
         rivals = min(rival_only, room - linked - low)
         if low:
-            out.append(
-                Shortfall(
-                    "min-score",
-                    low,
+            budget.take(
+                "min-score",
+                low,
+                lambda n: (
                     f"{_n(under, 'linked partner')} under --min-score {min_score:g}, left out"
-                    + ("" if low == under else f" ({_n(low, 'missing place')})"),
-                )
+                    + ("" if n == under else f" ({_n(n, 'missing place')})")
+                ),
             )
         if room - linked - low - rivals > 0:
             if linked:
@@ -86,34 +92,75 @@ def shortfall(
                 text = "no other linked pair"
             else:
                 text = "no linked pair with any participant"
-            out.append(Shortfall("no linked pair", room - linked - low - rivals, text))
+            budget.take("no linked pair", room - linked - low - rivals, text)
         if rivals:
             # the count is the places it explains; the text says how many rivals there are
-            places = "" if rivals == rival_only else f" ({_n(rivals, 'missing place')})"
-            out.append(
-                Shortfall(
-                    "rivals",
-                    rivals,
+            budget.take(
+                "rivals",
+                rivals,
+                lambda n: (
                     f"{_n(rival_only, 'participant')} linked only as "
-                    f"{'a rival' if rival_only == 1 else 'rivals'}, left out{places} "
-                    "(--include-rivals books them)",
-                )
+                    f"{'a rival' if rival_only == 1 else 'rivals'}, left out"
+                    + ("" if n == rival_only else f" ({_n(n, 'missing place')})")
+                    + " (--include-rivals books them)"
+                ),
             )
+    partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
     busy = [o for o in linked_now if o not in partners and o in full]
     if busy:
+        was = "was" if len(busy) == 1 else "were"
+        words = f"{_n(len(busy), 'partner')} it could meet {was} already full"
+        budget.take("capacity", len(busy), words, partners=True)
+    if venue_full:  # what is left: the venue had no place for it
+        places = (event.tables or 0) * event.slots
+        budget.take(
+            "tables",
+            budget.left,
+            f"the venue's {places} places ({_n(event.tables or 0, 'table')} × "
+            f"{event.slots} slots) went to other meetings",
+        )
+    out = budget.reasons
+    tableless = sum(1 for e in unplaced if e in no_table)
+    if tableless:
         out.append(
             Shortfall(
-                "capacity",
-                len(busy),
-                f"{_n(len(busy), 'partner')} it could meet {'was' if len(busy) == 1 else 'were'} already full",
+                "tables",
+                tableless,
+                f"{_n(tableless, 'meeting')} found no free table "
+                f"(the venue has {_n(event.tables or 0, 'table')} per slot)",
             )
         )
-    unplaced = sum(1 for m in fp.meetings if not m.slot)
-    if unplaced:
-        out.append(
-            Shortfall("timetable", unplaced, f"{_n(unplaced, 'meeting')} found no common free slot")
-        )
+    if len(unplaced) > tableless:
+        n = len(unplaced) - tableless
+        out.append(Shortfall("timetable", n, f"{_n(n, 'meeting')} found no common free slot"))
     return out
+
+
+class _Budget:
+    """Places to explain, handed to reasons in turn: a reason gets at most what is
+    left, and one that gets none is dropped."""
+
+    def __init__(self, places: int) -> None:
+        self.left = places
+        self.reasons: list[Shortfall] = []
+
+    def take(
+        self,
+        reason: str,
+        count: int,
+        text: str | Callable[[int], str],
+        partners: bool = False,
+    ) -> None:
+        """`text`, or `text(n)`, words the reason for the n places it explains;
+        `partners`: the count is of partners, so a cut count is said in places."""
+        n = min(count, self.left)
+        if n <= 0:
+            return
+        words = text if isinstance(text, str) else text(n)
+        if partners and n < count:
+            words += f" ({_n(n, 'missing place')})"
+        self.reasons.append(Shortfall(reason, n, words))
+        self.left -= n
 
 
 def rivals_left_out(
@@ -125,7 +172,9 @@ def rivals_left_out(
     w: Mapping[str, float],
 ) -> dict[str, int]:
     """Per firm with fewer linked partners than places, how many participants it is
-    linked with only as a rival (its pairs missing from `linked` that have a link)."""
+    linked with only as a rival (its pairs missing from `linked` that have a link). A
+    pair that never-meet or a lack of common slots keeps apart is not counted: booking
+    rivals would not book it either."""
     people = event.participants
     count = dict.fromkeys(people, 0)
     for k, j in linked:
@@ -139,7 +188,7 @@ def rivals_left_out(
         n = 0
         for o in event.side("JP" if country == "KR" else "KR"):
             e = (f, o.id) if country == "KR" else (o.id, f)
-            if e in linked:
+            if e in linked or _kept_apart(people[e[0]], people[e[1]]):
                 continue
             if e not in seen:
                 kp, jp = ds.players[e[0]], ds.players[e[1]]
@@ -148,6 +197,11 @@ def rivals_left_out(
         if n:
             out[f] = n
     return out
+
+
+def _kept_apart(k: Participant, j: Participant) -> bool:
+    """Whether the event itself keeps two participants apart (as `build_instance` does)."""
+    return j.id in k.never_meet or k.id in j.never_meet or not k.available & j.available
 
 
 def _n(n: int, word: str) -> str:

@@ -66,8 +66,10 @@ def schedule(
     *,
     tables: int | None = None,
     weight: Mapping[Edge, float] | None = None,
+    must: frozenset[Edge] = frozenset(),
 ) -> Timetable:
-    """Slots for `meetings`; those that cannot be placed are listed in `unplaced`."""
+    """Slots for `meetings`; those that cannot be placed are listed in `unplaced`. The
+    `must` meetings (must-meet pairs) are placed before any other."""
     everyone = frozenset(range(1, slots + 1))
     limited = any(available.get(f, everyone) != everyone for e in meetings for f in e)
     degree: dict[str, int] = {}
@@ -78,10 +80,10 @@ def schedule(
         slot = edge_colouring(meetings, slots)
         if tables is None or max(_per_slot(slot).values(), default=0) <= tables:
             return Timetable(slot)
-    greedy = _greedy(meetings, slots, available, tables, weight or {})
+    greedy = _greedy(meetings, slots, available, tables, weight or {}, must)
     if not greedy.unplaced:
         return greedy
-    return _ilp(meetings, slots, available, tables, weight or {}) or greedy
+    return _ilp(meetings, slots, available, tables, weight or {}, must) or greedy
 
 
 def _per_slot(slot: Mapping[Edge, int]) -> dict[int, int]:
@@ -102,14 +104,17 @@ def _greedy(
     available: Mapping[str, frozenset[int]],
     tables: int | None,
     weight: Mapping[Edge, float],
+    must: frozenset[Edge] = frozenset(),
 ) -> Timetable:
-    """Fewest options first, each in its first slot free for both firms."""
+    """Must-meet pairs, then fewest options first, each in its first slot free for both
+    firms."""
     busy: dict[str, set[int]] = {}
     used: dict[int, int] = {}
     slot: dict[Edge, int] = {}
     unplaced = []
     order = sorted(
-        meetings, key=lambda e: (len(_options(e, slots, available)), -weight.get(e, 0), e)
+        meetings,
+        key=lambda e: (e not in must, len(_options(e, slots, available)), -weight.get(e, 0), e),
     )
     for e in order:
         for s in _options(e, slots, available):
@@ -133,8 +138,10 @@ def _ilp(
     available: Mapping[str, frozenset[int]],
     tables: int | None,
     weight: Mapping[Edge, float],
+    must: frozenset[Edge] = frozenset(),
 ) -> Timetable | None:
-    """As many meetings placed as possible (higher scores first on ties)."""
+    """As many meetings placed as possible (higher scores first on ties), a must-meet
+    pair before any number of others."""
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
@@ -157,7 +164,10 @@ def _ilp(
             c_idx.append(col)
     a = coo_array((np.ones(len(r_idx)), (r_idx, c_idx)), shape=(len(rows), len(var)))
     top = max((weight.get(e, 0.0) for e in meetings), default=0.0) or 1.0
-    cost = np.array([-(1.0 + 0.001 * weight.get(e, 0.0) / top) for e, _ in var])
+    first = float(len(meetings) + 1)  # a must-meet pair outweighs every other together
+    cost = np.array(
+        [-(first if e in must else 1.0) - 0.001 * weight.get(e, 0.0) / top for e, _ in var]
+    )
     res = milp(
         cost,
         constraints=LinearConstraint(a, 0, np.array(upper, dtype=float)),
