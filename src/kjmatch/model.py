@@ -389,6 +389,9 @@ class Relationship(Record):
     value: Text | None = None
     sources: Annotated[tuple[Source, ...], _Bounds(min_length=1)]
     historical: Text | None = None  # why an old tie is kept as it stands
+    # a tie about business outside the sectors' products (a coal-plant turbine order
+    # filed with hydrogen turbines): the pair is not new, but it vouches for no link
+    novelty_only: bool = False
 
 
 class Scenario(Record):

@@ -133,3 +133,17 @@ def test_talks_and_uncounted_ties_are_named_by_their_summary_and_csv_says_not_co
     rows = list(csv.DictReader(io.StringIO(_ok("match", "-s", "hydrogen", "-n", "3", "-f", "csv"))))
     toray = next(r for r in rows if (r["korea_id"], r["japan_id"]) == ("hyundai-motor", "toray"))
     assert toray["relationships"] == "rnd active 2024, not counted here"
+
+
+def test_turbine_orders_for_other_plants_earn_no_hydrogen_credit() -> None:
+    """MHI's 2010 coal-plant steam turbines for Korea East-West Power and its 2007 gas
+    turbines for Korea Western Power make those pairs known, but neither is a hydrogen
+    deal: no relationship or peer points at the hydrogen-turbine link (QA round 8, 3)."""
+    for korea in ("ewp", "korea-western-power"):
+        doc = jrun("explain", korea, "mitsubishi-heavy", "-s", "hydrogen")
+        links = doc["sectors"][0]["links"]
+        turbine = next(x for x in links if x["japan_product"] == "hydrogen-gas-turbines")
+        assert turbine["components"]["relationship"] == 0, korea
+        assert turbine["components"]["peer"] == 0, korea
+        assert turbine["components"]["novelty"] == 0, korea
+        assert any("about other business" in r for r in turbine["reasons"]), korea

@@ -807,6 +807,22 @@ def test_reported_talks_make_a_pair_known_but_count_nowhere(tmp_path: Path) -> N
     assert pair(ds, "kr-saltco", "jp-saltco", new_only=True) is None
 
 
+def test_a_novelty_only_tie_makes_a_pair_known_but_counts_nowhere(tmp_path: Path) -> None:
+    """A signed deal about other business (a coal-plant turbine order filed with hydrogen
+    turbines): the pair is not new, but the deal adds no relationship credit, and the
+    reason says why (QA rounds 7 and 8)."""
+    deal = jv("kr-cellco", "jp-oreco", type="supply", novelty_only=True)
+    counted = pair(build(tmp_path / "c", ties=[jv("kr-cellco", "jp-oreco", type="supply")]),
+                   "kr-cellco", "jp-oreco")  # fmt: skip
+    ds = build(tmp_path / "n", ties=[deal])
+    p = pair(ds, "kr-cellco", "jp-oreco")
+    assert p is not None and counted is not None
+    assert counted.best.components["relationship"] > 0
+    assert p.best.components["relationship"] == 0 and p.best.components["novelty"] == 0
+    assert pair(ds, "kr-cellco", "jp-oreco", new_only=True) is None
+    assert any(r.startswith("Documented tie about other business") for r in p.best.reasons)
+
+
 def test_a_tie_not_counted_says_which_side_rules_it_out(tmp_path: Path) -> None:
     """A film deal naming the Korean firm's cells-side product elsewhere: the reason names
     what the tie concerns for that firm, not the link's own product."""

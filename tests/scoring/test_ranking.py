@@ -269,13 +269,14 @@ def datasets(draw: st.DrawFn) -> Dataset:
                         [(), ("film",), ("cells",), ("film", "cells"), ("cells", "cars")]
                     )
                 ),
-                type=draw(st.sampled_from(["supply", "jv", "rnd", "joint_procurement"])),
+                type=draw(st.sampled_from(["supply", "jv", "rnd", "joint_procurement", "talks"])),
                 year=draw(st.integers(2005, 2024)),
                 status=status,
                 ended=2024 if status == "ended" else None,
                 last_confirmed=draw(st.sampled_from([None, 2025])),
                 summary="s",
                 sources=(SRC,),
+                novelty_only=draw(st.booleans()),
             )
         )
     return Dataset(

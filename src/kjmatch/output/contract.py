@@ -76,6 +76,7 @@ class Relationship(TypedDict):
     last_confirmed: int | None
     summary: str
     value: str | None
+    novelty_only: bool  # true: makes the pair not new, earns no credit at any link
     sources: list[Source]
     historical: str | None  # why an old tie is kept as it stands, else null
 

@@ -142,6 +142,7 @@ def relationship_doc(r: Relationship) -> c.Relationship:
         "last_confirmed": r.last_confirmed,
         "summary": r.summary,
         "value": r.value,
+        "novelty_only": r.novelty_only,
         "sources": [source_doc(x) for x in r.sources],
         "historical": r.historical,
     }

@@ -23,8 +23,8 @@ def tie_applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> boo
     sector, and where it names products, at least one of the link's, and on each side
     one the tie names if it names any that side's firm makes (a cylindrical-cell deal
     does not vouch for the same firms' pouch cells, nor for a flow the other way)."""
-    if chain.sector.id not in r.sectors or r.type == "talks":
-        return False  # talks without an agreement document no cooperation or supply
+    if chain.sector.id not in r.sectors or r.type == "talks" or r.novelty_only:
+        return False  # talks, or other business, document no cooperation or supply here
     if not r.products:
         return True
     if not any(p in r.products for p in products):
@@ -85,6 +85,11 @@ def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
         return (
             f"Talks reported{where} ({_when(r)}), no agreement found: recorded, so the pair "
             f"is not new, but not counted as a tie: {r.summary}"
+        )
+    if r.novelty_only:
+        return (
+            f"Documented tie{where} about other business ({kind}, {_when(r)}), so the pair "
+            f"is not new, but not counted as a tie at this link: {r.summary}"
         )
     if not tie_applies(chain, r, products):
         return (
