@@ -60,6 +60,14 @@ def rows_of(text: str, name: str = "firms.csv") -> list[tuple[int, dict[str, str
     return list(read_rows(Path(name), text.encode("utf-8-sig")))
 
 
+def import_kr_batteries(sheet: Path, into: Path, *extra: str) -> tuple[int, str, str]:
+    """`kjmatch import` of a Korean batteries sheet into a folder."""
+    return run(
+        "import", str(sheet), "--country", "KR", "--sector", "batteries", "--into", str(into),
+        *extra,
+    )  # fmt: skip
+
+
 def test_excel_csv_quirks_bom_semicolons_and_native_scripts() -> None:
     text = "\ufeffName;Native name;Products\r\n삼화;三和;separator-base-film, binders\r\n\r\n"
     rows = rows_of(text.replace("\ufeff", ""))
@@ -268,13 +276,42 @@ def test_a_misspelt_column_is_refused_and_an_unknown_one_left_out_with_a_warning
     assert "did you mean 'captive'?" in problems[1].message
     sheet = tmp_path / "firms.csv"
     sheet.write_text("name,products,level,phone,contact name\nFoo,binders,3,+82 2,Kim\n")
-    code, out, err = run(
-        "import", str(sheet), "--country", "KR", "--sector", "batteries",
-        "--into", str(tmp_path / "mine"), "--format", "json",
-    )  # fmt: skip
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine", "--format", "json")
     assert code == 0, err
     assert json.loads(out)["ignored_columns"] == ["phone", "contact name"]
     assert "warning: firms.csv: columns not read: phone, contact name" in err
+
+
+def test_a_header_with_a_hint_is_read_and_a_column_without_one_is_reported(
+    tmp_path: Path,
+) -> None:
+    """QA round 8: "Level (1-5)" was left out, so the firm came in unrated at level 3;
+    data under an empty header was dropped without a word."""
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text("Name [EN],Level (1-5),Products,,Country\nAcme Cells,4,pouch cells,x,KR\n")
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["ignored_columns"] == ["(column 4, no header)"]
+    (firm,) = doc["firms"]
+    assert firm["name"] == "Acme Cells" and firm["strengths"][0]["products"] == {"pouch-cells": 4}
+    assert not any("level" in d["default"] for d in doc["defaults"])
+    assert "columns not read: (column 4, no header)" in err
+
+
+def test_a_line_break_in_a_firm_name_is_refused_at_its_cell(tmp_path: Path) -> None:
+    """A name is one line (it fills a table cell, an agenda heading); a note may wrap."""
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text('name,level,products,note\n"Line\nBreak Co",3,pouch cells,"two\nlines"\n')
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine")
+    assert code == 1 and out == ""
+    assert f"{sheet}:2:1: name: must be one line of text (no line break or tab)" in err
+    assert "note" not in err
+    assert not (tmp_path / "mine").exists()  # the folder it made is taken back
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, _, _ = import_kr_batteries(sheet, empty)
+    assert code == 1 and empty.is_dir() and list(empty.iterdir()) == []
 
 
 def test_a_sheet_can_say_what_a_firm_makes_for_itself_or_sells_at_home_only(

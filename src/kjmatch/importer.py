@@ -57,6 +57,8 @@ _TYPO = 0.75
 _SPLIT = re.compile(r"\s*[;,、，]\s*")
 _SEMICOLON = re.compile(r"\s*[;；]\s*")
 _SLUG = re.compile(r"[^a-z0-9]+")
+# a hint after a header, as templates write them: "Level (1-5)", "Name [EN]"
+_HINT = re.compile(r"\s*[(\[（［][^)\]）］]*[)\]）］]\s*$")
 
 
 class Row(dict[str, str]):
@@ -96,7 +98,7 @@ def read_rows(
     typos: list[Problem] = []
     first: dict[str, tuple[int, str]] = {}  # field → its first column and header
     for col, (text, got) in enumerate(zip(table[0], header, strict=True), 1):
-        key = _SLUG.sub("_", text.strip().lower()).strip("_")
+        key = _key(text)
         if got in first:  # `level` twice, or `company` beside `name`: one would win
             at, said = first[got]
             typos.append(
@@ -122,6 +124,19 @@ def read_rows(
             )
         elif ignored is not None:
             ignored.append(text.strip()[:40])
+    if ignored is not None:  # a column of data under no header is left out too: say so
+        width = len(table[0])
+        ignored += [
+            f"(column {col}, no header)"
+            for col, text in enumerate(table[0], 1)
+            if not _key(text)
+            and any(len(r) >= col and (r[col - 1] or "").strip() for r in table[1:])
+        ]
+        ignored += [
+            f"(column {col}, no header)"
+            for col in range(width + 1, max(map(len, table), default=0) + 1)
+            if any(len(r) >= col and (r[col - 1] or "").strip() for r in table[1:])
+        ]
     if typos:
         raise DataError(typos)
     if "name" not in header:
@@ -155,9 +170,13 @@ def _label(table: list[list[str]], row: int, col: int) -> str:
     return _field(head) or head
 
 
+def _key(header: str) -> str:
+    """A header as a key: lower case, words joined by `_`, a trailing hint dropped."""
+    return _SLUG.sub("_", _HINT.sub("", header.strip()).lower()).strip("_")
+
+
 def _field(header: str) -> str:
-    key = _SLUG.sub("_", header.strip().lower()).strip("_")
-    return HEADERS.get(key, "")
+    return HEADERS.get(_key(header), "")
 
 
 def slug(name: str) -> str:

@@ -17,6 +17,7 @@ SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 HS_PATTERN = r"^\d{4}(?:\.\d{2}(?:\.\d{2,4})?)?$"
 COUNTRY_PATTERN = r"^[A-Z]{2}$"
 SHA256_PATTERN = r"^[0-9a-f]{64}$"
+LINE_PATTERN = r"^[^\n\r\t\v\f\x85\u2028\u2029]+$"  # a name: one line, no tab
 
 
 class _Pattern:
@@ -44,6 +45,17 @@ class _Text:
         return core_schema.str_schema(min_length=1, strict=True, strip_whitespace=True)
 
 
+class _Line(_Text):
+    """Text on one line: a firm's name or alias, shown in table cells and on agendas."""
+
+    def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
+        from pydantic_core import core_schema
+
+        return core_schema.str_schema(
+            min_length=1, strict=True, strip_whitespace=True, pattern=LINE_PATTERN
+        )
+
+
 class _Bounds:
     """Numeric or length bounds that pydantic understands, without importing
     annotated-types here (a cache hit then needs neither it nor pydantic)."""
@@ -64,6 +76,7 @@ Slug = Annotated[str, _Pattern(SLUG_PATTERN, "slug")]
 HsCode = Annotated[str, _Pattern(HS_PATTERN, "HS code")]
 CountryCode = Annotated[str, _Pattern(COUNTRY_PATTERN, "ISO country code")]
 Text = Annotated[str, _Text()]
+Line = Annotated[str, _Line()]
 Year = Annotated[int, _Bounds(ge=1900, le=2100)]
 Share = Annotated[float, _Bounds(ge=0.0, le=1.0)]
 Level = Annotated[int, _Bounds(ge=1, le=5)]
@@ -360,9 +373,9 @@ class Player(Record):
 
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     id: Slug
-    name: Text
-    native_name: Text
-    aliases: tuple[Text, ...] = ()
+    name: Line
+    native_name: Line
+    aliases: tuple[Line, ...] = ()
     country: Country
     kind: PlayerKind = "company"
     group: Text | None = None

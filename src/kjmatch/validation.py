@@ -261,6 +261,7 @@ def _schema_message(err: Any, kind_type: type, loc: Path_) -> tuple[Path_, str]:
         pattern = err.get("ctx", {}).get("pattern", "")
         what = {
             m.SLUG_PATTERN: "a lower-case id (a-z, 0-9 and single hyphens)",
+            m.LINE_PATTERN: "one line of text (no line break or tab)",
             m.HS_PATTERN: 'an HS code such as "8486" or "8486.20"',
             m.COUNTRY_PATTERN: "a two-letter upper-case country code such as CN",
         }.get(pattern, f"text matching {pattern}")

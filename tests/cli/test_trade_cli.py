@@ -65,6 +65,31 @@ def test_a_figure_on_a_line_with_an_hs_note_points_to_it(evidence: Path) -> None
     assert any(r["computed"] and "HS note" not in r["item"] for r in rows)
 
 
+def test_the_hs_note_a_figure_points_to_is_shown(evidence: Path) -> None:
+    """ "see its HS note" must lead somewhere: explain prints the fact's note under its
+    evidence line and carries it in JSON, dependence's JSON has it, and show sector and
+    chain show each product's HS note (QA round 8, finding 4)."""
+    chain = jrun("chain", "-s", "automobiles")
+    notes = {p["id"]: p["hs_note"] for st in chain["stages"] for p in st["products"]}
+    assert "non-automotive" in notes["adas-sensors"]
+    assert any(n is None for n in notes.values())
+    rows = jrun("dependence", "--evidence", str(evidence), "--sector", "automobiles")
+    pointed = [r for r in rows["dependence"] if r["computed"] and "see its HS note" in r["item"]]
+    assert pointed
+    for r in pointed:
+        assert all(notes[p] in r["note"] for p in r["products"] if notes[p]), r
+    doc = jrun("explain", "lg-innotek", "toyota", "-s", "automobiles", "--evidence", str(evidence))
+    items = [e for link in doc["sectors"][0]["links"] for e in link["evidence"]]
+    adas = [e for e in items if "see its HS note" in e["text"]]
+    assert adas and all(notes["adas-sensors"] in e["note"] for e in adas)
+    assert all(e["note"] is None for e in items if e["kind"] == "tie")
+    code, out, _ = run("explain", "lg-innotek", "toyota", "-s", "automobiles",
+                       "--evidence", str(evidence))  # fmt: skip
+    assert code == 0 and "note: US$" in out and "non-automotive" in out
+    code, out, _ = run("show", "sector", "automobiles")
+    assert code == 0 and "HS note: " in out
+
+
 def test_explain_counts_the_computed_figure_and_cites_file_and_hash(evidence: Path) -> None:
     code, out, err = run(
         "explain", "lg-energy-solution", "dai-nippon-printing", "--evidence", str(evidence)

@@ -261,3 +261,19 @@ def test_markdown_keeps_a_plain_ampersand_but_not_an_entity() -> None:
 
     assert _md("R&D active 2024") == "R&D active 2024"
     assert _md("&lt;script&gt; &#60;b&#62;") == "&amp;lt;script&amp;gt; &amp;#60;b&amp;#62;"
+
+
+def test_markdown_footer_keeps_the_tools_own_code_spans_and_escapes_the_rest() -> None:
+    """QA round 8: the footer's `kjmatch explain KOREA JAPAN` came out as \\`…\\`; data
+    in the same note (a firm named with markup) is still escaped."""
+    from kjmatch.output.formats import _md_note
+
+    assert _md_note("See `kjmatch explain KOREA JAPAN` and `--top 4`.") == (
+        "See `kjmatch explain KOREA JAPAN` and `--top 4`."
+    )
+    forged = _md_note("for `evil` [x](http://a) <b>, `kjmatch show company X`")
+    assert "`kjmatch show company X`" in forged
+    assert "\\`evil\\`" in forged and "\\[x\\]" in forged and "<b>" not in forged
+    r = runner.invoke(app, ["match", "-s", "batteries", "-n", "3", "-f", "markdown"])
+    assert r.exit_code == 0 and "`kjmatch explain KOREA JAPAN` shows any pairing" in r.stdout
+    assert "\\`kjmatch" not in r.stdout

@@ -143,6 +143,7 @@ def dependence_output(
                     else None
                 ),
                 "historical": x.historical,
+                "note": x.note or None,
             }
         )
         rows.append(

@@ -164,6 +164,7 @@ class Evidence(TypedDict):
     counted: float  # value × discount
     source: str
     historical: str | None  # why the old fact or tie behind it is kept, else null
+    note: str | None  # the fact's own note (what a trade line covers), else null
 
 
 class HistoricalNote(TypedDict):
@@ -280,6 +281,7 @@ class DependenceRow(TypedDict):
     # later) replaces in the matcher: that figure's source label and year; else null
     superseded_by: str | None
     historical: str | None  # why an old figure is kept (the curator's words), else null
+    note: str | None  # the figure's own note (what a trade line covers), else null
 
 
 class DependenceDoc(TypedDict):
@@ -405,6 +407,7 @@ class ChainProduct(TypedDict):
     name: str
     names: Names
     hs_codes: list[str]
+    hs_note: str | None  # why a code is indicative, broad or national, else null
     inputs: list[str]  # product ids (its own, or its stage's fallback)
     feeds: list[str]
     korea: list[StagePlayer]  # strongest first

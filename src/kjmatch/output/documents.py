@@ -326,6 +326,7 @@ def chain_stages(ds: Dataset, sector: Sector, top: int = 3) -> list[c.ChainStage
                     "name": prod.name.en,
                     "names": names_doc(prod.name),
                     "hs_codes": list(prod.hs_codes),
+                    "hs_note": prod.hs_note or None,
                     "inputs": inputs[prod.id],
                     "feeds": chain.feeds[prod.id],
                     "korea": kr[:top],

@@ -150,6 +150,15 @@ def _md(value: Any) -> str:
 
 
 _ENTITY = re.compile(r"&(?=#?[0-9A-Za-z]+;)")
+# kjmatch's own code spans in a note (a command, an option): kept as code, not escaped
+_OWN_CODE = re.compile(r"`((?:kjmatch |--)[^`\n]*)`")
+
+
+def _md_note(note: str) -> str:
+    """A footer note: its text escaped as data, the tool's own code spans kept as code
+    (their text, without backticks, renders literally whatever it holds)."""
+    parts = _OWN_CODE.split(note)  # text, code, text, code, ..., text
+    return "".join(f"`{printable(code)}`" if n % 2 else _md(code) for n, code in enumerate(parts))
 
 
 def _markdown(out: Output, stream: IO[str], target: Target) -> None:
@@ -164,7 +173,7 @@ def _markdown(out: Output, stream: IO[str], target: Target) -> None:
     lines.append("|" + "|".join("---" for _ in out.columns) + "|")
     rows = out.rows if out.shown is None else out.shown
     lines += ["| " + " | ".join(_md(v) for v in row) + " |" for row in rows]
-    notes = [_md(note) for note in out.footer]  # what shaped the table, as under a table
+    notes = [_md_note(note) for note in out.footer]  # what shaped the table, as under a table
     lines += [part for note in notes if note.strip() for part in ("", note)]
     stream.write("\n".join(lines) + "\n")
 

@@ -68,6 +68,8 @@ def _link(n: int, link: dict[str, Any], doc: dict[str, Any], md: Callable[[Any],
         lines.append(f"- {md(text)}")
         if e["historical"]:
             lines.append(f"  - historical: {md(e['historical'])}")
+        if e["note"]:
+            lines.append(f"  - note: {md(e['note'])}")
     for note in link["historical"]:
         text = f"[{note['component']}] historical: {note['text']}"
         lines.append(f"- {md(text)}")

@@ -51,6 +51,7 @@ def evidence_doc(link: Link) -> list[c.Evidence]:
             "counted": e.counted,
             "source": e.source,
             "historical": e.historical,
+            "note": e.note,
         }
         for e in link.evidence
     ]

@@ -206,6 +206,8 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
                     style="dim",
                 )
                 _historical(con, " " * len(lead), e["historical"])
+                if e["note"]:
+                    hanging(con, " " * len(lead), f"note: {e['note']}", style="dim")
             for note in link["historical"]:
                 hanging(con, f"  [{note['component']}] ", f"historical: {note['text']}", style=OLD)
             for side in ("korea_strength", "japan_strength"):
@@ -312,6 +314,8 @@ def draw_sector(con: Console, doc: dict[str, Any]) -> None:
         for prod in st["products"]:
             hs = f" — HS {' '.join(prod['hs_codes'])}" if prod["hs_codes"] else ""
             con.print(Text(f"· {prod['name']} [{prod['id']}]{hs}", style="dim"))
+            if prod["hs_note"]:
+                hanging(con, "    ", f"HS note: {prod['hs_note']}", style="dim")
         if st["inputs"]:
             con.print(Text("inputs: " + ", ".join(st["inputs"]), style="dim"))
         for country, key in (("KR", "korea"), ("JP", "japan")):

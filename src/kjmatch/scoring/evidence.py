@@ -44,6 +44,7 @@ class Evidence(NamedTuple):
     counted: float  # value × discount: what it offered the component
     source: str
     historical: str | None = None  # the curator's reason an old fact or tie is kept
+    note: str | None = None  # the fact's own note (a trade line's scope, the figures)
 
 
 def aged(year: int, as_of: int, half_life: float) -> tuple[int, float]:
@@ -116,6 +117,7 @@ def _share_evidence(
         0.0 if by is not None else round(x.value * d, 4),
         x.source.label(),
         x.historical,
+        x.note or None,
     )
 
 
@@ -344,6 +346,7 @@ def _control_evidence(chain: Chain, product: str, c: ExportControl) -> Evidence:
         round(value * d, 4),
         c.source.label(),
         c.historical,
+        c.note or None,
     )
 
 

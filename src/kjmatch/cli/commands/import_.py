@@ -84,7 +84,9 @@ def import_firms(
 
     country = country_code(country, "country")
     data = read_data_file(file, str(file))
-    created = not target.exists() or (target.is_dir() and not any(target.iterdir()))
+    existed = target.exists()
+    created = not existed or (target.is_dir() and not any(target.iterdir()))
+    made = False  # whether this run filled the folder with `init`'s copy
     out = players_path(target, file.stem)
     if out.exists() and not replace:
         raise OutputError(_imported_before(out, file))
@@ -105,6 +107,7 @@ def import_firms(
         imported.ignored = ignored
         if created:
             init_dataset(target)
+            made = True
         written = write_players(imported, out, file.name)
         try:
             ds = load_dataset(target, use_cache=False)
@@ -114,6 +117,8 @@ def import_firms(
     except BaseException:
         if aside.exists():
             os.replace(aside, out)
+        if made:  # a folder this run made for a failed import is taken back
+            _unmake(target, existed)
         raise
     aside.unlink(missing_ok=True)
     if ignored:
@@ -147,3 +152,17 @@ def _imported_before(out: Path, file: Path) -> str:
         f"{out} exists (written by {by}; a sheet's firms go in a file named after it); "
         f"use --replace to replace those firms with {file.name}'s"
     )
+
+
+def _unmake(target: Path, existed: bool) -> None:
+    """Remove what `init` put in `target` (the folder too, unless it was there, empty)."""
+    import shutil
+
+    if not existed:
+        shutil.rmtree(target, ignore_errors=True)
+        return
+    for child in target.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child, ignore_errors=True)
+        else:
+            child.unlink(missing_ok=True)
