@@ -304,6 +304,9 @@ def test_a_supply_link_at_rivals_fit_is_no_booking_and_the_reasons_say_why(
     assert code == 0
     rows = list(csv.DictReader(io.StringIO(out)))
     assert {r["in_house"] for r in rows} == {"yes", ""}
+    # ids join the rows to `match` (QA round 8)
+    assert {r["korea_id"] for r in rows} == {"sk-ie-technology"}
+    assert {r["japan_id"] for r in rows} == {"asahi-kasei", "toray", "kureha"}
     assert {r["direction"] for r in rows} <= {"kr-to-jp", "jp-to-kr", "same-stage", ""}
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 COLUMNS = [
     "slot", "time", "table", "korea", "japan", "score", "direction", "in_house", "reason",
+    "korea_id", "japan_id",
 ]  # fmt: skip
 LABEL = {"best-total": "best total", "stable": "stable", "fair": "fair"}
 
@@ -133,7 +134,8 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
         footer=_footer(ds, plans, diff, fair_diff, chosen, result),
         numeric=frozenset({"slot", "table", "score"}),
         # compact on a terminal: the reasons are in the JSON, the CSV and each agenda
-        constant=frozenset({"reason"}),
+        # and the ids, for joins with `match` (QA round 8)
+        constant=frozenset({"reason", "korea_id", "japan_id"}),
     )
 
 
@@ -149,6 +151,8 @@ def _row(m: cm.AssignMeeting) -> list[Any]:
         # a supply link whose buyer makes the product as well is a rivalry: said here too
         "yes" if m["in_house"] else "",
         m["reason"],
+        m["korea"]["id"],
+        m["japan"]["id"],
     ]
 
 
