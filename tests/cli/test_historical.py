@@ -11,7 +11,8 @@ import pytest
 
 from clirun import jrun, run
 
-HYOSUNG = "Its automotive use rests on 2014-2019 reports"
+JTEKT_WHY = "Kept as a dated judgement: rests on JTEKT"
+KYUNGSHIN_WHY = "rests on the 2020 Reuters and Hankyoreh reports of Kyungshin"
 DNP_TIE = "No contract-level source after 2019 names this tie"
 POUCH_2019 = "The 2019 all-Japan figure is kept as the record"
 
@@ -29,20 +30,20 @@ def _ok(*args: str) -> str:
 
 
 def test_show_company_shows_a_strengths_reason_in_every_format() -> None:
-    out = _ok("show", "company", "hyosung-advanced-materials")
-    assert f"historical: {HYOSUNG}" in out
-    doc = jrun("show", "company", "hyosung-advanced-materials")
+    out = _ok("show", "company", "jtekt")
+    assert f"historical: {JTEKT_WHY}" in out
+    doc = jrun("show", "company", "jtekt")
     reasons = {s["sector"]: s["historical"] for s in doc["strengths"]}
-    assert reasons["automobiles"].startswith(HYOSUNG)
+    assert reasons["automobiles"].startswith(JTEKT_WHY)
     assert all("historical" in s for s in doc["strengths"])
     assert all("historical" in r for r in doc["relationships"])
-    md = _ok("show", "company", "hyosung-advanced-materials", "-f", "markdown")
-    assert any(line.startswith(f"- historical: {HYOSUNG}") for line in md.splitlines())
+    md = _ok("show", "company", "jtekt", "-f", "markdown")
+    assert any(line.startswith(f"- historical: {JTEKT_WHY}") for line in md.splitlines())
     rows = list(csv.DictReader(io.StringIO(_ok("companies", "-f", "csv"))))
     hy = [
-        r for r in rows if r["id"] == "hyosung-advanced-materials" and r["sector"] == "automobiles"
+        r for r in rows if r["id"] == "jtekt" and r["sector"] == "automobiles"
     ]
-    assert hy and hy[0]["historical"].startswith(HYOSUNG)
+    assert hy and hy[0]["historical"].startswith(JTEKT_WHY)
 
 
 def test_companies_json_has_the_key_null_when_absent() -> None:
@@ -88,10 +89,10 @@ def test_explain_prints_the_reason_next_to_the_evidence_it_drives() -> None:
 
 
 def test_explain_names_a_historical_rating_that_sets_the_gap() -> None:
-    args = ("explain", "hyundai-motor", "toray", "-s", "automobiles")
+    args = ("explain", "hyundai-motor", "yazaki", "-s", "automobiles")
     out = _ok(*args)
-    assert "[gap] historical: Hyosung Advanced Materials at Carbon fibre" in out
-    assert HYOSUNG in out
+    assert "[gap] historical: Kyungshin at Wiring harnesses" in out
+    assert KYUNGSHIN_WHY in out
     link = jrun(*args)["sectors"][0]["links"][0]
     assert [n["component"] for n in link["historical"]] == ["gap"]
-    assert HYOSUNG in link["historical"][0]["text"]
+    assert KYUNGSHIN_WHY in link["historical"][0]["text"]
