@@ -40,9 +40,7 @@ def test_show_company_shows_a_strengths_reason_in_every_format() -> None:
     md = _ok("show", "company", "jtekt", "-f", "markdown")
     assert any(line.startswith(f"- historical: {JTEKT_WHY}") for line in md.splitlines())
     rows = list(csv.DictReader(io.StringIO(_ok("companies", "-f", "csv"))))
-    hy = [
-        r for r in rows if r["id"] == "jtekt" and r["sector"] == "automobiles"
-    ]
+    hy = [r for r in rows if r["id"] == "jtekt" and r["sector"] == "automobiles"]
     assert hy and hy[0]["historical"].startswith(JTEKT_WHY)
 
 
