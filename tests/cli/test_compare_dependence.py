@@ -39,7 +39,9 @@ def test_compare_picks_each_pairs_best_sector_and_prints_a_table() -> None:
 def test_compare_refuses_unlinked_or_unknown_pairs() -> None:
     # no link is no usage error (exit 1, not 2), and the words are explain's
     code, out, err = run("compare", "sk-hynix", "namics", "sk-hynix", "toyota")
-    assert code == 1 and out == "" and "no linked products" in err
+    assert code == 1 and out == ""
+    # two firms in no common sector are told so, not "no linked products" (QA round 8)
+    assert "sk-hynix and toyota share no sector (sk-hynix: semiconductors; toyota: " in err
 
 
 def test_a_link_a_rule_cut_is_named_by_explain_and_compare() -> None:
@@ -91,3 +93,21 @@ def test_dependence_empty_and_bad_filters_say_why() -> None:
     assert code == 2 and out == "" and "two-letter country code" in err
     code, out, err = run("dependence", "--importer", "CN")
     assert code == 2 and out == ""
+
+
+def test_a_linked_pair_still_names_the_supply_a_rule_cut() -> None:
+    """Hanwha Engine and Mitsui E&S are linked as rival engine makers, but Hanwha's MET
+    turbochargers (licensed for Korea only) cannot supply Mitsui's engines: explain says
+    so in every format, not only for pairs with no link at all (QA round 8, doubt C)."""
+    rule = "Hanwha Engine may sell it only in Korea (home_market)"
+    doc = jrun("explain", "hanwha-engine", "mitsui-es", "-s", "shipbuilding")
+    (sector,) = doc["sectors"]
+    assert sector["links"] and any(rule in line for line in sector["cut"])
+    code, out, _ = run("explain", "hanwha-engine", "mitsui-es", "-s", "shipbuilding")
+    assert code == 0 and "Not linked, by a rule:" in out and "(home_market)" in out
+    code, out, _ = run(
+        "explain", "hanwha-engine", "mitsui-es", "-s", "shipbuilding", "-f", "markdown"
+    )
+    assert code == 0 and "Not linked, by a rule:" in out and rule in out
+    plain = jrun("explain", "sk-hynix", "namics", "-s", "semiconductors")
+    assert plain["sectors"][0]["cut"] == []

@@ -352,6 +352,9 @@ class ExplainSector(TypedDict):
     score: float
     links: list[Link]
     relationships: list[Relationship]
+    # supplies between the two in this sector that a rule cut (captive, home market,
+    # sold only where made, a whole-input step), each naming the rule
+    cut: list[str]
 
 
 class ExplainDoc(TypedDict):

@@ -115,6 +115,10 @@ def explain(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
             for r in sec["relationships"]:
                 lines += _tie(r, md)
             lines.append("")
+        if sec["cut"]:
+            lines += ["Not linked, by a rule:", ""]
+            lines += [f"- {md(line)}" for line in sec["cut"]]
+            lines.append("")
     return lines
 
 

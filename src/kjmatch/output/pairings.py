@@ -410,7 +410,9 @@ def explain_output(
     weights: dict[str, float],
     scenario: str | None,
     as_of: int | None = None,
+    cut: Mapping[str, list[str]] | None = None,
 ) -> Output:
+    """`cut`: per sector, the supplies a rule keeps from linking the two (`empty.why_unlinked`)."""
     firms = (korea.id, japan.id)
     sectors: list[c.ExplainSector] = []
     rows: list[list[Any]] = []
@@ -447,6 +449,7 @@ def explain_output(
                 "score": p.score,
                 "links": links,
                 "relationships": [relationship_doc(r) for r in p.relationships],
+                "cut": list((cut or {}).get(sector.id, [])),
             }
         )
     data: c.ExplainDoc = {

@@ -228,6 +228,10 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
             con.print(Text("Relationships:", style="bold"))
             for r in sec["relationships"]:
                 _relationship(con, r)
+        if sec["cut"]:
+            con.print(Text("Not linked, by a rule:", style="bold"))
+            for line in sec["cut"]:
+                hanging(con, "  • ", line)
 
 
 OLD = "yellow"  # a curator's reason for keeping an old item

@@ -249,6 +249,11 @@ def no_link(ds: Dataset, korea: str, japan: str, sector: str | None) -> str:
     where = f"sector {sector}" if sector else "any shared sector"
     theirs = [{s.sector for s in ds.players[f].strengths} for f in (korea, japan)]
     sectors = [sector] if sector else sorted(theirs[0] & theirs[1])
+    if not sectors:  # nothing to link: say where each is active instead
+        return f"{korea} and {japan} share no sector ({korea}: " + (
+            f"{', '.join(sorted(theirs[0])) or 'none'}; {japan}: "
+            f"{', '.join(sorted(theirs[1])) or 'none'})"
+        )
     cut = why_unlinked(ds, korea, japan, sectors)
     return f"{korea} and {japan} have no linked products in {where}" + "".join(
         f"\n  {line}" for line in cut

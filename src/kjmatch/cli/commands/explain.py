@@ -42,8 +42,15 @@ def explain(
         sector = lookup.sector(ds, sector)
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
-    if not pairings:
-        from kjmatch.scoring.empty import no_link
+    from kjmatch.scoring.empty import no_link, why_unlinked
 
+    if not pairings:
         err(f"kjmatch: {no_link(ds, korea, japan, sector)}")
-    io.emit(explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario, as_of))
+    # a linked pair may still have a supply a rule cut: each sector says which (QA round 8)
+    cut = {
+        s: why_unlinked(ds, korea, japan, [s])
+        for s in {p.best.korea_strength.sector for p in pairings}
+    }
+    io.emit(
+        explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario, as_of, cut)
+    )
