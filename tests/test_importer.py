@@ -12,7 +12,8 @@ import yaml
 
 from clirun import jrun, run
 from kjmatch.errors import DataError
-from kjmatch.importer import import_rows, read_rows, slug
+from kjmatch.import_sheet import read_rows
+from kjmatch.importer import import_rows, slug
 from kjmatch.model import Dataset
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "data" / "examples" / "korean-battery-materials.csv"
@@ -297,6 +298,35 @@ def test_a_header_with_a_hint_is_read_and_a_column_without_one_is_reported(
     assert firm["name"] == "Acme Cells" and firm["strengths"][0]["products"] == {"pouch-cells": 4}
     assert not any("level" in d["default"] for d in doc["defaults"])
     assert "columns not read: (column 4, no header)" in err
+
+
+@pytest.mark.parametrize("header", ["Level: 1-5", "Level (1-5) (required)", "Level［1〜5］"])
+def test_a_level_header_with_any_hint_is_read(tmp_path: Path, header: str) -> None:
+    """QA round 9: "Level: 1-5" was left out and every firm came in unrated at 3."""
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text(f"Name (company),Products,{header}\nAcme Cells,pouch cells,4\n", "utf-8")
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine", "--format", "json")
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["ignored_columns"] == [] and doc["firms"][0]["strengths"][0]["products"] == {
+        "pouch-cells": 4
+    }
+
+
+def test_every_bad_name_is_reported_in_one_run(tmp_path: Path) -> None:
+    """QA round 9: line breaks showed up only once the control characters were fixed,
+    and a defaulted native name was reported at its empty cell."""
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text(
+        'name,products,native_name\n"Line\nBreak Co",pouch cells,\n"Cr\rCo",pouch cells,x\n',
+        "utf-8",
+    )
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine")
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0].startswith(f"{sheet}:2:1: name: must be one line of text")
+    assert lines[1].startswith(f"{sheet}:3:1: name: text holds control character U+000D")
+    assert lines[2] == f"kjmatch: error: 2 problems in {sheet}"
 
 
 def test_a_line_break_in_a_firm_name_is_refused_at_its_cell(tmp_path: Path) -> None:

@@ -22,6 +22,7 @@ LAYERS = {
     "kjmatch.checks": 1,
     "kjmatch.importer": 1,
     "kjmatch.import_file": 1,
+    "kjmatch.import_sheet": 1,
     "kjmatch.salvage": 1,
     "kjmatch.sheets": 1,
     "kjmatch.event": 1,

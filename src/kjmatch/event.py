@@ -395,7 +395,8 @@ def _check_requests(
         elif len(musts) > len(p.available):
             checker.add(
                 file, (key, i, "available"),
-                f"available in {len(p.available)} slots but must meet {len(musts)} partners",
+                f"available in {len(p.available)} slot{'' if len(p.available) == 1 else 's'} "
+                f"but must meet {len(musts)} partners",
             )  # fmt: skip
         for other in sorted(p.must_meet):
             if other in people and not p.available & people[other].available:

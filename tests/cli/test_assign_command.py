@@ -449,3 +449,70 @@ def test_a_rival_booked_as_asked_is_not_called_left_out(tmp_path: Path) -> None:
             (1, "1 participant linked only as a rival, left out (--include-rivals books them)")
         ]
         assert sum(r["count"] for r in sk["reasons"]) == sk["short_by"]
+
+
+def test_must_meets_that_cannot_share_the_day_are_one_clear_error(tmp_path: Path) -> None:
+    """Two firms free only in slot 1 must both meet Toyota: no timetable holds both, so
+    it is an error, not a must-meet quietly "not placed" (QA round 9)."""
+    event = _day(
+        tmp_path,
+        3,
+        "  - firm: lg-energy-solution\n    available: [1]\n    must_meet: [toyota]\n"
+        "  - firm: sk-on\n    available: [1]\n    must_meet: [toyota]\n",
+        "  - firm: toyota\n  - firm: honda\n",
+    )
+    code, out, err = run("assign", str(event))
+    assert code == 1 and out == ""
+    assert err.startswith(
+        "kjmatch: error: the must-meet pairs cannot all be given a slot "
+        "(the firms' free slots allow 1 of 2); cannot place: "
+    )
+
+
+@pytest.mark.parametrize("tables", [[], ["--tables", "1"], ["--tables", "10"]])
+def test_a_day_with_availability_books_only_what_it_can_place(
+    tmp_path: Path, tables: list[str]
+) -> None:
+    """Plans are chosen with the slots each firm is free: the best-total and fair plans
+    leave nothing unplaced, the best total is at least the stable plan's (placed), and
+    every firm's reasons add up (QA round 9: -88.62 points of "stability cost")."""
+    event = _day(
+        tmp_path,
+        4,
+        "  - firm: lg-energy-solution\n    available: [1]\n  - firm: sk-on\n    available: [1]\n"
+        "  - firm: samsung-sdi\n  - firm: ecopro-bm\n",
+        "  - firm: toyota\n    available: [1]\n  - firm: honda\n    available: [1]\n"
+        "  - firm: dai-nippon-printing\n  - firm: sumitomo-metal-mining\n",
+    )
+    doc = jrun("assign", str(event), *tables, "--json")
+    plans = {p["plan"]: p for p in doc["plans"]}
+    assert plans["best-total"]["unplaced"] == plans["fair"]["unplaced"] == 0
+    assert plans["best-total"]["total"] >= plans["stable"]["total"]
+    for plan in plans.values():
+        for firm in plan["firms"]:
+            counts = [r["count"] for r in firm["reasons"]]
+            assert sum(counts) == firm["short_by"] and all(n > 0 for n in counts), firm
+
+
+def test_an_agenda_keeps_unplaced_meetings_on_a_waiting_list(tmp_path: Path) -> None:
+    """QA round 9: the cut stable plan handed EcoPro BM an agenda of four meetings, all
+    "not placed"; the day's table now holds only placed meetings."""
+    out = tmp_path / "exp"
+    args = ["data/examples/battery-day.yaml", "--tables", "2", "--plan", "stable"]
+    code, _, err = run("assign", *args, "--export", str(out))
+    assert code == 0, err
+    doc = jrun("assign", *args, "--json")
+    stable = next(p for p in doc["plans"] if p["plan"] == "stable")
+    assert stable["unplaced"] > 0
+    waiting = {m["korea"]["id"] for m in doc["timetable"] if not m["slot"]}
+    for firm in waiting:
+        agenda = (out / "agendas" / f"{firm}.md").read_text("utf-8")
+        day, _, rest = agenda.partition("Waiting list: booked in this plan, but no slot")
+        assert rest and "not placed" not in day, firm
+
+
+def test_a_firm_asking_more_than_the_day_has_is_told_the_day_is_short(tmp_path: Path) -> None:
+    event = _day(tmp_path, 8, "  - firm: sk-on\n", "  - firm: toyota\n")
+    doc = jrun("assign", str(event), "--json")
+    (sk,) = [f for f in doc["plans"][0]["firms"] if f["id"] == "sk-on"]
+    assert sk["reasons"][0]["text"] == "the day has only 6 slots"

@@ -270,3 +270,52 @@ def test_a_rivalry_is_no_good_meeting_for_the_fair_plan() -> None:
     # either way some firm goes without a good meeting (k1 can take one place only)
     assert fewest(rivals, fair(rivals)) == fewest(rivals, counted_plan := fair(counted)) == 0
     assert counted_plan != fair(rivals)
+
+
+@st.composite
+def slotted_instances(draw: st.DrawFn) -> Instance:
+    """Small days whose firms are free only in some slots, sometimes with tables."""
+    base = draw(instances(max_k=3, max_j=3, max_cap=3))
+    slots = draw(st.integers(1, 3))
+    firms = (*base.korea, *base.japan)
+    free = {f: frozenset(draw(st.sets(st.integers(1, slots), min_size=1), label=f)) for f in firms}
+    tables = draw(st.none() | st.integers(1, 2), label="tables")
+    capacity = {f: min(base.capacity[f], len(free[f])) for f in firms}
+    return Instance(
+        base.korea,
+        base.japan,
+        capacity,
+        base.score,
+        available=free,
+        slots=slots,
+        tables=tables,
+        places=None if tables is None else tables * slots,
+    )
+
+
+def _fits_the_day(inst: Instance, chosen: list[tuple[str, str]]) -> bool:
+    from kjmatch.scoring.timetable import schedule
+
+    assert inst.available is not None
+    table = schedule(chosen, inst.slots, inst.available, tables=inst.tables)
+    return not table.unplaced
+
+
+@settings(max_examples=120, deadline=None)
+@given(slotted_instances())
+def test_with_availability_the_best_total_fits_the_day_and_is_the_best_that_does(
+    inst: Instance,
+) -> None:
+    """QA round 9: plans chosen without the slots left must-meets and places unfilled.
+    The best total is now a plan the timetable can hold, and no plan that fits the day
+    (capacities, each firm once a slot, the tables) scores more (brute force)."""
+    chosen = best_total(inst)
+    assert _feasible(inst, chosen) and _fits_the_day(inst, chosen)
+    edges = sorted(inst.score)
+    best = max(
+        _total(inst, list(subset))
+        for r in range(len(edges) + 1)
+        for subset in itertools.combinations(edges, r)
+        if _feasible(inst, list(subset)) and _fits_the_day(inst, list(subset))
+    )
+    assert abs(_total(inst, chosen) - best) < 1e-6

@@ -187,8 +187,10 @@ def _footer(
             why = "; ".join(s["text"] for s in f["reasons"])
             lines.append(f"{f['name']}: {f['meetings']} of {f['asked']} meetings: {why}")
     if plan["unplaced"]:
+        n = plan["unplaced"]
         lines.append(
-            f"{plan['unplaced']} meetings could not be given a slot (listed as not placed)"
+            f"{n} {'meeting' if n == 1 else 'meetings'} could not be given a slot "
+            "(listed as not placed)"
         )
     if plan["unmet_requests"]:
         name = {p.id: p.name for p in ds.players.values()}
@@ -247,11 +249,15 @@ def agenda(
     firm = ds.players[fid]
     korean = firm.country == "KR"
     rows = []
+    waiting = []  # booked by the plan but given no slot: not on the day's agenda
     for m in mine:
         other = m["japan"] if korean else m["korea"]
         product = _product_name(ds, ev.sector, m["japan_product"] if korean else m["korea_product"])
-        rows.append([m["time"] or "not placed", m["table"] or "", other["name"], product,
-                     f"{m['score']:.2f}", m["reason"]])  # fmt: skip
+        about = [other["name"], product, f"{m['score']:.2f}", m["reason"]]
+        if m["time"]:
+            rows.append([m["time"], m["table"] or "", *about])
+        else:
+            waiting.append(about)
     where = f", {ev.location}" if ev.location else ""
     title = (
         f"{firm.name} ({firm.native_name}): {ev.name or 'matching day'}, {date.isoformat()}{where}"
@@ -261,6 +267,11 @@ def agenda(
     text = _render(doc, "markdown")
     if not rows:
         text += "\nNo meetings in this plan.\n"
+    if waiting:
+        title = "Waiting list: booked in this plan, but no slot (or table) was free"
+        more = Output("agenda", {}, "rows", ["partner", "their product", "score", "why"],
+                      waiting, title=title)  # fmt: skip
+        text += "\n" + _render(more, "markdown")
     return text
 
 

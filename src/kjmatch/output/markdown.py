@@ -94,7 +94,7 @@ def explain(doc: dict[str, Any], md: Callable[[Any], str]) -> list[str]:
     )
     lines += [md(about) + ".", ""]
     if not doc["sectors"]:
-        lines += ["No linked products between these players in the sectors asked.", ""]
+        lines += ["No linked products between these players (stderr says why).", ""]
         if doc["relationships"]:
             lines += ["### Documented ties", ""]
             for r in doc["relationships"]:

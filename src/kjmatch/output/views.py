@@ -163,7 +163,7 @@ def draw_explain(con: Console, doc: dict[str, Any]) -> None:
         con.print(Text(f"scenario: {doc['scenario']}", style="dim"))
     if not doc["sectors"]:
         con.print(
-            Text("No linked products between these players in the sectors asked.", style="yellow")
+            Text("No linked products between these players (stderr says why).", style="yellow")
         )
         if doc["relationships"]:
             # their documented ties still say how they already work together

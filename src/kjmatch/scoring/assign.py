@@ -13,8 +13,10 @@ Three plans over the same scores:
   as it could have at all), then the most summed score among such plans: the same
   integer programme with those lower bounds, t found by bisection.
 
-Must-meet pairs are fixed in both plans; never-meet pairs and pairs with no
-available slot in common are not acceptable. Each plan then gets a timetable.
+Must-meet pairs are fixed in every plan; never-meet pairs and pairs with no
+available slot in common are not acceptable. Each plan then gets a timetable; where
+some firm is free only in some slots, the best-total and fair plans choose meetings and
+slots together (`slotted`), so that the timetable can hold all they book.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from kjmatch.weights import DIRECTIONS, resolve_weights
 from .links import pair_links
 from .ranking import Pairing, pair_scores, ties_of
 from .shortfall import Shortfall, rivals_left_out, shortfall
+from .slotted import must_fit, tableless
 from .timetable import Edge, Timetable, schedule, tables_for
 
 PLANS = ("best-total", "stable", "fair")
@@ -64,6 +67,18 @@ class Instance:
     rivalry: frozenset[Edge] = frozenset()
     # the venue's places (tables × slots) when tables are limited: no plan books more
     places: int | None = None
+    # when some firm is free only in some slots: each firm's free slots, the day's
+    # slots and tables, so that plans choose meetings and slots together (`slotted`)
+    available: Mapping[str, frozenset[int]] | None = None
+    slots: int = 0
+    tables: int | None = None
+
+    @property
+    def wanted(self) -> frozenset[Edge]:
+        """Requested pairs, either way round: they win over an equal unrequested one."""
+        out = {(k, j) for k, wants in self.requests.items() for j in wants}
+        out |= {(k, j) for j, wants in self.requests.items() for k in wants}
+        return frozenset(out)
 
     def good(self, e: Edge) -> bool:
         """A meeting with linked products (score above 0) that is no plain rivalry."""
@@ -104,6 +119,13 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
 
+    if inst.available is not None:
+        from .slotted import SlotsTimedOut, solve_slotted
+
+        try:
+            return solve_slotted(inst, floors)
+        except SlotsTimedOut:  # too big to solve in time: meetings first, slots after
+            pass
     edges = sorted(inst.score)
     if not edges:
         return []
@@ -121,8 +143,7 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
         constraints.append(LinearConstraint(g, low, np.inf))
     if inst.places is not None:
         constraints.append(LinearConstraint(np.ones((1, len(edges))), 0, inst.places))
-    bonus = {(k, j) for k, wants in inst.requests.items() for j in wants}
-    bonus |= {(k, j) for j, wants in inst.requests.items() for k in wants}
+    bonus = inst.wanted
     cost = -np.array([inst.score[e] + (REQUEST_BONUS if e in bonus else 0.0) for e in edges])
     lower = np.array([1.0 if e in inst.forced else 0.0 for e in edges])
     res = milp(cost, constraints=constraints, bounds=Bounds(lower, 1),
@@ -185,7 +206,10 @@ def fair(inst: Instance, start: Iterable[list[Edge]] = ()) -> list[Edge]:
         return {f: min(t, r) for f, r in could.items()}
 
     best = _solve(inst, floors(lo))
-    if best is None:  # level lo is feasible by construction (a plan reached it)
+    if best is None and lo:  # a start plan the day's slots cannot hold: start from 0
+        lo = 0
+        best = _solve(inst, floors(lo))
+    if best is None:
         raise ValueError("no plan satisfies the must-meet pairs")
     while lo < hi:  # bisection on t; each solve maximises the total at its level
         t = (lo + hi + 1) // 2
@@ -361,7 +385,21 @@ def build_instance(
     requests = {f: p.requests for f, p in people.items() if p.requests}
     rivals = frozenset(e for e in rivalry if e in score)
     places = None if event.tables is None else event.tables * event.slots
-    inst = Instance(korea, japan, capacity, score, frozenset(forced), requests, rivals, places)
+    day = frozenset(range(1, event.slots + 1))
+    limited = any(p.available != day for p in people.values())
+    inst = Instance(
+        korea,
+        japan,
+        capacity,
+        score,
+        frozenset(forced),
+        requests,
+        rivals,
+        places,
+        {f: p.available for f, p in people.items()} if limited else None,
+        event.slots,
+        event.tables,
+    )
     return inst, excluded
 
 
@@ -411,11 +449,7 @@ def plan_event(
             under[f] = under.get(f, 0) + 1
     left_out = {f: (rival_only.get(f, 0), under.get(f, 0)) for f in event.participants}
     inst, excluded = build_instance(event, scores, rivalry)
-    if inst.places is not None and len(inst.forced) > inst.places:
-        raise KjmatchError(
-            f"{len(inst.forced)} must-meet pairs need more places than the venue has: "
-            f"{_count(event.tables, 'table')} × {_count(event.slots, 'slot')} = {inst.places}"
-        )
+    must_fit(event, inst)
     chosen: dict[str, list[Edge]] = {}
     for kind in PLANS:
         if kind == "best-total" and kind in plans:
@@ -447,28 +481,6 @@ def plan_event(
     )
 
 
-def _tableless(
-    table: Timetable, event: Event, available: Mapping[str, frozenset[int]]
-) -> set[Edge]:
-    """Unplaced meetings whose two firms were both free in a slot they share: only the
-    tables (all taken in that slot) kept them out."""
-    if event.tables is None or not table.unplaced:
-        return set()
-    busy: dict[str, set[int]] = {}
-    for (k, j), s in table.slot.items():
-        busy.setdefault(k, set()).add(s)
-        busy.setdefault(j, set()).add(s)
-    return {
-        (k, j)
-        for k, j in table.unplaced
-        if (available[k] & available[j]) - busy.get(k, set()) - busy.get(j, set())
-    }
-
-
-def _count(n: int | None, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
 def _asked(event: Event) -> set[Edge]:
     """The must-meet and requested pairs of an event, as (korea, japan)."""
     people = event.participants
@@ -495,7 +507,7 @@ def _plan(
         chosen, event.slots, available, tables=event.tables, weight=inst.score, must=inst.forced
     )
     seats = tables_for(table.slot, event.tables)
-    no_table = _tableless(table, event, available)
+    no_table = tableless(table, event, available)
     venue_full = inst.places is not None and len(table.slot) >= inst.places
     requested = {(k, j) for k in inst.korea for j in people[k].requests}
     requested |= {(k, j) for j in inst.japan for k in people[j].requests}

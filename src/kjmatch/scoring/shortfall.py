@@ -57,8 +57,10 @@ def shortfall(
     unplaced = [(m.korea, m.japan) for m in fp.meetings if not m.slot]
     budget = _Budget(min(fp.short_by, max(0, p.capacity - len(fp.meetings))))
     if p.capacity > len(p.available):
-        budget.take("availability", p.capacity - len(p.available),
-                    f"available in {len(p.available)} of {event.slots} slots")  # fmt: skip
+        free = len(p.available)
+        budget.take("availability", p.capacity - free,
+                    f"the day has only {_n(free, 'slot')}" if free == event.slots
+                    else f"available in {free} of {event.slots} slots")  # fmt: skip
     for why, words in (
         ("availability", "no available slot in common with {}"),
         ("never-meet", "never-meet excludes {}"),
@@ -118,6 +120,14 @@ def shortfall(
             budget.left,
             f"the venue's {places} places ({_n(event.tables or 0, 'table')} × "
             f"{event.slots} slots) went to other meetings",
+        )
+    if budget.left:  # what no cause above explains: the day's slots (and tables) did
+        table = " and a table" if event.tables else ""
+        budget.take(
+            "timetable",
+            budget.left,
+            f"no slot left in which it, a linked partner with room{table} were all free",
+            partners=False,
         )
     out = budget.reasons
     tableless = sum(1 for e in unplaced if e in no_table)

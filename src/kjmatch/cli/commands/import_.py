@@ -76,7 +76,8 @@ def import_firms(
     """
     from kjmatch.errors import DataError, OutputError
     from kjmatch.import_file import players_path, write_players
-    from kjmatch.importer import import_rows, locate, read_rows
+    from kjmatch.import_sheet import read_rows
+    from kjmatch.importer import import_rows, locate
     from kjmatch.loader import load_dataset
     from kjmatch.output.analysis import import_output
     from kjmatch.safeio import read_data_file
