@@ -100,6 +100,7 @@ class Chain:
         self._ranked: dict[tuple[str, str], list[Offer]] | None = None
         # component values already worked out in this ranking (`evidence.*_value`)
         self.memo: dict[tuple[object, ...], Any] = {}  # per-ranking values (evidence.py)
+        self.applies: dict[tuple[str, str, str], bool] = {}  # (tie, kprod, jprod): ties.py
         self._levels: dict[tuple[str, str, str], int] = {}
         self.shares: dict[str, list[ImportShare]] = {pid: [] for pid in self.products}
         self.controls: dict[str, list[ExportControl]] = {pid: [] for pid in self.products}

@@ -22,7 +22,16 @@ def tie_applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> boo
     """Whether a tie concerns a link between these (Korean, Japanese) products: its
     sector, and where it names products, at least one of the link's, and on each side
     one the tie names if it names any that side's firm makes (a cylindrical-cell deal
-    does not vouch for the same firms' pouch cells, nor for a flow the other way)."""
+    does not vouch for the same firms' pouch cells, nor for a flow the other way).
+    Remembered per ranking: peer ties ask it of the same tie for buyer after buyer."""
+    key = (r.id, *products)
+    known = chain.applies.get(key)
+    if known is None:
+        known = chain.applies[key] = _applies(chain, r, products)
+    return known
+
+
+def _applies(chain: Chain, r: Relationship, products: tuple[str, str]) -> bool:
     if chain.sector.id not in r.sectors or r.type == "talks" or r.novelty_only:
         return False  # talks, or other business, document no cooperation or supply here
     if not r.products:
