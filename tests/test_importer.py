@@ -300,7 +300,9 @@ def test_a_header_with_a_hint_is_read_and_a_column_without_one_is_reported(
     assert "columns not read: (column 4, no header)" in err
 
 
-@pytest.mark.parametrize("header", ["Level: 1-5", "Level (1-5) (required)", "Level［1〜5］"])
+@pytest.mark.parametrize(
+    "header", ["Level: 1-5", "Level (1-5) (required)", "Level［1〜5］", "Level 1-5", "(1-5) Level"]
+)
 def test_a_level_header_with_any_hint_is_read(tmp_path: Path, header: str) -> None:
     """QA round 9: "Level: 1-5" was left out and every firm came in unrated at 3."""
     sheet = tmp_path / "firms.csv"
@@ -396,3 +398,15 @@ def test_a_column_given_twice_is_refused_not_silently_merged(
         rows_of(f"{header}\nFoo,binders,3,4\n")
     (p,) = exc.value.problems
     assert (p.line, p.col, p.message) == (1, col, message)
+
+
+@pytest.mark.parametrize("header", ["Level/score", "Level - 1 to 5", "Captive products"])
+def test_a_rating_header_that_goes_on_in_words_is_refused(tmp_path: Path, header: str) -> None:
+    """Left out, such a column would import every firm unrated (QA round 10): refused with
+    the field it seems to mean, as a misspelling is."""
+    sheet = tmp_path / "firms.csv"
+    sheet.write_text(f"Name,Products,{header}\nAcme Cells,pouch cells,4\n", "utf-8")
+    code, out, err = import_kr_batteries(sheet, tmp_path / "mine")
+    assert code == 1 and out == ""
+    assert f"unknown column {header!r}; did you mean" in err
+    assert not (tmp_path / "mine").exists()

@@ -26,6 +26,7 @@ LAYERS = {
     "kjmatch.salvage": 1,
     "kjmatch.sheets": 1,
     "kjmatch.event": 1,
+    "kjmatch.event_sheet": 1,
     "kjmatch.schema": 1,
     "kjmatch.scaffold": 1,
     "kjmatch.report": 1,

@@ -44,8 +44,12 @@ HEADERS = {  # accepted header spellings → field
 # a header this close to an accepted one is a typo, refused with the nearest (difflib ratio)
 _TYPO = 0.75
 SLUG_CHARS = re.compile(r"[^a-z0-9]+")  # runs of what an id or header key drops
-# a hint after a header, as templates write them: "Level (1-5)", "Name [EN]", "Level: 1-5"
-_HINT = re.compile(r"\s*[(\[:（［：].*$", re.DOTALL)
+# hints in a header, as templates write them: "Level (1-5)", "(1-5) Level", "Name [EN]"
+_BRACKETED = re.compile(r"[(\[（［][^)\]）］]*[)\]）］]?")
+_AFTER_COLON = re.compile(r"[:：].*$", re.DOTALL)  # "Level: 1-5"
+# fields whose column, left out, would silently change a firm's scores: a header that
+# starts with one of them and goes on in words ("Level/score") is refused, not left out
+_GUARDED = ("level", "captive", "own_use", "home_market")
 
 
 class Row(dict[str, str]):
@@ -84,7 +88,9 @@ def read_rows(
             first[got] = (col, text.strip()[:40])
         if got or not key:
             continue
-        close = difflib.get_close_matches(key, sorted(HEADERS), n=1, cutoff=_TYPO)
+        close = difflib.get_close_matches(key, sorted(HEADERS), n=1, cutoff=_TYPO) or [
+            g for g in _GUARDED if key.startswith(f"{g}_")
+        ]
         if close:
             typos.append(
                 Problem(
@@ -145,8 +151,15 @@ def _label(table: list[list[str]], row: int, col: int) -> str:
 
 
 def _key(header: str) -> str:
-    """A header as a key: lower case, words joined by `_`, a trailing hint dropped."""
-    return SLUG_CHARS.sub("_", _HINT.sub("", header.strip()).lower()).strip("_")
+    """A header as a key: lower case, words joined by `_`, hints in brackets and after a
+    colon dropped, as are digits and signs after a known name ("Level 1-5")."""
+    key = SLUG_CHARS.sub("_", _AFTER_COLON.sub("", _BRACKETED.sub(" ", header)).lower())
+    key = key.strip("_")
+    if key not in HEADERS:
+        for known in sorted(HEADERS, key=len, reverse=True):
+            if key.startswith(f"{known}_") and not re.search("[a-z]", key[len(known) :]):
+                return known
+    return key
 
 
 def _field(header: str) -> str:

@@ -467,6 +467,8 @@ def test_must_meets_that_cannot_share_the_day_are_one_clear_error(tmp_path: Path
         "kjmatch: error: the must-meet pairs cannot all be given a slot "
         "(the firms' free slots allow 1 of 2); cannot place: "
     )
+    # it names the pair that holds the slot too (QA round 10)
+    assert "(free together in slot 1, held by lg-energy-solution – toyota)" in err
 
 
 @pytest.mark.parametrize("tables", [[], ["--tables", "1"], ["--tables", "10"]])
@@ -516,3 +518,49 @@ def test_a_firm_asking_more_than_the_day_has_is_told_the_day_is_short(tmp_path: 
     doc = jrun("assign", str(event), "--json")
     (sk,) = [f for f in doc["plans"][0]["firms"] if f["id"] == "sk-on"]
     assert sk["reasons"][0]["text"] == "the day has only 6 slots"
+
+
+EVENTS = Path(__file__).resolve().parents[1] / "data" / "events"
+
+
+def test_a_slot_no_partner_shares_does_not_lower_the_fair_floor() -> None:
+    """QA round 10: LG Energy Solution free in slots 1-2 but its partners only in 1 could
+    have one meeting, not two; counting two lowered every firm's floor from 2 to 1."""
+    doc = jrun("assign", str(EVENTS / "unusable-slot.yaml"), "--json")
+    fair_plan = next(p for p in doc["plans"] if p["plan"] == "fair")
+    assert fair_plan["floor"] == 2
+
+
+def test_a_requested_partner_that_was_full_is_named_as_such() -> None:
+    """QA round 10: Kyocera's only other possible partner, SK Siltron (which requested
+    it, with no linked products), was full; Kyocera was told of no common slot."""
+    doc = jrun("assign", str(EVENTS / "requested-partner-full.yaml"), "--plan", "fair", "--json")
+    fair_plan = next(p for p in doc["plans"] if p["plan"] == "fair")
+    (kyocera,) = [f for f in fair_plan["firms"] if f["id"] == "kyocera"]
+    assert [r["text"] for r in kyocera["reasons"]] == ["1 partner it could meet was already full"]
+
+
+def test_a_partner_is_full_only_with_placed_meetings() -> None:
+    """QA round 10: a stable plan cut by the tables told firms their partners were full
+    when those partners' meetings had not been placed."""
+    doc = jrun("assign", "data/examples/battery-day.yaml", "--tables", "2", "--json")
+    stable = next(p for p in doc["plans"] if p["plan"] == "stable")
+    full = {f["country"] for f in stable["firms"] if f["meetings"] >= f["asked"]}
+    for firm in stable["firms"]:
+        if any(r["reason"] == "capacity" for r in firm["reasons"]):
+            other = "JP" if firm["country"] == "KR" else "KR"
+            assert other in full, firm
+
+
+def test_a_quoted_slot_number_is_a_slot_and_a_bad_one_is_one_error(tmp_path: Path) -> None:
+    """QA round 10: `available: ["2"]` was refused, and the refusal brought two false
+    follow-on errors about must-meets."""
+    ok = _day(tmp_path, 2, '  - firm: sk-on\n    available: ["2"]\n    must_meet: [toyota]\n',
+              "  - firm: toyota\n")  # fmt: skip
+    doc = jrun("assign", str(ok), "--json")
+    assert [(m["korea"]["id"], m["slot"]) for m in doc["timetable"]] == [("sk-on", 2)]
+    bad = _day(tmp_path, 2, '  - firm: sk-on\n    available: ["x"]\n    must_meet: [toyota]\n',
+               "  - firm: toyota\n")  # fmt: skip
+    code, out, err = run("assign", str(bad))
+    assert code == 1 and out == ""
+    assert err.count(f"{bad}:") == 1 and "range such as \"3-6\", got 'x'" in err

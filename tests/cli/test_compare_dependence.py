@@ -111,3 +111,10 @@ def test_a_linked_pair_still_names_the_supply_a_rule_cut() -> None:
     assert code == 0 and "Not linked, by a rule:" in out and rule in out
     plain = jrun("explain", "sk-hynix", "namics", "-s", "semiconductors")
     assert plain["sectors"][0]["cut"] == []
+
+
+def test_explain_json_says_why_it_is_empty() -> None:
+    """QA round 10: a script reading `--json` could not tell no common sector from no link."""
+    doc = jrun("explain", "sk-hynix", "toyota")
+    assert doc["sectors"] == [] and doc["no_link"].startswith("sk-hynix and toyota share no sector")
+    assert jrun("explain", "sk-hynix", "namics")["no_link"] is None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import warnings
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -14,6 +15,7 @@ from scipy.optimize import linear_sum_assignment
 
 from kjmatch.model import Dataset
 from kjmatch.scoring.assign import Instance, best_total, blocking_pairs, stable
+from kjmatch.scoring.timetable import Edge
 
 
 @st.composite
@@ -301,6 +303,17 @@ def _fits_the_day(inst: Instance, chosen: list[tuple[str, str]]) -> bool:
     return not table.unplaced
 
 
+def _best_fitting(inst: Instance, measure: Callable[[Instance, list[Edge]], float]) -> float:
+    """The best `measure(inst, plan)` over every plan that fits the day (brute force)."""
+    edges = sorted(inst.score)
+    return max(
+        measure(inst, list(subset))
+        for r in range(len(edges) + 1)
+        for subset in itertools.combinations(edges, r)
+        if _feasible(inst, list(subset)) and _fits_the_day(inst, list(subset))
+    )
+
+
 @settings(max_examples=120, deadline=None)
 @given(slotted_instances())
 def test_with_availability_the_best_total_fits_the_day_and_is_the_best_that_does(
@@ -311,11 +324,28 @@ def test_with_availability_the_best_total_fits_the_day_and_is_the_best_that_does
     (capacities, each firm once a slot, the tables) scores more (brute force)."""
     chosen = best_total(inst)
     assert _feasible(inst, chosen) and _fits_the_day(inst, chosen)
-    edges = sorted(inst.score)
-    best = max(
-        _total(inst, list(subset))
-        for r in range(len(edges) + 1)
-        for subset in itertools.combinations(edges, r)
-        if _feasible(inst, list(subset)) and _fits_the_day(inst, list(subset))
-    )
-    assert abs(_total(inst, chosen) - best) < 1e-6
+    assert abs(_total(inst, chosen) - _best_fitting(inst, _total)) < 1e-6
+
+
+@settings(max_examples=100, deadline=None)
+@given(slotted_instances())
+def test_with_availability_the_fair_plan_reaches_the_best_floor_the_day_allows(
+    inst: Instance,
+) -> None:
+    """QA round 10: a slot only the firm was free in raised its reach and so lowered
+    every firm's floor. The fair plan fits the day, and no plan that fits it has a
+    higher fairness level (brute force)."""
+    from kjmatch.scoring.assign import fair, fairness
+
+    chosen = fair(inst)
+    assert _feasible(inst, chosen) and _fits_the_day(inst, chosen)
+    assert fairness(inst, chosen) == _best_fitting(inst, fairness)
+
+
+def test_a_slot_no_partner_shares_does_not_raise_reach() -> None:
+    from kjmatch.scoring.assign import reach
+
+    free = {"k0": frozenset({1, 2}), "j0": frozenset({1}), "j1": frozenset({1})}
+    inst = Instance(("k0",), ("j0", "j1"), {"k0": 2, "j0": 1, "j1": 1},
+                    {("k0", "j0"): 5.0, ("k0", "j1"): 4.0}, available=free, slots=2)  # fmt: skip
+    assert reach(inst)["k0"] == 1

@@ -141,7 +141,7 @@ def assign_output(ds: Dataset, result: AssignResult, chosen: str) -> Output:
 
 def _row(m: cm.AssignMeeting) -> list[Any]:
     return [
-        m["slot"] or "–",
+        m["slot"] or "",  # empty, not a dash: the column stays numeric in a spreadsheet
         m["time"] or "not placed",
         m["table"] or "",
         m["korea"]["name"],
@@ -214,7 +214,8 @@ def _footer(
             " --include-rivals, --min-score)."
         )
     lines.append(
-        f"{result.acceptable:,} pairs may meet ({result.linked:,} linked); stable plan: {side} "
+        f"{result.acceptable:,} {'pair' if result.acceptable == 1 else 'pairs'} may meet "
+        f"({result.linked:,} linked); stable plan: {side} "
         f"firms propose; `--plan stable` or `--plan fair` shows its timetable; `--export DIR` "
         "writes the files."
     )
@@ -259,14 +260,15 @@ def agenda(
         else:
             waiting.append(about)
     where = f", {ev.location}" if ev.location else ""
-    title = (
-        f"{firm.name} ({firm.native_name}): {ev.name or 'matching day'}, {date.isoformat()}{where}"
-    )
+    native = f" ({firm.native_name})" if firm.native_name != firm.name else ""
+    title = f"{firm.name}{native}: {ev.name or 'matching day'}, {date.isoformat()}{where}"
     doc = Output("agenda", {}, "rows", ["time", "table", "partner", "their product", "score", "why"],
                  rows, title=title)  # fmt: skip
-    text = _render(doc, "markdown")
-    if not rows:
-        text += "\nNo meetings in this plan.\n"
+    if rows:
+        text = _render(doc, "markdown")
+    else:  # no empty table: the title and a sentence
+        text = _render(Output("agenda", {}, "rows", [], [], title=title), "markdown")
+        text = text.split("\n|", 1)[0].rstrip("\n") + "\n\nNo meetings in this plan.\n"
     if waiting:
         title = "Waiting list: booked in this plan, but no slot (or table) was free"
         more = Output("agenda", {}, "rows", ["partner", "their product", "score", "why"],

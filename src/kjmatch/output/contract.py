@@ -366,6 +366,9 @@ class ExplainDoc(TypedDict):
     as_of: int
     sectors: list[ExplainSector]
     relationships: list[Relationship]  # the pair's ties in every sector, linked or not
+    # why `sectors` is empty (no common sector, or no linked products and the rules
+    # that cut each supply), as stderr says it; null when the two are linked
+    no_link: str | None
 
 
 class StagePlayer(TypedDict):

@@ -411,6 +411,7 @@ def explain_output(
     scenario: str | None,
     as_of: int | None = None,
     cut: Mapping[str, list[str]] | None = None,
+    no_link: str | None = None,
 ) -> Output:
     """`cut`: per sector, the supplies a rule keeps from linking the two (`empty.why_unlinked`)."""
     firms = (korea.id, japan.id)
@@ -465,6 +466,7 @@ def explain_output(
             for r in ds.relationships
             if r.korea == korea.id and r.japan == japan.id
         ],
+        "no_link": no_link,
     }
     return Output(
         kind="explain",

@@ -156,16 +156,27 @@ def _solve(inst: Instance, floors: Mapping[str, int] | None = None) -> list[Edge
 def reach(inst: Instance) -> dict[str, int]:
     """The most good meetings (`Instance.good`) each firm could have in any plan: its
     capacity less its must-meet pairs that are no good meeting, and at most its good
-    acceptable partners."""
+    acceptable partners; on a day with availability limits, at most as many of those
+    partners as can each get a different slot free for both (QA round 10: a free slot no
+    partner shares must not raise a firm's reach, and with it lower every firm's floor)."""
     good = dict.fromkeys((*inst.korea, *inst.japan), 0)
     spent = dict(good)
+    partners: dict[str, list[str]] = {f: [] for f in good}
     for e in inst.score:
-        for f in e:
+        for f, o in (e, e[::-1]):
             if inst.good(e):
                 good[f] += 1
+                partners[f].append(o)
             elif e in inst.forced:
                 spent[f] += 1
-    return {f: max(0, min(inst.capacity[f] - spent[f], good[f])) for f in good}
+    out = {f: max(0, min(inst.capacity[f] - spent[f], good[f])) for f in good}
+    if inst.available is not None:
+        from .slotted import slot_reach
+
+        for f, n in out.items():
+            if n:
+                out[f] = min(n, slot_reach(inst.available, f, partners[f], spent[f]))
+    return out
 
 
 def good_meetings(inst: Instance, chosen: Iterable[Edge]) -> dict[str, int]:
@@ -526,8 +537,11 @@ def _plan(
     ]
     meetings.sort(key=lambda m: (m.slot or event.slots + 1, m.table, m.korea, m.japan))
     prefs = inst.prefs()
+    # full on the day: placed meetings only (a meeting the tables cut frees its place)
     full = {
-        f for f in people if sum(1 for m in meetings if f in (m.korea, m.japan)) >= inst.capacity[f]
+        f
+        for f in people
+        if sum(1 for m in meetings if m.slot and f in (m.korea, m.japan)) >= inst.capacity[f]
     }
     firms = {}
     for f, p in people.items():

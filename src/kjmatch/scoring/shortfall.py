@@ -108,7 +108,8 @@ def shortfall(
                 ),
             )
     partners = {m.japan if p.country == "KR" else m.korea for m in fp.meetings}
-    busy = [o for o in linked_now if o not in partners and o in full]
+    # partners it may meet (a requested one without linked products too) that were full
+    busy = [o for o in may if o not in partners and o in full]
     if busy:
         was = "was" if len(busy) == 1 else "were"
         words = f"{_n(len(busy), 'partner')} it could meet {was} already full"

@@ -123,13 +123,47 @@ def must_fit(event: Event, inst: Instance) -> None:
     available = {f: p.available for f, p in event.participants.items()}
     table = schedule(sorted(inst.forced), event.slots, available, tables=event.tables)
     if table.unplaced:
-        pairs = ", ".join(f"{k} – {j}" for k, j in table.unplaced)
         where = "the firms' free slots" + (" and the tables" if event.tables else "")
         raise KjmatchError(
             f"the must-meet pairs cannot all be given a slot ({where} allow "
-            f"{len(table.slot)} of {len(inst.forced)}); cannot place: {pairs}"
+            f"{len(table.slot)} of {len(inst.forced)}); cannot place: "
+            + "; ".join(_clash(e, table.slot, available) for e in table.unplaced)
         )
+
+
+def _clash(e: Edge, placed: Mapping[Edge, int], available: Mapping[str, frozenset[int]]) -> str:
+    """An unplaced must-meet pair and the placed ones that hold the slots it could use."""
+    k, j = e
+    could = available[k] & available[j]
+    rivals = sorted(o for o, s in placed.items() if s in could and (k in o or j in o))
+    free = ", ".join(map(str, sorted(could)))
+    held = " and ".join(f"{a} – {b}" for a, b in rivals) or "the tables"
+    slots = "slot" if len(could) == 1 else "slots"
+    return f"{k} – {j} (free together in {slots} {free}, held by {held})"
 
 
 def _count(n: int | None, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def slot_reach(
+    available: Mapping[str, frozenset[int]], firm: str, partners: list[str], spent: int
+) -> int:
+    """How many of `partners` the firm can meet, each in a different slot free for both
+    (a bipartite matching of partners to slots, by augmenting paths), less the slots its
+    `spent` must-meet meetings of no good use take."""
+    mine = available[firm]
+    slot_of: dict[int, str] = {}  # slot → the partner holding it
+
+    def place(partner: str, seen: set[int]) -> bool:
+        for s in sorted(mine & available[partner]):
+            if s in seen:
+                continue
+            seen.add(s)
+            if s not in slot_of or place(slot_of[s], seen):
+                slot_of[s] = partner
+                return True
+        return False
+
+    matched = sum(1 for partner in partners if place(partner, set()))
+    return max(0, min(matched, len(mine) - spent))

@@ -44,13 +44,14 @@ def explain(
     pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
     from kjmatch.scoring.empty import no_link, why_unlinked
 
+    why = None
     if not pairings:
-        err(f"kjmatch: {no_link(ds, korea, japan, sector)}")
+        why = no_link(ds, korea, japan, sector)
+        err(f"kjmatch: {why}")
     # a linked pair may still have a supply a rule cut: each sector says which (QA round 8)
     cut = {
         s: why_unlinked(ds, korea, japan, [s])
         for s in {p.best.korea_strength.sector for p in pairings}
     }
-    io.emit(
-        explain_output(ds, ds.players[korea], ds.players[japan], pairings, w, scenario, as_of, cut)
-    )
+    firms = (ds.players[korea], ds.players[japan])
+    io.emit(explain_output(ds, *firms, pairings, w, scenario, as_of, cut, why))
