@@ -123,12 +123,12 @@ def shortfall(
             f"{event.slots} slots) went to other meetings",
         )
     if budget.left:  # what no cause above explains: the day's slots (and tables) did
-        table = " and a table" if event.tables else ""
         budget.take(
             "timetable",
             budget.left,
-            f"no slot left in which it, a linked partner with room{table} were all free",
-            partners=False,
+            "no slot left in which it, a linked partner with room and a table were all free"
+            if event.tables
+            else "no slot left in which it and a linked partner with room were both free",
         )
     out = budget.reasons
     tableless = sum(1 for e in unplaced if e in no_table)

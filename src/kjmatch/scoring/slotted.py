@@ -35,6 +35,8 @@ def solve_slotted(inst: Instance, floors: Mapping[str, int] | None = None) -> li
     from scipy.optimize import Bounds, LinearConstraint, milp
     from scipy.sparse import coo_array
 
+    from .assign import REQUEST_BONUS  # here: assign imports this module
+
     assert inst.available is not None
     everyone = frozenset(range(1, inst.slots + 1))
     free = {f: inst.available.get(f, everyone) for f in (*inst.korea, *inst.japan)}
@@ -75,8 +77,6 @@ def solve_slotted(inst: Instance, floors: Mapping[str, int] | None = None) -> li
     if any(("pair", e) not in rows for e in inst.forced):
         return None  # a must-meet pair with no common slot
     a = coo_array((np.ones(len(r_idx)), (r_idx, c_idx)), shape=(len(rows), len(var)))
-    from .assign import REQUEST_BONUS
-
     wanted = inst.wanted
     cost = -np.array([inst.score[e] + (REQUEST_BONUS if e in wanted else 0.0) for e, _ in var])
     res = milp(
