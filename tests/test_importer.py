@@ -143,7 +143,7 @@ def test_wrong_country_sector_or_encoding_are_clear(bundled: Dataset, tmp_path: 
     with pytest.raises(DataError, match="not UTF-8"):
         list(read_rows(Path("x.csv"), "name\n삼성\n".encode("cp949")))
     with pytest.raises(DataError, match="no 'name' column"):
-        list(read_rows(Path("x.csv"), b"firm_name,products\nA,b\n"))
+        list(read_rows(Path("x.csv"), b"contact,products\nA,b\n"))
 
 
 def test_xlsx_is_read_like_csv(tmp_path: Path) -> None:
@@ -301,12 +301,14 @@ def test_a_header_with_a_hint_is_read_and_a_column_without_one_is_reported(
 
 
 @pytest.mark.parametrize(
-    "header", ["Level: 1-5", "Level (1-5) (required)", "Level［1〜5］", "Level 1-5", "(1-5) Level"]
-)
+    "header",
+    ["Level: 1-5", "Level (1-5) (required)", "Level［1〜5］", "Level 1-5", "(1-5) Level",
+     "Rating (1-5)"],
+)  # fmt: skip
 def test_a_level_header_with_any_hint_is_read(tmp_path: Path, header: str) -> None:
     """QA round 9: "Level: 1-5" was left out and every firm came in unrated at 3."""
     sheet = tmp_path / "firms.csv"
-    sheet.write_text(f"Name (company),Products,{header}\nAcme Cells,pouch cells,4\n", "utf-8")
+    sheet.write_text(f"Company name,Products,{header}\nAcme Cells,pouch cells,4\n", "utf-8")
     code, out, err = import_kr_batteries(sheet, tmp_path / "mine", "--format", "json")
     assert code == 0, err
     doc = json.loads(out)

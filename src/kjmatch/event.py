@@ -41,7 +41,9 @@ class ParticipantEntry:
     __pydantic_config__: ClassVar[dict[str, Any]] = _FORBID
     firm: Text  # a dataset id, name, native name or alias
     capacity: Count | None = None  # most meetings; default: the event's for its country
-    available: tuple[int | str, ...] | None = None  # slot numbers or "3-6"; None: all
+    # slot numbers or "3-6"; None: all. Any number parses here, so that `_slots` can say
+    # what is wrong with 2.5 or `yes` in one message
+    available: tuple[bool | int | float | str, ...] | None = None
     requests: tuple[Text, ...] = ()  # its ranked wishes, best first (default: score order)
     must_meet: tuple[Text, ...] = ()
     never_meet: tuple[Text, ...] = ()
@@ -356,7 +358,7 @@ def _slots(
     checker: Any,
     file: str,
     loc: tuple[str | int, ...],
-    spec: tuple[int | str, ...] | None,
+    spec: tuple[bool | int | float | str, ...] | None,
     n: int | None,
 ) -> frozenset[int]:
     """The slots `spec` names (None: all `n`); `n` None: the slot count is not known
@@ -365,6 +367,15 @@ def _slots(
         return frozenset(range(1, (n or MAX_SLOTS) + 1))
     out: set[int] = set()
     for j, item in enumerate(spec):
+        if isinstance(item, bool) or (isinstance(item, float) and not float(item).is_integer()):
+            said = str(item).lower() if isinstance(item, bool) else repr(item)  # yes is true
+            free = "; a firm free all day leaves `available` out" if isinstance(item, bool) else ""
+            checker.add(
+                file, (*loc, j), f'must be a slot number or a range such as "3-6", got {said}{free}'
+            )
+            continue
+        if isinstance(item, float):
+            item = int(item)
         if isinstance(item, str):
             m = _RANGE.match(item)
             if not m or int(m.group(1)) > int(m.group(2) or m.group(1)):
@@ -413,8 +424,12 @@ def _check_requests(
             free = len(p.available)
             whole_day = free == slots  # free all day: the day is what is short
             many = f"{len(musts)} partner{'' if len(musts) == 1 else 's'}"
+            others = sorted(o for o, q in people.items() if pid in q.must_meet)
+            if others:  # must-meets the other side set: name them
+                many += f" ({', '.join(others)} asked for it)"
             checker.add(
-                file, (key, i, "must_meet" if whole_day else "available"),
+                file, (key, i, "available" if not whole_day else "must_meet" if p.must_meet
+                          else "firm"),
                 f"must meet {many} but the day has only {free} slot{'' if free == 1 else 's'}"
                 if whole_day else
                 f"available in {free} slot{'' if free == 1 else 's'} but must meet {many}",

@@ -564,3 +564,36 @@ def test_a_quoted_slot_number_is_a_slot_and_a_bad_one_is_one_error(tmp_path: Pat
     code, out, err = run("assign", str(bad))
     assert code == 1 and out == ""
     assert err.count(f"{bad}:") == 1 and "range such as \"3-6\", got 'x'" in err
+
+
+@pytest.mark.parametrize(
+    ("value", "said"),
+    [("true", "got true; a firm free all day"), ("yes", "got true; a firm free all day"),
+     ("2.5", "got 2.5")],
+)  # fmt: skip
+def test_a_slot_that_is_no_number_is_one_plain_error(tmp_path: Path, value: str, said: str) -> None:
+    """QA round 11: `yes` was read as slot 1 without a word, and 2.5 gave two errors
+    naming pydantic's union branches."""
+    event = _day(tmp_path, 2, f"  - firm: sk-on\n    available: [{value}]\n", "  - firm: toyota\n")
+    code, out, err = run("assign", str(event))
+    assert code == 1 and out == ""
+    (problem,) = [line for line in err.splitlines() if line.startswith(str(event))]
+    assert 'korea[0].available[0]: must be a slot number or a range such as "3-6", ' in problem
+    assert said in problem
+
+
+def test_must_meets_set_by_the_other_side_are_named_at_the_firm(tmp_path: Path) -> None:
+    """QA round 11: the error pointed at a must_meet field the firm does not have."""
+    event = tmp_path / "day.yaml"
+    event.write_text(
+        "sector: batteries\nslots: 2\nkorea_capacity: 3\njapan_capacity: 3\nkorea:\n"
+        "  - firm: sk-on\n    must_meet: [toyota]\n  - firm: samsung-sdi\n    must_meet: [toyota]\n"
+        "  - firm: lg-energy-solution\n    must_meet: [toyota]\njapan:\n  - firm: toyota\n",
+        encoding="utf-8",
+    )
+    code, _, err = run("assign", str(event))
+    assert code == 1
+    assert (
+        "japan[0].firm: must meet 3 partners (lg-energy-solution, samsung-sdi, sk-on asked for "
+        "it) but the day has only 2 slots"
+    ) in err

@@ -185,7 +185,8 @@ def _footer(
     for f in plan["firms"]:
         if f["reasons"]:
             why = "; ".join(s["text"] for s in f["reasons"])
-            lines.append(f"{f['name']}: {f['meetings']} of {f['asked']} meetings: {why}")
+            asked = f"{f['asked']} {'meeting' if f['asked'] == 1 else 'meetings'}"
+            lines.append(f"{f['name']}: {f['meetings']} of {asked}: {why}")
     if plan["unplaced"]:
         n = plan["unplaced"]
         lines.append(

@@ -166,7 +166,7 @@ def gap(
         if above:
             strongest += f", not counting {_and(above)}, made for own use only"
         why = f"{strongest}; {supplier_name} at level {level} " + (
-            f"fills a gap of {level - best} level(s)."
+            f"fills a gap of {level - best} level{'' if level - best == 1 else 's'}."
             if level > best
             else "adds no capability gap."
         )
