@@ -412,3 +412,22 @@ def test_a_rating_header_that_goes_on_in_words_is_refused(tmp_path: Path, header
     assert code == 1 and out == ""
     assert f"unknown column {header!r}; did you mean" in err
     assert not (tmp_path / "mine").exists()
+
+
+def test_an_unsaved_formula_is_one_problem_among_the_rows(tmp_path: Path) -> None:
+    """QA round 12: a formula cell hid every other problem of the sheet until it was fixed."""
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["name", "products", "level"])
+    sheet.append(["Acme Cells", "pouch cells", "=1+2"])  # no saved value: openpyxl wrote it
+    sheet.append(["Beta Cells", "pouch cells", 9])
+    path = tmp_path / "firms.xlsx"
+    book.save(path)
+    code, out, err = import_kr_batteries(path, tmp_path / "mine")
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert lines[0] == f"{path}:2:3: level: formula with no saved value; open and save the " \
+        "workbook in Excel, or paste values"  # fmt: skip
+    assert lines[1].startswith(f"{path}:3:3: level: level must be a whole number from 1 to 5")
+    assert lines[2] == f"kjmatch: error: 2 problems in {path}"

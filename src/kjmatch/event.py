@@ -188,6 +188,15 @@ def read_event(path: Path, ds: Dataset, settings: dict[str, Any] | None = None) 
     )
 
 
+def _asked_by(pid: str, people: dict[str, Participant]) -> str:
+    """Who else set a must-meet with `pid`, in words (the file shows them elsewhere)."""
+    others = sorted(o for o, q in people.items() if pid in q.must_meet)
+    if not others:
+        return ""
+    names = others[0] if len(others) == 1 else f"{', '.join(others[:-1])} and {others[-1]}"
+    return f" ({names} asked for it)" if len(others) == 1 else f" (asked for by {names})"
+
+
 def _told(checker: Any) -> int:
     """How many problems the checker holds so far, located or not."""
     return len(checker.problems) + len(getattr(checker, "pending", ()))
@@ -416,7 +425,8 @@ def _check_requests(
         elif len(musts) > p.capacity:
             checker.add(
                 file, (key, i, "capacity"),
-                f"capacity {p.capacity} is below its {len(musts)} must-meet partners",
+                f"capacity {p.capacity} is below its {len(musts)} must-meet partners"
+                + _asked_by(pid, people),
             )  # fmt: skip
         elif unsure and pid in unsure:
             continue  # its `available` was refused, and said so
@@ -424,9 +434,7 @@ def _check_requests(
             free = len(p.available)
             whole_day = free == slots  # free all day: the day is what is short
             many = f"{len(musts)} partner{'' if len(musts) == 1 else 's'}"
-            others = sorted(o for o, q in people.items() if pid in q.must_meet)
-            if others:  # must-meets the other side set: name them
-                many += f" ({', '.join(others)} asked for it)"
+            many += _asked_by(pid, people)
             checker.add(
                 file, (key, i, "available" if not whole_day else "must_meet" if p.must_meet
                           else "firm"),

@@ -67,14 +67,14 @@ class Row(dict[str, str]):
 
 
 def read_rows(
-    path: Path, data: bytes, ignored: list[str] | None = None
+    path: Path, data: bytes, ignored: list[str] | None = None, cells: list[Problem] | None = None
 ) -> Iterator[tuple[int, dict[str, str]]]:
     """(row number as a spreadsheet shows it, {field: text}) for each non-empty row.
 
     A header that is a near miss of an accepted column (`levle`) is an error naming
     the nearest; other columns import does not know (a contact, a phone number) are
     left out and their headers added to `ignored`, for a warning."""
-    table = read_table(path, data, _label)
+    table = read_table(path, data, _label, cells)
     header = [_field(h) for h in table[0]]
     typos: list[Problem] = []
     first: dict[str, tuple[int, str]] = {}  # field → its first column and header

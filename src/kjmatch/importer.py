@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,8 +73,10 @@ def import_rows(
     country: str | None,
     sector: str | None,
     year: int,
+    cells: Sequence[Problem] = (),
 ) -> Imported:
-    """Players (as plain data) for the rows, or a DataError listing every bad row.
+    """Players (as plain data) for the rows, or a DataError listing every bad row and
+    the `cells` the sheet reader could not take (filled as the rows are read).
 
     `sector` (for rows without one) and each row's own may be an id or a name
     (`Batteries`, `이차전지`), as `lookup.sector` accepts; a bad `sector` is a
@@ -162,6 +164,11 @@ def import_rows(
         problems.append(
             Problem(file, 2, 1, "", "no data rows under the header row; nothing was imported")
         )
+    if cells:  # cells the reader could not take, in row order with the rows' problems
+        # (a problem at such a cell is its follow-on: the cell read as empty)
+        taken = {(p.line, p.col) for p in cells}
+        problems = [p for p in problems if (p.line, p.col) not in taken]
+        problems = sorted([*cells, *problems], key=lambda p: (p.line, p.col))
     if problems:
         raise DataError(problems)
     origins: dict[str, int] = {}

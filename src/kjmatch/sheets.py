@@ -20,13 +20,17 @@ NO_VALUE = "formula with no saved value; open and save the workbook in Excel, or
 
 
 def read_table(
-    path: Path, data: bytes, label: Callable[[list[list[str]], int, int], str] | None = None
+    path: Path,
+    data: bytes,
+    label: Callable[[list[list[str]], int, int], str] | None = None,
+    problems: list[Problem] | None = None,
 ) -> list[list[str]]:
     """The sheet's cells as text, row by row (CSV or the first sheet of an XLSX); row n
     of the list is row n + 1 as a spreadsheet shows it. An empty sheet is an error, and
     so is a cell over MAX_CELL characters or a formula whose value the workbook did not
     save, each at its cell; `label(table, row, col)` (1-based) names a cell's field
-    (by default its column's header in row 1)."""
+    (by default its column's header in row 1). Given `problems`, the cell problems are
+    added to it (the cells read as empty) for the caller to report with its own."""
     formulas: list[tuple[int, int]] = []
     if path.suffix.lower() in (".xlsx", ".xlsm"):
         table, formulas = _xlsx_rows(path, data)
@@ -46,15 +50,19 @@ def read_table(
         raise DataError([Problem(str(path), 1, 1, "", "the spreadsheet is empty")])
     name = label or _header_label
     long = f"cell over {MAX_CELL:,} characters; shorten it"
-    problems = [
+    found = [
         Problem(str(path), r, c, name(table, r, c), long)
         for r, row in enumerate(table, 1)
         for c, cell in enumerate(row, 1)
         if len(cell) > MAX_CELL
     ]
-    problems += [Problem(str(path), r, c, name(table, r, c), NO_VALUE) for r, c in formulas]
-    if problems:
-        raise DataError(problems)
+    found += [Problem(str(path), r, c, name(table, r, c), NO_VALUE) for r, c in formulas]
+    if found and problems is None:
+        raise DataError(found)
+    if found and problems is not None:
+        problems += found
+        for p in found:  # a cell too long is not read either
+            table[p.line - 1][p.col - 1] = ""
     return table
 
 

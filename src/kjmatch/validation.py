@@ -81,17 +81,21 @@ class Checker:
     _bare: dict[str, str | None] = field(default_factory=dict)
 
     def known(self, kind: str, name: str) -> bool:
-        return name in self.shadow[kind] or (kind == "players" and self._maybe_in_unparsed(name))
+        return name in self.shadow[kind] or (
+            kind in ("players", "sectors") and self._maybe_in_unparsed(name, kind)
+        )
 
-    def _maybe_in_unparsed(self, pid: str) -> bool:
-        """Whether a players file that could not be parsed may declare `pid`: its text
-        holds the id (or it could not even be decoded). A reference it cannot hold is
-        reported in the same run as its syntax error; special files declare nothing."""
+    def _maybe_in_unparsed(self, pid: str, kind: str = "players") -> bool:
+        """Whether a players (or sectors) file that could not be parsed may declare `pid`:
+        its text holds the id (or it could not even be decoded). A reference it cannot
+        hold is reported in the same run as its syntax error; special files declare
+        nothing. One stray bracket in a sector file must not bury itself under every
+        strength and tie of that sector reported as unknown (QA round 12)."""
         import re
 
         word = re.compile(rf"(?<![\w-]){re.escape(pid)}(?![\w-])")
         for f in self.unparsed:
-            if "/players/" in f.replace("\\", "/"):
+            if f"/{kind}/" in f.replace("\\", "/"):
                 if f not in self._bare:
                     text = self.texts.get(f)
                     bare = None if text is None else re.sub(r"(?m)^\s*#.*$", "", text)

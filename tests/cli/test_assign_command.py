@@ -594,6 +594,6 @@ def test_must_meets_set_by_the_other_side_are_named_at_the_firm(tmp_path: Path) 
     code, _, err = run("assign", str(event))
     assert code == 1
     assert (
-        "japan[0].firm: must meet 3 partners (lg-energy-solution, samsung-sdi, sk-on asked for "
-        "it) but the day has only 2 slots"
+        "japan[0].firm: must meet 3 partners (asked for by lg-energy-solution, samsung-sdi and "
+        "sk-on) but the day has only 2 slots"
     ) in err

@@ -146,4 +146,4 @@ def test_turbine_orders_for_other_plants_earn_no_hydrogen_credit() -> None:
         assert turbine["components"]["relationship"] == 0, korea
         assert turbine["components"]["peer"] == 0, korea
         assert turbine["components"]["novelty"] == 0, korea
-        assert any("about other business" in r for r in turbine["reasons"]), korea
+        assert any("vouches for no link" in r for r in turbine["reasons"]), korea

@@ -236,3 +236,31 @@ def test_import_warnings_go_to_stderr_only(tmp_path: Path) -> None:
         assert warning not in out
         assert f"kjmatch: note: {warning}" in err
     assert "note:" not in out
+
+
+def test_a_value_too_large_for_any_trade_figure_is_refused(tmp_path: Path) -> None:
+    """QA round 12: two rows of 1e308 passed the per-cell check, overflowed when summed
+    and became a 100% share, NaN in the JSON and `nan%` in trade show."""
+    from tradedata import BACI_ROWS
+
+    rows = BACI_ROWS + "2022,392,410,760720,1e308,1\n2022,156,410,760720,1e308,1\n"
+    files = write_baci(tmp_path / "in", rows)
+    code, out, err = run("trade", "import", *map(str, files), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == ""
+    assert "v (value): '1e308' is larger than any trade figure" in err
+    assert not (tmp_path / "ev").exists()
+
+
+def test_a_file_given_twice_is_refused(tmp_path: Path) -> None:
+    """QA round 12: a Comtrade file given twice (or a copy of it) was summed twice, and
+    RCA moved from 5.5 to 4.0 without a word."""
+    from tradedata import comtrade_text
+
+    one = tmp_path / "kr.csv"
+    one.write_text(comtrade_text(), encoding="utf-8")
+    copy = tmp_path / "kr-again.csv"
+    copy.write_text(comtrade_text(), encoding="utf-8")
+    for second in (one, copy):
+        code, out, err = run("trade", "import", str(one), str(second), "-o", str(tmp_path / "ev"))
+        assert code == 2 and out == "", err
+        assert f"kr.csv and {second.name} are the same file (SHA-256" in err

@@ -820,7 +820,7 @@ def test_a_novelty_only_tie_makes_a_pair_known_but_counts_nowhere(tmp_path: Path
     assert counted.best.components["relationship"] > 0
     assert p.best.components["relationship"] == 0 and p.best.components["novelty"] == 0
     assert pair(ds, "kr-cellco", "jp-oreco", new_only=True) is None
-    assert any(r.startswith("Documented tie about other business") for r in p.best.reasons)
+    assert any(r.startswith("Documented tie that vouches for no link") for r in p.best.reasons)
 
 
 def test_a_tie_not_counted_says_which_side_rules_it_out(tmp_path: Path) -> None:

@@ -113,9 +113,11 @@ def report(exc: BaseException) -> ExitCode:
     code = exit_code(exc)
     if isinstance(exc, DataError):
         # located problems keep the compiler's `file:line:col: message` (editors jump to
-        # them); a problem with the folder itself (not found, not readable) has no line
+        # them); a problem with the folder itself (not found, not readable) has no line,
+        # and alone it is the error line; in a list it is one item like the others
+        alone = len(exc.problems) == 1 and not exc.omitted
         for p in exc.problems:
-            err(str(p) if p.line else f"kjmatch: error: {p}")
+            err(f"kjmatch: error: {p}" if alone and not p.line else str(p))
         # the list ends with one `kjmatch: error:` line, whatever its length, unless
         # its only line already was one
         if any(p.line for p in exc.problems) or len(exc.problems) > 1 or exc.omitted:

@@ -97,7 +97,7 @@ def tie_reason(r: Relationship, chain: Chain, products: tuple[str, str]) -> str:
         )
     if r.novelty_only:
         return (
-            f"Documented tie{where} about other business ({kind}, {_when(r)}), so the pair "
+            f"Documented tie{where} that vouches for no link ({kind}, {_when(r)}), so the pair "
             f"is not new, but not counted as a tie at this link: {r.summary}"
         )
     if not tie_applies(chain, r, products):

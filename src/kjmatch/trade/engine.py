@@ -16,7 +16,17 @@ from typing import Any
 
 from kjmatch.errors import DataError
 
-from .files import PAIR_CODES, Flows, Header, Keep, Misfits, collecting, problem, read_baci
+from .files import (
+    MAX_VALUE,
+    PAIR_CODES,
+    Flows,
+    Header,
+    Keep,
+    Misfits,
+    collecting,
+    problem,
+    read_baci,
+)
 
 Progress = Callable[[str, int, int], None]
 
@@ -53,7 +63,8 @@ def baci_query(path: Path, headings: list[str], delim: str = ",", year: int | No
                count(*) AS n,
                count(*) FILTER (WHERE t IS NULL OR i IS NULL OR j IS NULL OR k IS NULL
                                 OR v IS NULL OR k < 10000 OR k > 999999
-                                OR v < 0 OR isnan(v) OR isinf(v) OR q < 0
+                                OR v < 0 OR isnan(v) OR isinf(v) OR v > {MAX_VALUE:.0f}
+                                OR q < 0 OR q > {MAX_VALUE:.0f}
                                 OR t < 1900 OR t > 2100 OR i < 0 OR j < 0
                                 OR i > 999 OR j > 999{other_year}) AS bad
         FROM read_csv('{name}', header = true, delim = '{delim}', quote = '"',

@@ -239,6 +239,13 @@ def import_files(
             )
         revisions.add(src.revision)
         src.sha256 = digests[n].result()
+        twin = next((s for s in sources if s.sha256 == src.sha256), None)
+        if twin is not None:  # counted twice, every share and RCA would shift silently
+            raise RequestError(
+                f"{twin.path.name} and {p.name} are the same file (SHA-256 {src.sha256[:12]}…): "
+                "give each file once",
+                "files",
+            )
         sources.append(src)
     pool.shutdown(cancel_futures=True)
     misfits.check()
@@ -264,9 +271,9 @@ def import_files(
         )
     if flows.world_from_reporters:
         warnings.append(
-            "UN Comtrade: RCA's world is the reporters in the file; "
+            "UN Comtrade: RCA's world is the reporters in the file"
             + (
-                "totals are summed over the file's HS6 rows (no TOTAL rows)"
+                "; totals are summed over the file's HS6 rows (no TOTAL rows)"
                 if flows.totals_from_rows
                 else ""
             )

@@ -370,6 +370,11 @@ def _number(path: Path, line: int, col: int, name: str, raw: str, lo: int, hi: i
     return int(s)
 
 
+# larger than the world's yearly merchandise trade (about 2.5e13 US dollars) many times
+# over, in any unit a trade file uses: a corrupt or mis-scaled cell
+MAX_VALUE = 1e16
+
+
 def _value(path: Path, line: int, col: int, name: str, raw: str) -> float:
     try:
         x = float(raw)
@@ -377,6 +382,10 @@ def _value(path: Path, line: int, col: int, name: str, raw: str) -> float:
         x = math.nan
     if not math.isfinite(x) or x < 0:
         raise problem(path, line, col, f"{name}: {raw!r} is not a non-negative number")
+    if x > MAX_VALUE:  # summed, such values overflow to inf and every share to nan
+        raise problem(
+            path, line, col, f"{name}: {raw!r} is larger than any trade figure (over {MAX_VALUE:g})"
+        )
     return x
 
 

@@ -74,7 +74,7 @@ def import_firms(
       kjmatch validate --data-dir my-data
       kjmatch partners "Daejoo Electronic Materials" --data-dir my-data
     """
-    from kjmatch.errors import DataError, OutputError
+    from kjmatch.errors import DataError, OutputError, Problem
     from kjmatch.import_file import players_path, write_players
     from kjmatch.import_sheet import read_rows
     from kjmatch.importer import import_rows, locate
@@ -97,13 +97,15 @@ def import_firms(
     try:
         base = load_dataset(None if created else target, use_cache=False)
         ignored: list[str] = []
+        cells: list[Problem] = []  # a sheet's unreadable cells, reported with its rows'
         imported = import_rows(
-            read_rows(file, data, ignored),
+            read_rows(file, data, ignored, cells),
             base,
             file=str(file),
             country=country,
             sector=sector,
             year=year or datetime.date.today().year,
+            cells=cells,
         )
         imported.ignored = ignored
         if created:
