@@ -24,7 +24,9 @@ def init_dataset(target: Path) -> int:
     half-written; kjmatch removes only that folder, never one it did not create.
     """
     try:
-        if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        if target.exists() and not target.is_dir():
+            raise OutputError(f"{target} is a file, not a folder; choose a new folder")
+        if target.exists() and any(target.iterdir()):
             raise OutputError(f"{target} exists and is not empty; choose a new folder")
         if target.exists():  # an empty folder (`init .` too): fill it
             staging = Path(tempfile.mkdtemp(prefix=".kjmatch-init-", dir=target))

@@ -82,6 +82,16 @@ def test_init_refuses_non_empty_folder(tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
 
 
+def test_init_onto_a_file_says_it_is_a_file(tmp_path: Path) -> None:
+    """QA round 12: it said the file 'exists and is not empty'."""
+    f = tmp_path / "notes.txt"
+    f.write_text("mine", encoding="utf-8")
+    r = runner.invoke(app, ["init", str(f)])
+    assert r.exit_code == 1 and r.stdout == ""
+    assert r.stderr == f"kjmatch: error: {f} is a file, not a folder; choose a new folder\n"
+    assert f.read_text(encoding="utf-8") == "mine"
+
+
 def test_init_into_existing_empty_folder(tmp_path: Path) -> None:
     target = tmp_path / "empty"
     target.mkdir()
