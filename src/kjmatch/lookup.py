@@ -186,6 +186,7 @@ def weights(
 
 def read_weights_file(path: Path) -> dict[str, object]:
     """A YAML mapping of weight names to numbers (optionally under a `weights:` key)."""
+    from .weights import WeightError, resolve_weights
     from .yamlio import YamlProblem, parse, read_text
 
     try:
@@ -195,7 +196,23 @@ def read_weights_file(path: Path) -> dict[str, object]:
     if dups:
         raise RequestError("; ".join(str(p) for p in dups), "weights_file")
     if isinstance(data, dict) and isinstance(data.get("weights"), dict):
+        beside = sorted(str(k) for k in data if k != "weights")
+        if beside:  # a mis-indented weight would be dropped without a word
+            raise RequestError(
+                f"{path}: keys beside `weights:` are not read: {', '.join(beside)} "
+                "(indent them under weights:, or leave weights: out)",
+                "weights_file",
+            )
         data = data["weights"]
     if not isinstance(data, dict):
         raise RequestError(f"{path}: expected a mapping of weight names to numbers", "weights_file")
-    return {str(k): v for k, v in data.items()}
+    out = {str(k): v for k, v in data.items()}
+    problems = []  # every bad name or value at once, each checked on its own
+    for k, v in out.items():
+        try:
+            resolve_weights({k: v})
+        except WeightError as exc:
+            problems.append(str(exc))
+    if problems:
+        raise RequestError(f"{path}: {'; '.join(problems)}", "weights_file")
+    return out

@@ -118,3 +118,11 @@ def test_explain_json_says_why_it_is_empty() -> None:
     doc = jrun("explain", "sk-hynix", "toyota")
     assert doc["sectors"] == [] and doc["no_link"].startswith("sk-hynix and toyota share no sector")
     assert jrun("explain", "sk-hynix", "namics")["no_link"] is None
+
+
+def test_dependence_as_of_a_year_knows_only_the_figures_of_then() -> None:
+    """QA round 13: --as-of 2015 listed the 2019-2025 figures at full weight."""
+    then = jrun("dependence", "--as-of", "2015")["dependence"]
+    now = jrun("dependence")["dependence"]
+    assert then and len(then) < len(now)
+    assert all(r["year"] <= 2015 for r in then)

@@ -143,6 +143,22 @@ def test_bad_weights_file_is_usage_error(tmp_path: Path) -> None:
     assert code == 2 and "unknown weight 'fitt'" in err and "valid weights" in err
 
 
+def test_a_weights_file_reports_every_problem_as_its_own(tmp_path: Path) -> None:
+    """QA round 13: a weight beside `weights:` was dropped without a word, and the file's
+    mistakes came out one at a time, as --weight errors."""
+    beside = tmp_path / "beside.yaml"
+    beside.write_text("weights:\n  fit: 0.5\ngap: 0.4\n")
+    code, out, err = run("match", "-s", "batteries", "--weights", str(beside))
+    assert code == 2 and out == ""
+    assert f"--weights: {beside}: keys beside `weights:` are not read: gap" in err
+    both = tmp_path / "both.yaml"
+    both.write_text("bogus: 1\nsecurity: 200\n")
+    code, out, err = run("match", "-s", "batteries", "--weights", str(both))
+    assert code == 2 and out == ""
+    assert f"--weights: {both}: unknown weight 'bogus'" in err
+    assert "weight 'security' must be a number from 0 to 100, got 200" in err
+
+
 def test_scenarios_listed_and_new_partners_puts_untied_pairs_first() -> None:
     ids = [s["id"] for s in jrun("scenarios")["scenarios"]]
     assert {"baseline", "supply-security", "new-partners"} <= set(ids)

@@ -313,3 +313,14 @@ def test_output_next_to_the_inputs_is_fine(tiny: Path) -> None:
     r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "-o", str(target), "--force"])
     assert r.exit_code == 0, r.stderr
     assert json.loads(target.read_text())["sectors"][0]["id"] == "widgets"
+
+
+def test_an_output_extension_no_format_owns_is_refused(tiny: Path, tmp_path: Path) -> None:
+    """QA round 13: `-o pairs.xls` wrote a box-drawn text table under a spreadsheet name."""
+    target = tmp_path / "pairs.xls"
+    r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "-o", str(target)])
+    assert r.exit_code == 2 and r.stdout == ""
+    assert r.stderr.startswith("kjmatch: error: --output: cannot tell a format from '.xls'")
+    assert not target.exists()
+    r = runner.invoke(app, ["sectors", "--data-dir", str(tiny), "-o", str(target), "-f", "csv"])
+    assert r.exit_code == 0 and target.read_text("utf-8-sig").startswith("id,")

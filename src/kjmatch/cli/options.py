@@ -182,6 +182,14 @@ def choose_format(fmt: Any, as_json: bool, output: Path | None) -> str:
         return str(chosen)
     if output is not None and (by_ext := for_path(output)):
         return by_ext
+    if output is not None and output.suffix and str(output) != "-":
+        # `-o pairs.xls` must not quietly be a text table (QA round 13)
+        known = sorted({e for f in FORMATS.values() for e in f.extensions})
+        raise RequestError(
+            f"cannot tell a format from {output.suffix!r}; give --format, or one of "
+            f"{' '.join(known)}",
+            "output",
+        )
     return "table"
 
 

@@ -39,6 +39,9 @@ def dependence(
     `partner` is a country code, "pair" (the other of KR/JP) or "third" (any other)."""
     from kjmatch.checks import concerns
 
+    from .chain import known_by
+
+    ds = known_by(ds, as_of)  # figures first reported later were not known then
     year = as_of or ds.as_of
     out = []
     for sid in [sector] if sector else sorted(ds.sectors):
