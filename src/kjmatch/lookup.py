@@ -168,11 +168,9 @@ def weights(
     from .weights import WeightError, parse_assignments, resolve_weights
 
     layers: list[Mapping[str, object]] = []
-    if scenario:
-        scenario = _nfc(scenario)
-        if scenario not in ds.scenarios:
-            raise unknown("scenario", scenario, ds.scenarios, "scenario")
-        layers.append(dict(ds.scenarios[scenario].weights))
+    sid = scenario_id(ds, scenario)
+    if sid:
+        layers.append(dict(ds.scenarios[sid].weights))
     field = "weights_file"
     try:
         if weights_file is not None:
@@ -182,6 +180,23 @@ def weights(
         return resolve_weights(*layers)
     except WeightError as exc:
         raise RequestError(str(exc), field) from None
+
+
+def scenario_id(ds: Dataset, name: str | None) -> str | None:
+    """A scenario's id from its id or its name as `scenarios` prints it, in any case."""
+    if not name:
+        return None
+    name = _nfc(name)
+    if name not in ds.scenarios:
+        folded = name.casefold()
+        name = next(
+            (s.id for s in ds.scenarios.values()
+             if folded in (s.id.casefold(), s.name.casefold())),
+            name,
+        )  # fmt: skip
+    if name not in ds.scenarios:
+        raise unknown("scenario", name, ds.scenarios, "scenario")
+    return name
 
 
 def read_weights_file(path: Path) -> dict[str, object]:

@@ -232,8 +232,11 @@ def _check_name(name: str) -> None:
     if name not in _REGISTRY:
         from .errors import nearest
 
-        close = nearest(name, _REGISTRY)
+        by_label = {c.label: c.name for c in _REGISTRY.values()}
+        close = [by_label[name]] if name in by_label else nearest(name, _REGISTRY)
         hint = f"did you mean {close[0]!r}? " if close else ""
+        if name in by_label:  # `tie` from a table's header
+            hint += f"({name!r} is its label in tables) "
         raise WeightError(
             f"unknown weight {name!r}; {hint}valid weights: {', '.join(_REGISTRY)}", name
         )

@@ -307,3 +307,19 @@ def test_explain_long_reasons_hang_under_their_bullet(monkeypatch: pytest.Monkey
         block = text[" ".join(reason.split())]  # the reason, whole, under its own bullet
         assert all(not b[4:].startswith(" ") and len(b) <= 80 for b in block)
     assert sum(len(text[" ".join(r.split())]) > 1 for r in reasons) >= 3  # long ones wrapped
+
+
+def test_a_scenario_is_found_by_its_name_in_any_case_and_recorded_by_id() -> None:
+    """QA round 13: "New partners", the name `scenarios` prints, was refused."""
+    for name in ("New partners", "NEW-PARTNERS", "new-partners"):
+        assert jrun("match", "-s", "batteries", "-n", "1", "--scenario", name)["scenario"] == (
+            "new-partners"
+        )
+
+
+def test_a_table_label_as_a_weight_suggests_the_weight() -> None:
+    code, out, err = run("match", "-s", "batteries", "-w", "tie=1")
+    assert code == 2 and out == ""
+    assert (
+        "unknown weight 'tie'; did you mean 'relationship'? ('tie' is its label in tables)" in err
+    )

@@ -165,6 +165,7 @@ def assign(
 
     require()
     ds = io.load()
+    scenario = lookup.scenario_id(ds, scenario)  # recorded as its id
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     if event_file is not None:
         if korea or japan:

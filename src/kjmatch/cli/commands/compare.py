@@ -55,6 +55,7 @@ def compare(
     ds = io.load()
     if sector:
         sector = lookup.sector(ds, sector)
+    scenario = lookup.scenario_id(ds, scenario)  # recorded as its id
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairs = []
     for k, j, (kf, jf) in (

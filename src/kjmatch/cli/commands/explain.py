@@ -40,6 +40,7 @@ def explain(
     korea, japan = lookup.pair(ds, korea, japan, ("korea_arg", "japan_arg"))
     if sector:
         sector = lookup.sector(ds, sector)
+    scenario = lookup.scenario_id(ds, scenario)  # recorded as its id
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     pairings = run_explain(ds, korea, japan, sector=sector, weights=w, as_of=as_of)
     from kjmatch.scoring.empty import no_link, why_unlinked

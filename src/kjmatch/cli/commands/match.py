@@ -110,6 +110,7 @@ def match(
             request = request._replace(samples=samples)
         if seed is not None:
             request = request._replace(seed=seed)
+    scenario = lookup.scenario_id(ds, scenario)  # recorded as its id
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     with progress_bar() as progress:
         result = run_match(

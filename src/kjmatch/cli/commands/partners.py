@@ -73,6 +73,7 @@ def partners(
     ids = [lookup.player(ds, f, None, "firms") for f in firms]
     if sector:
         sector = lookup.sector(ds, sector)
+    scenario = lookup.scenario_id(ds, scenario)  # recorded as its id
     w = lookup.weights(ds, scenario, weights_file, weight or [])
     result = run_partners(
         ds,
