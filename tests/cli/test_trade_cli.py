@@ -260,7 +260,23 @@ def test_a_file_given_twice_is_refused(tmp_path: Path) -> None:
     one.write_text(comtrade_text(), encoding="utf-8")
     copy = tmp_path / "kr-again.csv"
     copy.write_text(comtrade_text(), encoding="utf-8")
-    for second in (one, copy):
-        code, out, err = run("trade", "import", str(one), str(second), "-o", str(tmp_path / "ev"))
-        assert code == 2 and out == "", err
-        assert f"kr.csv and {second.name} are the same file (SHA-256" in err
+    code, out, err = run("trade", "import", str(one), str(one), "-o", str(tmp_path / "ev"))
+    assert code == 2 and out == "" and "kr.csv is given twice: give each file once" in err
+    code, out, err = run("trade", "import", str(one), str(copy), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == "" and "are also in kr.csv" in err
+    assert not (tmp_path / "ev").exists()
+
+
+def test_a_reporters_flow_and_year_in_two_files_is_refused(tmp_path: Path) -> None:
+    """QA round 13: the same rows in a file with other bytes were summed twice (RCA for
+    Korea 5.5 → 6.73) without a word."""
+    from tradedata import comtrade_text
+
+    one = tmp_path / "kr.csv"
+    one.write_text(comtrade_text(), encoding="utf-8")
+    again = tmp_path / "kr-again.csv"
+    again.write_text(comtrade_text().replace("\n", "\r\n"), encoding="utf-8")  # other bytes
+    code, out, err = run("trade", "import", str(one), str(again), "-o", str(tmp_path / "ev"))
+    assert code == 1 and out == ""
+    assert "imports for 2022 are also in kr.csv: give each reporter's flow and year" in err
+    assert not (tmp_path / "ev").exists()

@@ -205,6 +205,11 @@ def import_files(
             "the DuckDB engine needs the trade extra: pip install 'kjmatch[trade]'", "engine"
         )
     revisions: set[str] = set()
+    given: set[Path] = set()
+    for p, _ in trade:  # one path given twice: said at once, before any reading
+        if p.resolve() in given:
+            raise RequestError(f"{p.name} is given twice: give each file once", "files")
+        given.add(p.resolve())
     # hashing runs beside the reading (hashlib lets go of the GIL on large blocks)
     from concurrent.futures import ThreadPoolExecutor
 

@@ -92,6 +92,9 @@ class Flows:
     rows: int = 0
     skipped: int = 0  # rows left out on purpose (Comtrade breakdowns, blank values)
     world_from_reporters: bool = False  # Comtrade: "world" is the reporters in the file
+    # Comtrade: (year, reporter, import?) → the file that gave it; a second file with the
+    # same reporter, flow and year would be summed in twice (QA round 13)
+    sources: dict[tuple[int, int, bool], str] = field(default_factory=dict)
     totals_from_rows: bool = False  # Comtrade without TOTAL rows: totals over its HS6 rows
 
     def add(self, year: int, exporter: int, importer: int, hs6: str | None, value: float) -> None:
@@ -498,6 +501,16 @@ def read_comtrade(
                     path, number, col("year"), "refYear", cell(fields, "year")[:4], 1900, 2100
                 )
                 reporter = _country(path, number, fields, cols, c, "reporter", iso3)
+                origin = flows.sources.setdefault((year, reporter, is_import), str(path))
+                if origin != str(path):
+                    what = "imports" if is_import else "exports"
+                    raise problem(
+                        path,
+                        number,
+                        col("reporter"),
+                        f"reporter {reporter}'s {what} for {year} are also in "
+                        f"{Path(origin).name}: give each reporter's flow and year in one file",
+                    )
                 partner = _country(path, number, fields, cols, c, "partner", iso3)
                 raw_value = cell(fields, "value")
                 if not raw_value:
