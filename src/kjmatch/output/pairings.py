@@ -344,24 +344,28 @@ def partners_output(
     rows = [pairing_row(p, sector_of(p), i) for i, p in enumerate(result.pairings, 1)]
     shown = [pairing_row(p, sector_of(p), i, ids=False) for i, p in enumerate(result.pairings, 1)]
     names = ", ".join(ds.players[f].name for f in result.firms)
-    footer = [
-        shaped_by(
-            Filters(
-                shown=len(result.pairings),
-                candidates=result.candidates,
-                where=f"in {', '.join(result.sectors) or 'no sector'}",
-                directions=tuple(directions),
-                new_only=result.new_only,
-                beyond_leaders=result.beyond_leaders,
-                no_leader=""
-                if result.leaders_met
-                else "no searched sector has leaders on both sides of these pairs",
-                min_score=min_score,
-                scenario=result.scenario,
-                as_of=result.as_of,
+    footer = (
+        []
+        if not result.sectors
+        else [  # no sector searched: the line below says why
+            shaped_by(
+                Filters(
+                    shown=len(result.pairings),
+                    candidates=result.candidates,
+                    where=f"in {', '.join(result.sectors)}",
+                    directions=tuple(directions),
+                    new_only=result.new_only,
+                    beyond_leaders=result.beyond_leaders,
+                    no_leader=""
+                    if result.leaders_met
+                    else "no searched sector has leaders on both sides of these pairs",
+                    min_score=min_score,
+                    scenario=result.scenario,
+                    as_of=result.as_of,
+                )
             )
-        )
-    ]
+        ]
+    )
     footer += tie_note(result.more_tied, result.pairings, by_rank=False)
     for fid, active in result.inactive.items():
         where = ", ".join(active) if active else "no sector"
