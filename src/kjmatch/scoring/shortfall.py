@@ -59,14 +59,14 @@ def shortfall(
     if p.capacity > len(p.available):
         free = len(p.available)
         budget.take("availability", p.capacity - free,
-                    f"the day has only {_n(free, 'slot')}" if free == event.slots
+                    f"the day has only {n_of(free, 'slot')}" if free == event.slots
                     else f"available in {free} of {event.slots} slots")  # fmt: skip
     for why, words in (
         ("availability", "no available slot in common with {}"),
         ("never-meet", "never-meet excludes {}"),
     ):
         if excluded.get(why):
-            who = _n(excluded[why], "linked partner")
+            who = n_of(excluded[why], "linked partner")
             budget.take(why, excluded[why], words.format(who), partners=True)
     may, linked_now = acceptable
     # partners it meets without linked products (asked for) fill places too
@@ -83,13 +83,13 @@ def shortfall(
                 "min-score",
                 low,
                 lambda n: (
-                    f"{_n(under, 'linked partner')} under --min-score {min_score:g}, left out"
-                    + ("" if n == under else f" ({_n(n, 'missing place')})")
+                    f"{n_of(under, 'linked partner')} under --min-score {min_score:g}, left out"
+                    + ("" if n == under else f" ({n_of(n, 'missing place')})")
                 ),
             )
         if room - linked - low - rivals > 0:
             if linked:
-                text = f"linked with only {_n(linked, 'participant')}"
+                text = f"linked with only {n_of(linked, 'participant')}"
             elif low or rivals:
                 text = "no other linked pair"
             else:
@@ -101,9 +101,9 @@ def shortfall(
                 "rivals",
                 rivals,
                 lambda n: (
-                    f"{_n(rival_only, 'participant')} linked only as "
+                    f"{n_of(rival_only, 'participant')} linked only as "
                     f"{'a rival' if rival_only == 1 else 'rivals'}, left out"
-                    + ("" if n == rival_only else f" ({_n(n, 'missing place')})")
+                    + ("" if n == rival_only else f" ({n_of(n, 'missing place')})")
                     + " (--include-rivals books them)"
                 ),
             )
@@ -112,14 +112,14 @@ def shortfall(
     busy = [o for o in may if o not in partners and o in full]
     if busy:
         was = "was" if len(busy) == 1 else "were"
-        words = f"{_n(len(busy), 'partner')} it could meet {was} already full"
+        words = f"{n_of(len(busy), 'partner')} it could meet {was} already full"
         budget.take("capacity", len(busy), words, partners=True)
     if venue_full:  # what is left: the venue had no place for it
         places = (event.tables or 0) * event.slots
         budget.take(
             "tables",
             budget.left,
-            f"the venue's {places} places ({_n(event.tables or 0, 'table')} × "
+            f"the venue's {places} places ({n_of(event.tables or 0, 'table')} × "
             f"{event.slots} slots) went to other meetings",
         )
     if budget.left:  # what no cause above explains: the day's slots (and tables) did
@@ -137,13 +137,13 @@ def shortfall(
             Shortfall(
                 "tables",
                 tableless,
-                f"{_n(tableless, 'meeting')} found no free table "
-                f"(the venue has {_n(event.tables or 0, 'table')} per slot)",
+                f"{n_of(tableless, 'meeting')} found no free table "
+                f"(the venue has {n_of(event.tables or 0, 'table')} per slot)",
             )
         )
     if len(unplaced) > tableless:
         n = len(unplaced) - tableless
-        out.append(Shortfall("timetable", n, f"{_n(n, 'meeting')} found no common free slot"))
+        out.append(Shortfall("timetable", n, f"{n_of(n, 'meeting')} found no common free slot"))
     return out
 
 
@@ -169,7 +169,7 @@ class _Budget:
             return
         words = text if isinstance(text, str) else text(n)
         if partners and n < count:
-            words += f" ({_n(n, 'missing place')})"
+            words += f" ({n_of(n, 'missing place')})"
         self.reasons.append(Shortfall(reason, n, words))
         self.left -= n
 
@@ -215,5 +215,6 @@ def _kept_apart(k: Participant, j: Participant) -> bool:
     return j.id in k.never_meet or k.id in j.never_meet or not k.available & j.available
 
 
-def _n(n: int, word: str) -> str:
+def n_of(n: int, word: str) -> str:
+    """`1 slot`, `2 slots`: a count with its noun."""
     return f"{n} {word}" if n == 1 else f"{n} {word}s"

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from kjmatch.errors import KjmatchError
 from kjmatch.event import Event
 
+from .shortfall import n_of
 from .timetable import ILP_SECONDS, Edge, Timetable, schedule
 
 if TYPE_CHECKING:
@@ -116,7 +117,7 @@ def must_fit(event: Event, inst: Instance) -> None:
     if inst.places is not None and len(inst.forced) > inst.places:
         raise KjmatchError(
             f"{len(inst.forced)} must-meet pairs need more places than the venue has: "
-            f"{_count(event.tables, 'table')} × {_count(event.slots, 'slot')} = {inst.places}"
+            f"{n_of(event.tables or 0, 'table')} × {n_of(event.slots, 'slot')} = {inst.places}"
         )
     if inst.available is None and inst.places is None:
         return  # König: within the capacities they always fit
@@ -140,10 +141,6 @@ def _clash(e: Edge, placed: Mapping[Edge, int], available: Mapping[str, frozense
     held = " and ".join(f"{a} – {b}" for a, b in rivals) or "the tables"
     slots = "slot" if len(could) == 1 else "slots"
     return f"{k} – {j} (free together in {slots} {free}, held by {held})"
-
-
-def _count(n: int | None, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def slot_reach(
